@@ -1,0 +1,28 @@
+"""Helpers shared by the subcommand modules."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def print_json(document: Any) -> None:
+    """Write one JSON document to stdout (NaN/inf become null: JSON has no such numbers)."""
+    json.dump(_jsonable(document), sys.stdout, indent=2, sort_keys=False, allow_nan=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,458 @@
+"""Core domain vocabulary: requirement profiles, candidates and their provenance.
+
+Everything here is plain pydantic: no Streamlit, no database. The store keeps these
+models as validated JSON bodies; pages edit them through forms; the scoring, economics
+and GPU modules read them.
+
+Source of the vocabulary: seed 002 ("Model Requirement Profile", "Capability Fit
+Matrix", "Task-to-Model Fit Matrix", "Deployment Fit Matrix", "Governance and License
+Fit Matrix").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# --------------------------------------------------------------------------- vocabulary
+
+#: The 14 capability vectors of seed 002's Capability Fit Matrix, in the seed's order.
+CAPABILITY_VECTORS: tuple[str, ...] = (
+    "instruction_following",
+    "reasoning_depth",
+    "long_context_integrity",
+    "grounded_synthesis",
+    "citation_discipline",
+    "schema_adherence",
+    "tool_use_reliability",
+    "multi_step_planning",
+    "code_competence",
+    "math_performance",
+    "multimodal_perception",
+    "multilingual_coverage",
+    "uncertainty_calibration",
+    "robustness_to_injections",
+)
+
+CAPABILITY_LABELS: dict[str, str] = {
+    "instruction_following": "Instruction Following",
+    "reasoning_depth": "Reasoning Depth",
+    "long_context_integrity": "Long-Context Integrity",
+    "grounded_synthesis": "Grounded Synthesis",
+    "citation_discipline": "Citation Discipline",
+    "schema_adherence": "Schema Adherence",
+    "tool_use_reliability": "Tool-Use Reliability",
+    "multi_step_planning": "Multi-Step Planning",
+    "code_competence": "Code Competence",
+    "math_performance": "Math Performance",
+    "multimodal_perception": "Multimodal Perception",
+    "multilingual_coverage": "Multilingual Coverage",
+    "uncertainty_calibration": "Uncertainty Calibration",
+    "robustness_to_injections": "Robustness to Injections",
+}
+
+#: Non-capability criteria of the ranking (DESIGN 3, "Scoring").
+COST_CRITERION = "cost_per_success"
+LATENCY_CRITERION = "latency"
+CONTEXT_CRITERION = "context_fit"
+EXTRA_CRITERIA: tuple[str, ...] = (COST_CRITERION, LATENCY_CRITERION, CONTEXT_CRITERION)
+CRITERIA: tuple[str, ...] = CAPABILITY_VECTORS + EXTRA_CRITERIA
+CRITERION_LABELS: dict[str, str] = {
+    **CAPABILITY_LABELS,
+    COST_CRITERION: "Cost per successful outcome",
+    LATENCY_CRITERION: "Latency (p95)",
+    CONTEXT_CRITERION: "Context fit",
+}
+
+Rating = Literal["E", "A", "D"]
+#: E/A/D mapped onto [0, 1]. The mapping is a stated convention of this workbench:
+#: Exceptional = 1.0, Adequate = 0.5, Deficient = 0.0 (equal steps, as the seed gives no
+#: cardinal values). Measured evidence in [0, 1] replaces the prior where present.
+RATING_VALUE: dict[str, float] = {"E": 1.0, "A": 0.5, "D": 0.0}
+RATING_LABELS: dict[str, str] = {"E": "Exceptional", "A": "Adequate", "D": "Deficient"}
+
+
+class Modality(StrEnum):
+    text = "text"
+    image = "image"
+    pdf = "pdf"
+    audio = "audio"
+    video = "video"
+
+
+class Topology(StrEnum):
+    """Deployment topologies of seed 002's Deployment Fit Matrix."""
+
+    managed_api = "managed_api"
+    hosted_open = "hosted_open"
+    self_hosted = "self_hosted"
+    local_edge = "local_edge"
+    hybrid = "hybrid"
+
+
+TOPOLOGY_LABELS: dict[str, str] = {
+    "managed_api": "Managed API",
+    "hosted_open": "Hosted open model",
+    "self_hosted": "Self-hosted instance",
+    "local_edge": "Local workstation / edge",
+    "hybrid": "Hybrid portfolio",
+}
+
+#: Data-residency regions a deployment can guarantee.
+REGIONS: tuple[str, ...] = ("eu", "us", "uk", "apac", "global", "any")
+
+
+class LicenseRestriction(StrEnum):
+    """License clauses that a profile can refuse (seed 002, Governance and License Fit Matrix)."""
+
+    professional_practice_prohibited = "professional_practice_prohibited"
+    mau_limit = "mau_limit"
+    no_competitive_training = "no_competitive_training"
+    no_distillation = "no_distillation"
+    commercial_agreement_required = "commercial_agreement_required"
+    litigation_termination = "litigation_termination"
+    provider_retention = "provider_retention"
+
+
+LICENSE_RESTRICTION_LABELS: dict[str, str] = {
+    "professional_practice_prohibited": "forbids unlicensed professional (legal, medical, financial) practice",
+    "mau_limit": "needs a custom licence above a monthly-active-user limit",
+    "no_competitive_training": "forbids using outputs to train competing models",
+    "no_distillation": "forbids competitive distillation",
+    "commercial_agreement_required": "requires a commercial agreement for production serving",
+    "litigation_termination": "terminates on IP litigation against the licensor",
+    "provider_retention": "provider retains request logs",
+}
+
+
+class TaskClass(StrEnum):
+    classification = "classification"
+    extraction = "extraction"
+    synthesis = "synthesis"
+    multi_file_refactoring = "multi_file_refactoring"
+    planning = "planning"
+    visual_mapping = "visual_mapping"
+    math = "math"
+    agentic_tool_use = "agentic_tool_use"
+
+
+class UserExposure(StrEnum):
+    internal = "internal"
+    end_customer = "end_customer"
+    autonomous_action = "autonomous_action"
+
+
+class RiskLevel(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+class OutputForm(StrEnum):
+    raw_string = "raw_string"
+    flat_json = "flat_json"
+    nested_json = "nested_json"
+    tool_arguments = "tool_arguments"
+    markdown = "markdown"
+
+
+class ReasoningDepth(StrEnum):
+    single_step = "single_step"
+    multi_step_math = "multi_step_math"
+    programmatic_refactoring = "programmatic_refactoring"
+    adversarial_planning = "adversarial_planning"
+
+
+class ToolUseComplexity(StrEnum):
+    none = "none"
+    static_arguments = "static_arguments"
+    dynamic_querying = "dynamic_querying"
+    browser_sequencing = "browser_sequencing"
+
+
+class LanguageScope(StrEnum):
+    english_only = "english_only"
+    high_resource_multilingual = "high_resource_multilingual"
+    low_resource_dialects = "low_resource_dialects"
+    domain_jargon = "domain_jargon"
+
+
+class FailureMode(StrEnum):
+    """Failure modes of seed 002's Failure Tolerance Profile (plus the profile's own)."""
+
+    preamble_contamination = "preamble_contamination"
+    malformed_json = "malformed_json"
+    tool_argument_mismatch = "tool_argument_mismatch"
+    refusal_error = "refusal_error"
+    silent_deduction_drift = "silent_deduction_drift"
+    citation_hallucination = "citation_hallucination"
+    prompt_injection = "prompt_injection"
+    silent_extraction_omission = "silent_extraction_omission"
+    math_calculation_error = "math_calculation_error"
+    policy_evasion = "policy_evasion"
+
+
+class FailurePolicy(StrEnum):
+    fail_open = "fail_open"
+    fail_closed = "fail_closed"
+
+
+class Model(BaseModel):
+    """Base for domain models: forbid unknown fields so typos surface as errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+class Provenance(Model):
+    """Where a value came from: every number in the catalog carries one."""
+
+    source: str = Field(min_length=1, description="URL, document or file the value comes from")
+    retrieved: date | None = None
+    entered_by: str = "catalog"
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- candidate
+
+
+class CapabilityRating(Model):
+    """A candidate's standing on one capability vector: the E/A/D prior, optionally measured."""
+
+    rating: Rating | None = None
+    measured: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    def value(self) -> float | None:
+        """Measured evidence wins over the E/A/D prior; None means unknown."""
+        if self.measured is not None:
+            return self.measured
+        if self.rating is not None:
+            return RATING_VALUE[self.rating]
+        return None
+
+
+class PriceTier(Model):
+    """Prices that apply once the prompt exceeds ``above_input_tokens`` (LiteLLM `*_above_Nk_tokens`)."""
+
+    above_input_tokens: int = Field(gt=0)
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float | None = Field(default=None, ge=0)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0)
+
+
+class Pricing(Model):
+    """API prices in USD per million tokens (LiteLLM stores USD per token; x 1e6)."""
+
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0)
+    reasoning_per_mtok: float | None = Field(default=None, ge=0, description="if billed apart from output")
+    tiers: list[PriceTier] = Field(default_factory=list)
+    currency: Literal["USD"] = "USD"
+    litellm_key: str | None = None
+
+
+class Latency(Model):
+    """Latency figures: time to first token (ms) and decode speed (output tokens/s)."""
+
+    ttft_p50_ms: float | None = Field(default=None, gt=0)
+    ttft_p95_ms: float | None = Field(default=None, gt=0)
+    output_tokens_per_s: float | None = Field(default=None, gt=0)
+
+
+class EffortTier(Model):
+    """A reasoning-effort tier: token multiplier on output and quality per task domain (0-1)."""
+
+    name: str = Field(min_length=1)
+    token_multiplier: float = Field(default=1.0, gt=0)
+    quality_by_domain: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("quality_by_domain")
+    @classmethod
+    def _quality_in_unit_interval(cls, value: dict[str, float]) -> dict[str, float]:
+        for domain, quality in value.items():
+            if not 0.0 <= quality <= 1.0:
+                raise ValueError(f"quality for {domain!r} must be within 0..1, got {quality}")
+        return value
+
+
+class License(Model):
+    name: str = Field(min_length=1)
+    kind: Literal["proprietary_api", "open_weight_custom", "open_source"] = "proprietary_api"
+    restrictions: list[LicenseRestriction] = Field(default_factory=list)
+    output_use: str = ""
+    retention: str = ""
+
+
+class Candidate(Model):
+    """A model that could be chosen. Unknown values stay None and are shown as unknown."""
+
+    name: str = Field(min_length=1, max_length=200)
+    provider: str = Field(default="", max_length=200)
+    family: str = Field(default="", max_length=200)
+    version: str = Field(default="", max_length=100)
+    open_weights: bool = False
+    capabilities: dict[str, CapabilityRating] = Field(default_factory=dict)
+    pricing: Pricing | None = None
+    context_window: int | None = Field(default=None, gt=0, description="tokens")
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    modalities: list[Modality] = Field(default_factory=lambda: [Modality.text])
+    topologies: list[Topology] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list, description="data-residency regions offered")
+    license: License | None = None
+    latency: Latency = Field(default_factory=Latency)
+    chars_per_token: float | None = Field(default=None, gt=0, description="tokenizer compression")
+    effort_tiers: list[EffortTier] = Field(default_factory=list)
+    hf_repo: str | None = None
+    architecture: dict[str, object] | None = Field(
+        default=None, description="Hugging Face config.json for open weights"
+    )
+    provenance: dict[str, Provenance] = Field(default_factory=dict, description="per field or group")
+    notes: str = ""
+
+    @field_validator("capabilities")
+    @classmethod
+    def _known_vectors(cls, value: dict[str, CapabilityRating]) -> dict[str, CapabilityRating]:
+        unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
+        if unknown:
+            raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(REGIONS))
+        if unknown:
+            raise ValueError(f"unknown region(s): {', '.join(unknown)}; use {', '.join(REGIONS)}")
+        return value
+
+    def capability_value(self, vector: str) -> float | None:
+        rating = self.capabilities.get(vector)
+        return rating.value() if rating else None
+
+
+# --------------------------------------------------------------------------- profile
+
+
+class LatencySLA(Model):
+    ttft_ms: float | None = Field(default=None, gt=0)
+    total_p95_ms: float | None = Field(default=None, gt=0)
+
+
+class Throughput(Model):
+    peak_rps: float | None = Field(default=None, ge=0)
+    concurrent_requests: int | None = Field(default=None, ge=1)
+    requests_per_month: int | None = Field(default=None, ge=0)
+
+
+class Privacy(Model):
+    allowed_topologies: list[Topology] = Field(default_factory=list, description="empty = any")
+    data_residency: list[str] = Field(default_factory=list, description="empty = any")
+    zero_retention_required: bool = False
+
+
+class Workload(Model):
+    """Per-request token shape and volume used by the economics module."""
+
+    input_tokens: int = Field(default=2000, ge=0)
+    output_tokens: int = Field(default=500, ge=0)
+    cached_share: float = Field(default=0.0, ge=0.0, le=1.0)
+    requests_per_month: int = Field(default=1_000_000, ge=0)
+    effort_tier: str | None = None
+    max_retries: int = Field(default=1, ge=0, le=10)
+    valid_output_rate: float = Field(default=0.95, gt=0.0, le=1.0)
+    human_review_cost_usd: float = Field(default=0.0, ge=0.0)
+    human_review_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class HardConstraints(Model):
+    """Constraints that exclude a candidate outright (DESIGN 3, "Scoring")."""
+
+    min_rating: dict[str, Rating] = Field(default_factory=dict)
+    required_modalities: list[Modality] = Field(default_factory=list)
+    min_context_tokens: int | None = Field(default=None, gt=0)
+    max_cost_per_success_usd: float | None = Field(default=None, gt=0)
+    max_p95_latency_ms: float | None = Field(default=None, gt=0)
+    allowed_topologies: list[Topology] = Field(default_factory=list)
+    data_residency: list[str] = Field(default_factory=list)
+    forbidden_license_restrictions: list[LicenseRestriction] = Field(default_factory=list)
+    open_weights_only: bool = False
+
+    @field_validator("min_rating")
+    @classmethod
+    def _known_vectors(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
+        if unknown:
+            raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
+        return value
+
+
+def default_weights() -> dict[str, float]:
+    return {criterion: 1.0 for criterion in CRITERIA}
+
+
+class Profile(Model):
+    """A task's requirement profile: the thirteen dimensions of seed 002, plus weights and constraints."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    template: str | None = Field(default=None, description="workflow class it was created from")
+    # 1-13: seed 002 "Model Requirement Profile"
+    task_class: TaskClass = TaskClass.extraction
+    user_exposure: UserExposure = UserExposure.internal
+    risk_level: RiskLevel = RiskLevel.medium
+    output_form: OutputForm = OutputForm.raw_string
+    required_modalities: list[Modality] = Field(default_factory=lambda: [Modality.text])
+    reasoning_depth: ReasoningDepth = ReasoningDepth.single_step
+    context_length_tokens: int = Field(default=4_000, gt=0, le=100_000_000)
+    tool_use: ToolUseComplexity = ToolUseComplexity.none
+    latency_sla: LatencySLA = Field(default_factory=LatencySLA)
+    throughput: Throughput = Field(default_factory=Throughput)
+    cost_ceiling_per_success_usd: float | None = Field(default=None, gt=0)
+    privacy: Privacy = Field(default_factory=Privacy)
+    language_scope: LanguageScope = LanguageScope.english_only
+    unacceptable_failures: list[FailureMode] = Field(default_factory=list)
+    failure_policy: FailurePolicy = FailurePolicy.fail_closed
+    # decision inputs
+    weights: dict[str, float] = Field(default_factory=default_weights)
+    constraints: HardConstraints = Field(default_factory=HardConstraints)
+    workload: Workload = Field(default_factory=Workload)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_known_and_nonnegative(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CRITERIA))
+        if unknown:
+            raise ValueError(f"unknown criterion/criteria: {', '.join(unknown)}")
+        negative = sorted(k for k, v in value.items() if v < 0)
+        if negative:
+            raise ValueError(f"weights must be >= 0: {', '.join(negative)}")
+        return value
+
+    @model_validator(mode="after")
+    def _fill_missing_weights(self) -> Profile:
+        missing = [c for c in CRITERIA if c not in self.weights]
+        if missing:
+            # validate_assignment would recurse; write through __dict__.
+            self.__dict__["weights"] = {**{c: 0.0 for c in missing}, **self.weights}
+        return self
+
+
+class ProfileTemplate(Model):
+    """A workflow class of seed 002's Task-to-Model Fit matrix, shipped as a profile starter."""
+
+    key: str
+    workflow_class: str
+    structural_requirements: str
+    ideal_model_class: str
+    critical_evaluation_criteria: str
+    core_failure_risk: str
+    recommended_routing: str
+    profile: Profile
+    source: str
