@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"workbench: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `workbench catalog list | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

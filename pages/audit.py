@@ -1,0 +1,52 @@
+"""Audit log: every change, who / when / what, with before and after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import streamlit as st
+
+from workbench.store import workspace
+from workbench.ui.resources import get_engine
+from workbench.ui.tables import audit_table, field_diff
+
+engine = get_engine()
+st.title("Audit log")
+st.caption("Every change to the workspace, written in the same transaction as the change itself.")
+
+f1, f2, f3, f4 = st.columns([2, 2, 3, 2])
+entity = f1.selectbox("Entity", [None, "candidate", "profile", "import"], key="audit_entity",
+                      format_func=lambda v: "all" if v is None else v)
+actor = f2.text_input("Who", key="audit_actor", placeholder="exact name")
+text = f3.text_input("Search", key="audit_text", placeholder="entity name or change summary")
+since = f4.date_input("Since", value=None, key="audit_since")
+
+events = workspace.audit_events(
+    engine, entity_type=entity, actor=actor.strip() or None, text=text.strip() or None,
+    since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
+)
+if not events:
+    st.info("No events match these filters." if (entity or actor or text or since) else
+            "Nothing has changed yet. Edits, imports and deletions will appear here.")
+    st.stop()
+
+table = audit_table(events)
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+st.caption(f"{len(events)} most recent events (newest first; at most 500).")
+
+labels = {e.id: f"#{e.id} · {e.at:%Y-%m-%d %H:%M} · {e.actor} · {e.action} {e.entity_type} {e.entity_name}"
+          for e in events}
+chosen = st.selectbox("Show the before/after of", list(labels), format_func=lambda i: labels[i], index=None,
+                      key="audit_event", placeholder="choose an event")
+if chosen is not None:
+    event = next(e for e in events if e.id == chosen)
+    if event.before is None and event.after is None:
+        st.write(event.summary)
+    else:
+        st.dataframe(field_diff(event.before, event.after), hide_index=True, width="stretch")
+        with st.expander("Full JSON"):
+            left, right = st.columns(2)
+            left.caption("Before")
+            left.json(event.before or {}, expanded=False)
+            right.caption("After")
+            right.json(event.after or {}, expanded=False)

@@ -1,0 +1,137 @@
+"""Candidates: the catalog grid, the edit form, add, delete, and LiteLLM price import."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbench.domain.editing import candidate_from_edit
+from workbench.domain.models import TOPOLOGY_LABELS, Candidate, Topology
+from workbench.io.litellm import LiteLLMError, parse_price_text, plan_import
+from workbench.store import workspace
+from workbench.store.imports import apply_litellm_plan, existing_candidates
+from workbench.store.repository import ConflictError, StoreError
+from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
+from workbench.ui.identity import current_actor
+from workbench.ui.resources import get_engine
+from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.tables import candidate_table, filter_candidates
+from workbench.ui.widgets import delete_with_confirmation, show_validation_error, undo_last_delete
+
+engine = get_engine()
+actor = current_actor()
+st.title("Candidates")
+st.caption("Models that could be chosen. Every number carries its source; unknown values stay unknown.")
+show_flash()
+undo_last_delete("candidate", lambda payload: workspace.create_candidate(
+    engine, Candidate.model_validate(payload), actor), key="cand")
+
+records = workspace.list_candidates(engine)
+table = candidate_table(records)
+
+browse, add, imports = st.tabs(["Catalog", "Add candidate", "Import prices (LiteLLM)"])
+
+with browse:
+    if table.empty:
+        st.info("No candidates yet. Add one in **Add candidate**, or import models from LiteLLM's price file.")
+    else:
+        f1, f2, f3, f4 = st.columns([3, 3, 2, 2])
+        text = f1.text_input("Search", key="cand_search", placeholder="name or provider")
+        providers = f2.multiselect("Provider", sorted(table["Provider"].unique()), key="cand_providers")
+        topology = f3.selectbox("Topology", [None] + [t.value for t in Topology], key="cand_topology",
+                                format_func=lambda v: "any" if v is None else TOPOLOGY_LABELS[v])
+        open_only = f4.toggle("Open weights only", key="cand_open")
+        shown = filter_candidates(table, text=text, providers=providers, open_weights_only=open_only,
+                                  topology=topology)
+        st.dataframe(
+            shown.drop(columns=["id"]), hide_index=True, width="stretch",
+            column_config={
+                "Context (tokens)": st.column_config.NumberColumn(format="%d"),
+                "Input $/1M": st.column_config.NumberColumn("Input (USD/1M tok)", format="$%.3f"),
+                "Output $/1M": st.column_config.NumberColumn("Output (USD/1M tok)", format="$%.3f"),
+            },
+        )
+        st.caption(f"{len(shown)} of {len(table)} candidates. Click a column header to sort.")
+
+        names = dict(zip(shown["id"], shown["Name"], strict=True))
+        selected = st.selectbox("Open a candidate", list(names), format_func=lambda i: names[i],
+                                index=None, key="cand_selected", placeholder="choose a candidate to view or edit")
+        if selected is not None:
+            record = workspace.get_candidate(engine, int(selected))
+            seen = seen_versions().setdefault(f"candidate:{record.id}", record.version)
+            if seen != record.version:
+                st.warning(f"{record.updated_by} saved a newer version of this candidate. "
+                           "Your form still shows what you were editing.")
+                if st.button("Reload their version", key="cand_reload"):
+                    seen_versions()[f"candidate:{record.id}"] = record.version
+                    st.rerun()
+            if record.model.provenance:
+                with st.expander("Provenance of the values"):
+                    st.dataframe([{"field": k, "source": p.source, "retrieved": p.retrieved, "entered by": p.entered_by,
+                                   "note": p.note} for k, p in record.model.provenance.items()], hide_index=True)
+            raw = candidate_form(record.model, key=f"cand-{record.id}-v{seen}", submit_label="Save changes")
+            if raw is not None:
+                try:
+                    model = candidate_from_edit(record.model, raw, actor)
+                    saved = workspace.save_candidate(engine, record.id, model, seen, actor)
+                except ValidationError as exc:
+                    show_validation_error(exc, CANDIDATE_LABELS)
+                except ConflictError as exc:
+                    st.error(str(exc))
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    seen_versions()[f"candidate:{record.id}"] = saved.version
+                    flash("success", f"Saved {saved.model.name} (version {saved.version}).")
+                    st.rerun()
+            delete_with_confirmation(
+                entity="candidate", record_id=record.id, name=record.model.name, key=f"cand-del-{record.id}",
+                on_delete=lambda: workspace.delete_candidate(engine, record.id, seen, actor),
+                restore_payload=record.model.model_dump(mode="json"),
+            )
+
+with add:
+    raw = candidate_form(Candidate(name="New candidate"), key="cand-new", submit_label="Add candidate")
+    if raw is not None:
+        try:
+            model = candidate_from_edit(Candidate(name=raw["name"] or "x"), raw, actor)
+            created = workspace.create_candidate(engine, model, actor)
+        except ValidationError as exc:
+            show_validation_error(exc, CANDIDATE_LABELS)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash("success", f"Added {created.model.name}.")
+            st.rerun()
+
+with imports:
+    st.write("Upload LiteLLM's `model_prices_and_context_window.json` to add models or refresh prices. "
+             "The whole file is checked first; nothing is written unless every change is valid.")
+    upload = st.file_uploader("Price file (JSON)", type=["json"], key="litellm_file")
+    if upload is not None:
+        try:
+            prices = parse_price_text(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
+        except LiteLLMError as exc:
+            st.error(str(exc))
+        else:
+            chat = sorted(k for k, v in prices.items() if v.get("mode") in (None, "chat"))
+            models = st.multiselect(f"Models to add ({len(chat):,} chat models in the file)", chat, key="litellm_models")
+            refresh = st.checkbox("Also refresh prices of catalog candidates found in the file", key="litellm_refresh")
+            if models or refresh:
+                try:
+                    plan = plan_import(prices, existing_candidates(engine), models=models, update_prices=refresh,
+                                       filename=upload.name, entered_by=actor)
+                except LiteLLMError as exc:
+                    st.error(str(exc))
+                else:
+                    summary = plan.summary()
+                    st.write(f"**Preview:** {summary['create']} to add, {summary['update']} price updates, "
+                             f"{summary['unchanged']} unchanged.")
+                    st.dataframe([{"candidate": c.candidate, "action": c.action, "LiteLLM key": c.litellm_key,
+                                   "changes": "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in c.changes.items())}
+                                  for c in plan.changes], hide_index=True)
+                    if plan.writes and st.button("Apply import", type="primary", key="litellm_apply"):
+                        apply_litellm_plan(engine, plan, actor)
+                        flash("success", f"Imported from {upload.name}: {summary['create']} added, "
+                                         f"{summary['update']} updated.")
+                        st.rerun()

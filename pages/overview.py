@@ -1,0 +1,54 @@
+"""Overview: what is in the workspace and what to do next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.store import database_url, workspace
+from workbench.ui.identity import current_actor
+from workbench.ui.registry import page
+from workbench.ui.resources import get_engine
+from workbench.ui.tables import audit_table
+
+engine = get_engine()
+counts = workspace.counts(engine)
+
+st.title("Model Selection Workbench")
+st.write("Choose the model — or portfolio of models — whose capabilities, deployment fit, economics and failure "
+         "behaviour match your task. Capability fit before prestige.")
+
+m1, m2, m3 = st.columns(3)
+m1.metric("Requirement profiles", counts["profiles"])
+m2.metric("Candidate models", counts["candidates"])
+m3.metric("Signed-in as", current_actor())
+
+st.subheader("Next steps")
+steps = [
+    (current_actor() != "anonymous", "Set your name in the sidebar, so the audit log says who changed what.", None),
+    (counts["profiles"] > 0, "Create a requirement profile — start from one of seed 002's six workflow templates.",
+     "profiles"),
+    (counts["candidates"] > 0, "Review the candidate catalog; import current prices from LiteLLM's price file.",
+     "candidates"),
+]
+for done, text, target in steps:
+    icon = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
+    if target:
+        st.page_link(str(page(target).path), label=text, icon=icon)
+    else:
+        st.markdown(f"{icon} {text}")
+
+if counts["profiles"] == 0:
+    st.info("Your workspace has the shipped catalog but no profiles yet. **Start with Profiles → Create a profile.**")
+
+st.subheader("Recent changes")
+events = workspace.audit_events(engine, limit=8)
+if events:
+    st.dataframe(audit_table(events).drop(columns=["id"]), hide_index=True, width="stretch")
+    st.page_link(str(page("audit").path), label="Open the full audit log", icon=":material/history:")
+else:
+    st.caption("No changes yet.")
+
+with st.expander("About this workspace"):
+    url = database_url()
+    st.write(f"Database: `{url.split('@')[-1] if '@' in url else url}`")
+    st.caption("Set WORKBENCH_DATABASE_URL to use PostgreSQL; see the README.")

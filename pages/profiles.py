@@ -1,0 +1,110 @@
+"""Profiles: requirement profiles (seed 002's thirteen dimensions), from blank or a workflow template."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbench.domain.models import Profile
+from workbench.io.shipped import load_templates
+from workbench.store import workspace
+from workbench.store.repository import ConflictError, StoreError
+from workbench.ui.forms import PROFILE_LABELS, profile_form
+from workbench.ui.identity import current_actor
+from workbench.ui.resources import get_engine
+from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.tables import profile_table
+from workbench.ui.widgets import delete_with_confirmation, show_validation_error, undo_last_delete
+
+engine = get_engine()
+actor = current_actor()
+st.title("Requirement profiles")
+st.caption("A profile states what the task needs: seed 002's thirteen dimensions, plus weights and hard constraints.")
+show_flash()
+undo_last_delete("profile", lambda payload: workspace.create_profile(engine, Profile.model_validate(payload), actor),
+                 key="prof")
+
+templates = {t.key: t for t in load_templates()}
+records = workspace.list_profiles(engine)
+
+with st.expander("Create a profile", expanded=not records, icon=":material/add:"):
+    c1, c2 = st.columns([2, 3])
+    template_key = c1.selectbox(
+        "Start from", [None, *templates], key="prof_new_template",
+        format_func=lambda k: "Blank profile" if k is None else f"Template: {templates[k].workflow_class}",
+    )
+    default_name = templates[template_key].workflow_class if template_key else ""
+    name = c2.text_input("Profile name", key="prof_new_name", placeholder=default_name or "e.g. Contract clause extraction")
+    if template_key:
+        t = templates[template_key]
+        st.markdown(
+            f"**{t.workflow_class}** — {t.structural_requirements}  \n"
+            f"Ideal model class: {t.ideal_model_class}  \nCritical evaluation: {t.critical_evaluation_criteria}  \n"
+            f"Core failure risk: {t.core_failure_risk}  \nRouting: {t.recommended_routing}"
+        )
+        st.caption(f"Source: {t.source}")
+    if st.button("Create profile", type="primary", key="prof_create"):
+        try:
+            model = workspace.new_profile_model((name or default_name).strip(), template_key)
+            created = workspace.create_profile(engine, model, actor)
+        except ValidationError as exc:
+            show_validation_error(exc, PROFILE_LABELS)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["prof_selected"] = created.id
+            flash("success", f"Created profile {created.model.name}. Edit its details below.")
+            st.rerun()
+
+if not records:
+    st.info("No profiles yet. Create one above — starting from a template fills in sensible requirements, "
+            "weights and constraints for that workflow class.")
+    st.stop()
+
+table = profile_table(records)
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch",
+             column_config={"Context need (tokens)": st.column_config.NumberColumn(format="%d")})
+names = dict(zip(table["id"], table["Name"], strict=True))
+selected = st.selectbox("Open a profile", list(names), format_func=lambda i: names[i], index=None,
+                        key="prof_selected", placeholder="choose a profile to edit")
+if selected is None:
+    st.stop()
+
+record = workspace.get_profile(engine, int(selected))
+seen = seen_versions().setdefault(f"profile:{record.id}", record.version)
+if seen != record.version:
+    st.warning(f"{record.updated_by} saved a newer version of this profile. Your form still shows your edits.")
+    if st.button("Reload their version", key="prof_reload"):
+        seen_versions()[f"profile:{record.id}"] = record.version
+        st.rerun()
+
+raw = profile_form(record.model, key=f"prof-{record.id}-v{seen}", submit_label="Save profile")
+if raw is not None:
+    try:
+        saved = workspace.save_profile(engine, record.id, Profile.model_validate(raw), seen, actor)
+    except ValidationError as exc:
+        show_validation_error(exc, PROFILE_LABELS)
+    except (ConflictError, StoreError) as exc:
+        st.error(str(exc))
+    else:
+        seen_versions()[f"profile:{record.id}"] = saved.version
+        flash("success", f"Saved profile {saved.model.name} (version {saved.version}).")
+        st.rerun()
+
+d1, d2 = st.columns([3, 2])
+copy_name = d1.text_input("Duplicate as", value=f"{record.model.name} (copy)", key=f"prof-dup-name-{record.id}")
+if d1.button("Duplicate", key=f"prof-dup-{record.id}", icon=":material/content_copy:"):
+    try:
+        copy = workspace.duplicate_profile(engine, record.id, copy_name.strip(), actor)
+    except (ValidationError, StoreError) as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["prof_selected"] = copy.id
+        flash("success", f"Duplicated as {copy.model.name}.")
+        st.rerun()
+with d2:
+    delete_with_confirmation(
+        entity="profile", record_id=record.id, name=record.model.name, key=f"prof-del-{record.id}",
+        on_delete=lambda: workspace.delete_profile(engine, record.id, seen, actor),
+        restore_payload=record.model.model_dump(mode="json"),
+    )

@@ -1,0 +1,101 @@
+"""`workbench catalog list`, `workbench profiles list`, `workbench import litellm|hf-config`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from datetime import date
+
+from workbench.cli import CliError
+from workbench.cli._common import print_json
+from workbench.cli._store import engine
+from workbench.io.litellm import LiteLLMError, load_price_file, plan_import
+from workbench.store.imports import apply_litellm_plan, existing_candidates
+from workbench.store.workspace import list_candidates, list_profiles
+
+
+def cli_actor() -> str:
+    """Who the CLI acts as: $WORKBENCH_USER, else the login name."""
+    try:
+        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "cli"
+
+
+def _catalog_list(args: argparse.Namespace) -> int:
+    records = list_candidates(engine())
+    if args.json:
+        print_json({"candidates": [
+            {"id": r.id, "version": r.version, "origin": r.origin, "updated_by": r.updated_by,
+             "updated_at": r.updated_at.isoformat(), **r.model.model_dump(mode="json", exclude={"architecture"}),
+             "has_architecture": r.model.architecture is not None}
+            for r in records]})
+        return 0
+    for r in records:
+        c = r.model
+        price = f"${c.pricing.input_per_mtok:g}/${c.pricing.output_per_mtok:g} per 1M" if c.pricing else "price unknown"
+        context = f"{c.context_window:,} tok" if c.context_window else "context unknown"
+        print(f"{c.name:32} {c.provider:14} {context:>16}  {price}")
+    return 0
+
+
+def _profiles_list(args: argparse.Namespace) -> int:
+    records = list_profiles(engine())
+    if args.json:
+        print_json({"profiles": [
+            {"id": r.id, "version": r.version, "updated_by": r.updated_by, "updated_at": r.updated_at.isoformat(),
+             **r.model.model_dump(mode="json")} for r in records]})
+        return 0
+    if not records:
+        print("no profiles yet: create one in the app (Profiles page)")
+    for r in records:
+        print(f"{r.model.name:40} {r.model.task_class.value:24} template: {r.model.template or 'blank'}")
+    return 0
+
+
+def _import_litellm(args: argparse.Namespace) -> int:
+    try:
+        prices = load_price_file(args.file)
+        db = engine()
+        plan = plan_import(prices, existing_candidates(db), models=args.model or [], update_prices=args.update_prices,
+                           filename=os.path.basename(args.file), entered_by=cli_actor(), retrieved=date.today())
+    except LiteLLMError as exc:
+        raise CliError(str(exc)) from exc
+    if not args.dry_run:
+        apply_litellm_plan(db, plan, cli_actor())
+    report = {"file": os.path.basename(args.file), "dry_run": args.dry_run, "summary": plan.summary(),
+              "changes": [c.model_dump(exclude={"new_candidate"}) for c in plan.changes]}
+    if args.json:
+        print_json(report)
+    else:
+        for change in plan.changes:
+            detail = "; ".join(f"{k}: {old} -> {new}" for k, (old, new) in change.changes.items())
+            print(f"{change.action:9} {change.candidate}" + (f"  ({detail})" if detail else ""))
+        s = plan.summary()
+        print(f"{'would write' if args.dry_run else 'wrote'}: {s['create']} created, {s['update']} updated, "
+              f"{s['unchanged']} unchanged")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    catalog = sub.add_parser("catalog", help="the candidate catalog").add_subparsers(dest="catalog_cmd", required=True)
+    listing = catalog.add_parser("list", help="list candidates")
+    listing.add_argument("--json", action="store_true", help="print JSON (shape documented in the README)")
+    listing.set_defaults(handler=_catalog_list)
+
+    profiles = sub.add_parser("profiles", help="requirement profiles").add_subparsers(dest="profiles_cmd", required=True)
+    plist = profiles.add_parser("list", help="list profiles")
+    plist.add_argument("--json", action="store_true")
+    plist.set_defaults(handler=_profiles_list)
+
+    imports = sub.add_parser("import", help="import candidates, prices, architectures, evidence")
+    isub = imports.add_subparsers(dest="import_cmd", required=True)
+    litellm = isub.add_parser("litellm", help="create candidates or update prices from LiteLLM's price file")
+    litellm.add_argument("file", help="model_prices_and_context_window.json")
+    litellm.add_argument("--model", action="append", metavar="NAME", help="LiteLLM key to import (repeatable)")
+    litellm.add_argument("--update-prices", action="store_true",
+                         help="update prices of existing candidates (all matching ones if no --model)")
+    litellm.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    litellm.add_argument("--json", action="store_true")
+    litellm.set_defaults(handler=_import_litellm)

@@ -1,0 +1,102 @@
+"""Use-case functions over an Engine: what pages and the CLI call (one transaction each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from workbench.domain.models import Candidate, Profile
+from workbench.io.shipped import template_by_key
+from workbench.store.engine import read_session, write_session
+from workbench.store.repository import Record, candidates, list_audit, profiles
+from workbench.store.tables import AuditEvent
+
+
+# --------------------------------------------------------------------------- candidates
+def list_candidates(engine: Engine) -> list[Record[Candidate]]:
+    with read_session(engine) as session:
+        return candidates.list(session)
+
+
+def get_candidate(engine: Engine, id_: int) -> Record[Candidate]:
+    with read_session(engine) as session:
+        return candidates.get(session, id_)
+
+
+def candidate_by_name(engine: Engine, name: str) -> Record[Candidate]:
+    with read_session(engine) as session:
+        return candidates.require(session, name)
+
+
+def create_candidate(engine: Engine, model: Candidate, actor: str, origin: str = "user") -> Record[Candidate]:
+    with write_session(engine) as session:
+        return candidates.create(session, model, actor, origin=origin)
+
+
+def save_candidate(engine: Engine, id_: int, model: Candidate, seen_version: int, actor: str) -> Record[Candidate]:
+    with write_session(engine) as session:
+        return candidates.update(session, id_, model, seen_version, actor)
+
+
+def delete_candidate(engine: Engine, id_: int, seen_version: int, actor: str) -> None:
+    with write_session(engine) as session:
+        candidates.delete(session, id_, seen_version, actor)
+
+
+# --------------------------------------------------------------------------- profiles
+def list_profiles(engine: Engine) -> list[Record[Profile]]:
+    with read_session(engine) as session:
+        return profiles.list(session)
+
+
+def get_profile(engine: Engine, id_: int) -> Record[Profile]:
+    with read_session(engine) as session:
+        return profiles.get(session, id_)
+
+
+def profile_by_name(engine: Engine, name: str) -> Record[Profile]:
+    with read_session(engine) as session:
+        return profiles.require(session, name)
+
+
+def new_profile_model(name: str, template_key: str | None) -> Profile:
+    """A blank profile, or one pre-filled from a seed 002 workflow-class template."""
+    if template_key is None:
+        return Profile(name=name)
+    template = template_by_key(template_key)
+    data: dict[str, Any] = template.profile.model_dump(mode="json")
+    data.update(name=name, template=template.workflow_class,
+                description=data.get("description") or f"From template: {template.workflow_class}")
+    return Profile.model_validate(data)
+
+
+def create_profile(engine: Engine, model: Profile, actor: str) -> Record[Profile]:
+    with write_session(engine) as session:
+        return profiles.create(session, model, actor)
+
+
+def save_profile(engine: Engine, id_: int, model: Profile, seen_version: int, actor: str) -> Record[Profile]:
+    with write_session(engine) as session:
+        return profiles.update(session, id_, model, seen_version, actor)
+
+
+def duplicate_profile(engine: Engine, id_: int, new_name: str, actor: str) -> Record[Profile]:
+    with write_session(engine) as session:
+        return profiles.duplicate(session, id_, new_name, actor)
+
+
+def delete_profile(engine: Engine, id_: int, seen_version: int, actor: str) -> None:
+    with write_session(engine) as session:
+        profiles.delete(session, id_, seen_version, actor)
+
+
+# --------------------------------------------------------------------------- overview / audit
+def counts(engine: Engine) -> dict[str, int]:
+    with read_session(engine) as session:
+        return {"profiles": profiles.count(session), "candidates": candidates.count(session)}
+
+
+def audit_events(engine: Engine, **filters: Any) -> list[AuditEvent]:
+    with read_session(engine) as session:
+        return list_audit(session, **filters)

@@ -1,0 +1,33 @@
+"""The page registry: app.py builds st.navigation from it; the smoke tests iterate over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # file name in pages/
+    title: str
+    icon: str
+    url_path: str
+    section: str
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / self.file
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview.py", "Overview", ":material/dashboard:", "overview", "Workspace"),
+    PageSpec("profiles.py", "Profiles", ":material/assignment:", "profiles", "Workspace"),
+    PageSpec("candidates.py", "Candidates", ":material/view_list:", "candidates", "Workspace"),
+    PageSpec("audit.py", "Audit log", ":material/history:", "audit", "Governance"),
+)
+
+
+def page(url_path: str) -> PageSpec:
+    return next(p for p in PAGES if p.url_path == url_path)

@@ -1,0 +1,93 @@
+"""DataFrames for the grids (pandas only; no Streamlit, so they are unit-testable)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from workbench.domain.models import CAPABILITY_VECTORS, TOPOLOGY_LABELS, Candidate, Profile
+from workbench.store.repository import Record
+from workbench.store.tables import AuditEvent
+
+
+def candidate_table(records: Sequence[Record[Candidate]]) -> pd.DataFrame:
+    rows = []
+    for record in records:
+        c = record.model
+        ratings = [c.capabilities[v].rating if v in c.capabilities else None for v in CAPABILITY_VECTORS]
+        known = [r for r in ratings if r]
+        rows.append({
+            "id": record.id,
+            "Name": c.name,
+            "Provider": c.provider,
+            "Open weights": c.open_weights,
+            "Context (tokens)": c.context_window,
+            "Input $/1M": c.pricing.input_per_mtok if c.pricing else None,
+            "Output $/1M": c.pricing.output_per_mtok if c.pricing else None,
+            "E ratings": known.count("E") if known else None,
+            "Rated vectors": f"{len(known)}/{len(CAPABILITY_VECTORS)}",
+            "Modalities": ", ".join(m.value for m in c.modalities),
+            "Topologies": ", ".join(TOPOLOGY_LABELS[t.value] for t in c.topologies),
+            "Regions": ", ".join(c.regions),
+            "Licence": c.license.name if c.license else None,
+            "Architecture": "config.json" if c.architecture else "unknown",
+            "Updated by": record.updated_by,
+            "Version": record.version,
+        })
+    return pd.DataFrame(rows)
+
+
+def filter_candidates(df: pd.DataFrame, *, text: str = "", providers: Sequence[str] = (),
+                      open_weights_only: bool = False, topology: str | None = None) -> pd.DataFrame:
+    mask = pd.Series(True, index=df.index)
+    if text:
+        needle = text.lower()
+        mask &= df["Name"].str.lower().str.contains(needle, regex=False) | df["Provider"].str.lower().str.contains(
+            needle, regex=False)
+    if providers:
+        mask &= df["Provider"].isin(providers)
+    if open_weights_only:
+        mask &= df["Open weights"]
+    if topology:
+        mask &= df["Topologies"].str.contains(TOPOLOGY_LABELS[topology], regex=False)
+    return df[mask]
+
+
+def profile_table(records: Sequence[Record[Profile]]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "id": r.id,
+        "Name": r.model.name,
+        "Template": r.model.template or "blank",
+        "Task class": r.model.task_class.value.replace("_", " "),
+        "Risk": r.model.risk_level.value,
+        "Context need (tokens)": r.model.context_length_tokens,
+        "p95 SLA (ms)": r.model.latency_sla.total_p95_ms,
+        "Updated by": r.updated_by,
+        "Updated (UTC)": r.updated_at.strftime("%Y-%m-%d %H:%M"),
+        "Version": r.version,
+    } for r in records])
+
+
+def audit_table(events: Sequence[AuditEvent]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "id": e.id,
+        "When (UTC)": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "Who": e.actor,
+        "Action": e.action,
+        "Entity": e.entity_type,
+        "Name": e.entity_name,
+        "What": e.summary,
+    } for e in events])
+
+
+def field_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> pd.DataFrame:
+    """Top-level fields that differ, with the old and new values as compact JSON text."""
+    import json
+
+    before, after = before or {}, after or {}
+    keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    dump = lambda v: "—" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)[:400]  # noqa: E731
+    return pd.DataFrame({"Field": keys, "Before": [dump(before.get(k)) for k in keys],
+                         "After": [dump(after.get(k)) for k in keys]})

@@ -1,0 +1,89 @@
+"""Reusable widget groups: validation errors, delete-with-confirmation-and-undo, formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbench.ui.state import LAST_DELETED, PENDING_DELETE, flash
+
+
+def tokens(value: int | float | None) -> str:
+    """128000 -> '128K', 1048576 -> '1.05M' (decimal units, as providers quote windows)."""
+    if value is None:
+        return "unknown"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.2f}M".replace(".00M", "M")
+    if value >= 1_000:
+        return f"{value / 1_000:.0f}K"
+    return f"{value:.0f}"
+
+
+def usd_per_mtok(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.2f} / 1M tok"
+
+
+def show_validation_error(exc: ValidationError, labels: dict[str, str] | None = None) -> None:
+    """One line per invalid field, naming the field as the form labels it."""
+    labels = labels or {}
+    lines = []
+    for error in exc.errors():
+        path = ".".join(str(p) for p in error["loc"])
+        label = labels.get(path, path)
+        lines.append(f"- **{label}**: {error['msg']}")
+    st.error("Nothing was saved. Please fix:\n" + "\n".join(lines))
+
+
+def delete_with_confirmation(
+    *,
+    entity: str,
+    record_id: int,
+    name: str,
+    on_delete: Callable[[], Any],
+    restore_payload: dict[str, Any],
+    key: str,
+) -> None:
+    """A 'Delete…' button that asks first; after deleting, the page offers Undo."""
+    pending = st.session_state.get(PENDING_DELETE)
+    if pending != (entity, record_id):
+        if st.button(f"Delete {entity}…", key=f"{key}-ask", icon=":material/delete:"):
+            st.session_state[PENDING_DELETE] = (entity, record_id)
+            st.rerun()
+        return
+    st.warning(f"Delete {entity} **{name}**? You can undo right after, until you leave this page.")
+    yes, no = st.columns(2)
+    if yes.button(f"Yes, delete {name}", key=f"{key}-yes", type="primary"):
+        try:
+            on_delete()
+        except Exception as exc:
+            st.session_state[PENDING_DELETE] = None
+            st.error(str(exc))
+            return
+        st.session_state[PENDING_DELETE] = None
+        st.session_state[LAST_DELETED] = (entity, restore_payload)
+        flash("success", f"Deleted {entity} {name}.")
+        st.rerun()
+    if no.button("Cancel", key=f"{key}-no"):
+        st.session_state[PENDING_DELETE] = None
+        st.rerun()
+
+
+def undo_last_delete(entity: str, restore: Callable[[dict[str, Any]], Any], key: str) -> None:
+    last = st.session_state.get(LAST_DELETED)
+    if not last or last[0] != entity:
+        return
+    payload = last[1]
+    col_text, col_button = st.columns([4, 1])
+    col_text.info(f"{entity.capitalize()} **{payload.get('name')}** was deleted.")
+    if col_button.button("Undo", key=f"{key}-undo", icon=":material/undo:"):
+        try:
+            restore(payload)
+        except Exception as exc:
+            st.error(f"Could not restore: {exc}")
+            return
+        st.session_state[LAST_DELETED] = None
+        flash("success", f"Restored {entity} {payload.get('name')}.")
+        st.rerun()
