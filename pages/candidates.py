@@ -46,7 +46,7 @@ with browse:
         st.dataframe(
             shown.drop(columns=["id"]), hide_index=True, width="stretch",
             column_config={
-                "Context (tokens)": st.column_config.NumberColumn(format="%d"),
+                "Context (tokens)": st.column_config.NumberColumn(format="localized"),
                 "Input $/1M": st.column_config.NumberColumn("Input (USD/1M tok)", format="$%.3f"),
                 "Output $/1M": st.column_config.NumberColumn("Output (USD/1M tok)", format="$%.3f"),
             },

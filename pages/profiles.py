@@ -63,7 +63,7 @@ if not records:
 
 table = profile_table(records)
 st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch",
-             column_config={"Context need (tokens)": st.column_config.NumberColumn(format="%d")})
+             column_config={"Context need (tokens)": st.column_config.NumberColumn(format="localized")})
 names = dict(zip(table["id"], table["Name"], strict=True))
 selected = st.selectbox("Open a profile", list(names), format_func=lambda i: names[i], index=None,
                         key="prof_selected", placeholder="choose a profile to edit")

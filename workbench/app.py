@@ -30,7 +30,7 @@ st.logo(str(ASSETS / "logo.png"), icon_image=str(ASSETS / "icon.png"), size="lar
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
     sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is PAGES[0])
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.is_default)
     )
 current = st.navigation(sections)
 identity_sidebar()

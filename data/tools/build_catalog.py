@@ -21,8 +21,8 @@ sys.path.insert(0, str(DATA.parent))
 
 from workbench.domain.models import (  # noqa: E402
     CAPABILITY_VECTORS,
-    CapabilityRating,
     Candidate,
+    CapabilityRating,
     EffortTier,
     License,
     Provenance,

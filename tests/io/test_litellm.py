@@ -7,7 +7,13 @@ import json
 import pytest
 
 from workbench.domain.models import Candidate
-from workbench.io.litellm import LiteLLMError, load_price_file, parse_price_text, plan_import, pricing_from_entry
+from workbench.io.litellm import (
+    LiteLLMError,
+    load_price_file,
+    parse_price_text,
+    plan_import,
+    pricing_from_entry,
+)
 
 
 @pytest.fixture(scope="module")

@@ -394,7 +394,7 @@ class HardConstraints(Model):
 
 
 def default_weights() -> dict[str, float]:
-    return {criterion: 1.0 for criterion in CRITERIA}
+    return dict.fromkeys(CRITERIA, 1.0)
 
 
 class Profile(Model):
@@ -440,7 +440,7 @@ class Profile(Model):
         missing = [c for c in CRITERIA if c not in self.weights]
         if missing:
             # validate_assignment would recurse; write through __dict__.
-            self.__dict__["weights"] = {**{c: 0.0 for c in missing}, **self.weights}
+            self.__dict__["weights"] = {**dict.fromkeys(missing, 0.0), **self.weights}
         return self
 
 

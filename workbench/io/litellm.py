@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from workbench.domain.models import Modality, Pricing, PriceTier, Provenance
+from workbench.domain.models import Modality, PriceTier, Pricing, Provenance
 
 SOURCE_URL = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
 PER_MTOK = 1_000_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def template_by_key(key: str) -> ProfileTemplate:
     raise KeyError(f"unknown profile template {key!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_table(name: str) -> dict[str, Any]:
     """A reference matrix: 'deployment_fit', 'license_matrix', 'failure_tolerance', 'gpus'."""
     return _read(f"{name}.json")

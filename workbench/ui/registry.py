@@ -20,6 +20,15 @@ class PageSpec:
     def path(self) -> Path:
         return PAGES_DIR / self.file
 
+    @property
+    def is_default(self) -> bool:
+        return self is PAGES[0]
+
+    @property
+    def browser_path(self) -> str:
+        """Where the page lives in the browser: the default page is served at '/'."""
+        return "" if self.is_default else self.url_path
+
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "Overview", ":material/dashboard:", "overview", "Workspace"),

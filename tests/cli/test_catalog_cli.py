@@ -1,0 +1,83 @@
+"""`workbench catalog list`, `profiles list`, `import litellm`: JSON shapes, bad input writes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from workbench.cli._store import engine
+from workbench.store.tables import AuditEvent, CandidateRow
+from workbench.store.workspace import create_profile, new_profile_model
+
+
+def _rows() -> tuple[int, int]:
+    with engine().connect() as conn:
+        return (conn.execute(select(func.count()).select_from(CandidateRow)).scalar_one(),
+                conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+
+
+def test_catalog_list_json_shape(cli_db, run_cli):
+    doc = run_cli.json("catalog", "list")
+    names = [c["name"] for c in doc["candidates"]]
+    assert "GPT-5.4" in names and len(names) == 13
+    gpt = next(c for c in doc["candidates"] if c["name"] == "GPT-5.4")
+    assert {"id", "version", "origin", "pricing", "capabilities", "provenance", "has_architecture"} <= set(gpt)
+    assert gpt["pricing"]["input_per_mtok"] == 2.5 and gpt["origin"] == "catalog"
+    assert "architecture" not in gpt
+
+
+def test_profiles_list_json(cli_db, run_cli):
+    assert run_cli.json("profiles", "list") == {"profiles": []}
+    create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
+    doc = run_cli.json("profiles", "list")
+    assert [p["name"] for p in doc["profiles"]] == ["Contracts"]
+    assert doc["profiles"][0]["template"] == "High-Precision Extraction"
+
+
+def test_import_creates_then_updates_prices(cli_db, run_cli, fixtures_dir, tmp_path):
+    prices = fixtures_dir / "pricing" / "litellm_model_prices.json"
+    doc = run_cli.json("import", "litellm", str(prices), "--model", "gpt-5.5", "--model", "mistral/mistral-large-latest")
+    assert doc["summary"] == {"create": 2, "update": 0, "unchanged": 0}
+    # a newer price file changes one price: --update-prices reports old -> new
+    import json
+
+    data = json.loads(prices.read_text())
+    data["gpt-5.5"]["input_cost_per_token"] = 4e-06
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(data))
+    doc = run_cli.json("import", "litellm", str(newer), "--update-prices")
+    changed = {c["candidate"]: c for c in doc["changes"] if c["action"] == "update"}
+    assert changed["gpt-5.5"]["changes"]["input_per_mtok"] == [5.0, 4.0]
+    assert "GPT-5.4" not in changed  # unchanged prices are reported as unchanged
+    listing = {c["name"]: c for c in run_cli.json("catalog", "list")["candidates"]}
+    assert listing["gpt-5.5"]["pricing"]["input_per_mtok"] == 4.0
+    assert listing["gpt-5.5"]["updated_by"] == "ci-bot"
+
+
+def test_bad_inputs_exit_nonzero_and_write_nothing(cli_db, run_cli, fixtures_dir, tmp_path):
+    run_cli("catalog", "list")  # create + seed the database
+    before = _rows()
+    not_json = tmp_path / "prices.json"
+    not_json.write_text("{ this is not json")
+    wrong_shape = tmp_path / "list.json"
+    wrong_shape.write_text("[1, 2, 3]")
+    prices = fixtures_dir / "pricing" / "litellm_model_prices.json"
+    cases = [
+        (("import", "litellm", str(not_json), "--model", "x"), "not valid JSON"),
+        (("import", "litellm", str(wrong_shape), "--model", "x"), "expected a JSON object"),
+        (("import", "litellm", str(prices), "--model", "gpt-5.5", "--model", "no-such-model"), "unknown model"),
+        (("import", "litellm", str(tmp_path / "missing.json"), "--model", "x"), "cannot read file"),
+    ]
+    for argv, message in cases:
+        code, out, err = run_cli(*argv)
+        assert code == 2 and message in err, (argv, err)
+        assert "Traceback" not in err
+    assert _rows() == before  # zero rows written, not even the valid gpt-5.5 of the mixed request
+
+
+def test_dry_run_writes_nothing(cli_db, run_cli, fixtures_dir):
+    run_cli("catalog", "list")
+    before = _rows()
+    doc = run_cli.json("import", "litellm", str(fixtures_dir / "pricing" / "litellm_model_prices.json"),
+                       "--model", "gpt-5.5", "--dry-run")
+    assert doc["dry_run"] is True and doc["summary"]["create"] == 1
+    assert _rows() == before

@@ -1,0 +1,101 @@
+"""Reading config.json files and the GPU catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.io.gpus import GpuCatalogError, load_gpu_catalog, parse_gpu_catalog
+from workbench.io.hf_config import HfConfigError, parse_config_bytes, read_hf_config
+
+CATALOG = Path(__file__).resolve().parents[2] / "data" / "gpus.json"
+
+
+def test_reads_every_fixture(fixtures_dir: Path) -> None:
+    files = sorted((fixtures_dir / "hf-configs").glob("*.config.json"))
+    assert len(files) == 6
+    for path in files:
+        spec = read_hf_config(path)
+        assert spec.num_hidden_layers > 0
+
+
+def test_not_json_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "config.json"
+    bad.write_text("{not json")
+    with pytest.raises(HfConfigError, match=r"config\.json: not valid JSON"):
+        read_hf_config(bad)
+
+
+def test_binary_and_non_object(tmp_path: Path) -> None:
+    with pytest.raises(HfConfigError, match="not UTF-8"):
+        parse_config_bytes(b"\xff\xfe\x00garbage", "weights.bin")
+    with pytest.raises(HfConfigError, match="expected a JSON object"):
+        parse_config_bytes(b"[1, 2]", "list.json")
+
+
+def test_missing_field_names_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "my-model.json"
+    path.write_text(
+        json.dumps(
+            {
+                "model_type": "llama",
+                "hidden_size": 4096,
+                "num_attention_heads": 32,
+                "vocab_size": 32000,
+                "intermediate_size": 11008,
+            }
+        )
+    )
+    with pytest.raises(HfConfigError, match=r"my-model\.json: missing required field 'num_hidden_layers'"):
+        read_hf_config(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(HfConfigError, match="cannot read"):
+        read_hf_config(tmp_path / "absent.json")
+
+
+def test_bytes_with_bom(fixtures_dir: Path) -> None:
+    data = b"\xef\xbb\xbf" + (fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json").read_bytes()
+    assert parse_config_bytes(data).model_type == "llama"
+
+
+# ----------------------------------------------------------------------------- GPU catalog
+
+
+def test_catalog_has_required_gpus_with_sources() -> None:
+    cat = load_gpu_catalog()
+    for name in (
+        "H100 80GB SXM",
+        "H200 141GB",
+        "A100 40GB",
+        "A100 80GB",
+        "L40S",
+        "L4",
+        "RTX 4090",
+        "B200",
+        "MI300X",
+    ):
+        gpu = cat.get(name)
+        assert gpu.source_url.startswith("https://")
+        assert gpu.usable_source and gpu.retrieved
+        # usable (runtime GiB) never above the nameplate figure
+        assert gpu.usable_gib <= gpu.memory_nameplate_gb
+        assert gpu.bandwidth_gb_s > 0
+    assert cat.get("h100").name == "H100 80GB SXM"  # alias, case-insensitive
+    assert cat.get("H200").usable_bytes == round(140.40 * 2**30)
+
+
+def test_catalog_validation_names_field() -> None:
+    raw = json.loads(CATALOG.read_text())
+    raw["gpus"][0]["usable_gib"] = -1
+    with pytest.raises(GpuCatalogError, match=r"gpus\.0\.usable_gib"):
+        parse_gpu_catalog(json.dumps(raw), "gpus.json")
+    with pytest.raises(GpuCatalogError, match="not valid JSON"):
+        parse_gpu_catalog("{", "gpus.json")
+    raw2 = json.loads(CATALOG.read_text())
+    raw2["gpus"].append(dict(raw2["gpus"][0]))
+    with pytest.raises(GpuCatalogError, match="duplicate"):
+        parse_gpu_catalog(json.dumps(raw2), "gpus.json")

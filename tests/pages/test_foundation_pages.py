@@ -1,0 +1,124 @@
+"""AppTest: every page loads; profiles from templates; candidate edits, validation and conflicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.store import read_session
+from workbench.store.repository import candidates, list_audit, profiles
+from workbench.store.workspace import candidate_by_name, save_candidate
+from workbench.ui.registry import PAGES
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_loads_without_exception(open_page, spec):
+    at = open_page(spec.url_path)
+    assert at.title, f"{spec.title} shows no title"
+    assert not at.exception
+
+
+def test_overview_guides_a_new_user(open_page):
+    at = open_page("overview")
+    assert [m.value for m in at.metric][:2] == ["0", "13"]
+    assert any("Create a profile" in i.value for i in at.info)
+
+
+def _button(at, key):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_create_profile_from_template_and_edit_it(open_page, workspace_engine):
+    at = open_page("profiles", actor="Ada")
+    at.selectbox(key="prof_new_template").set_value("high_precision_extraction").run()
+    at.text_input(key="prof_new_name").set_value("Contract clauses").run()
+    _button(at, "prof_create").click().run()
+    assert not at.exception
+    with read_session(workspace_engine) as session:
+        record = profiles.require(session, "Contract clauses")
+        assert record.model.template == "High-Precision Extraction"
+        assert record.model.output_form.value == "nested_json"
+        assert list_audit(session, entity_type="profile")[0].actor == "Ada"
+    # the new profile is opened for editing; change the p95 SLA and save
+    key = f"prof-{record.id}-v{record.version}"
+    # form widgets are sent together with the submit click, in one run
+    at.number_input(key=f"{key}-p95").set_value(1200.0)
+    at.number_input(key=f"{key}-ctx").set_value(64000)
+    _button(at, f"FormSubmitter:{key}-form-Save profile").click().run()
+    assert not at.exception, at.exception
+    with read_session(workspace_engine) as session:
+        saved = profiles.require(session, "Contract clauses").model
+    assert saved.latency_sla.total_p95_ms == 1200.0 and saved.context_length_tokens == 64000
+
+
+def _open_candidate(open_page, engine, name: str, actor: str = "Ada"):
+    at = open_page("candidates", actor=actor)
+    at.selectbox(key="cand_selected").set_value(candidate_by_name(engine, name).id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_edit_candidate_price_saves_with_provenance_and_audit(open_page, workspace_engine):
+    before = candidate_by_name(workspace_engine, "GPT-5.4")
+    at = _open_candidate(open_page, workspace_engine, "GPT-5.4")
+    key = f"cand-{before.id}-v{before.version}"
+    at.number_input(key=f"{key}-pin").set_value(3.0)
+    at.text_input(key=f"{key}-source").set_value("vendor price sheet 2026-11")
+    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    assert not at.exception, at.exception
+    after = candidate_by_name(workspace_engine, "GPT-5.4")
+    assert after.model.pricing.input_per_mtok == 3.0 and after.version == before.version + 1
+    assert after.model.provenance["pricing"].source == "vendor price sheet 2026-11"
+    assert after.model.provenance["pricing"].entered_by == "Ada"
+    with read_session(workspace_engine) as session:
+        event = list_audit(session, entity_type="candidate")[0]
+    assert (event.actor, event.action, event.summary) == ("Ada", "update", "pricing, provenance changed")
+
+
+def test_invalid_value_shows_the_field_error_and_saves_nothing(open_page, workspace_engine):
+    before = candidate_by_name(workspace_engine, "GPT-5.4")
+    at = _open_candidate(open_page, workspace_engine, "GPT-5.4")
+    key = f"cand-{before.id}-v{before.version}"
+    at.number_input(key=f"{key}-pin").set_value(-1.0)
+    at.number_input(key=f"{key}-ctx").set_value(0)
+    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Input price (USD / 1M tokens)" in errors and "Context window (tokens)" in errors
+    assert "Nothing was saved" in errors
+    assert candidate_by_name(workspace_engine, "GPT-5.4").version == before.version
+
+
+def test_second_editor_is_refused_and_told_who_changed_it(open_page, workspace_engine):
+    before = candidate_by_name(workspace_engine, "Claude Opus 4.7")
+    at = _open_candidate(open_page, workspace_engine, "Claude Opus 4.7", actor="Bob")
+    # meanwhile Alice saves the same candidate
+    save_candidate(workspace_engine, before.id, before.model.model_copy(update={"notes": "Alice's note"}),
+                   before.version, "Alice")
+    key = f"cand-{before.id}-v{before.version}"
+    at.text_area(key=f"{key}-notes").set_value("Bob's note")
+    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    assert any("Alice" in e.value and "not saved" in e.value for e in at.error)
+    assert candidate_by_name(workspace_engine, "Claude Opus 4.7").model.notes == "Alice's note"
+
+
+def test_delete_asks_for_confirmation_and_can_be_undone(open_page, workspace_engine):
+    at = _open_candidate(open_page, workspace_engine, "Mixtral 8x7B Instruct")
+    record = candidate_by_name(workspace_engine, "Mixtral 8x7B Instruct")
+    _button(at, f"cand-del-{record.id}-ask").click().run()
+    assert any("Delete candidate" in w.value for w in at.warning)
+    with read_session(workspace_engine) as session:
+        assert candidates.by_name(session, "Mixtral 8x7B Instruct") is not None  # not yet
+    _button(at, f"cand-del-{record.id}-yes").click().run()
+    with read_session(workspace_engine) as session:
+        assert candidates.by_name(session, "Mixtral 8x7B Instruct") is None
+    _button(at, "cand-undo").click().run()
+    with read_session(workspace_engine) as session:
+        assert candidates.by_name(session, "Mixtral 8x7B Instruct") is not None
+
+
+def test_audit_page_lists_changes_and_filters(open_page, workspace_engine):
+    record = candidate_by_name(workspace_engine, "DeepSeek V4")
+    save_candidate(workspace_engine, record.id, record.model.model_copy(update={"notes": "n"}), record.version, "Zoe")
+    at = open_page("audit")
+    at.text_input(key="audit_actor").set_value("Zoe").run()
+    df = at.dataframe[0].value
+    assert list(df["Who"]) == ["Zoe"] and list(df["Name"]) == ["DeepSeek V4"]

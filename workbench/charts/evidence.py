@@ -1,0 +1,75 @@
+"""Evidence charts: pass rates with interval error bars; paired comparison (discordant pairs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from workbench.domain.evidence import PairedComparison, RateSummary
+
+
+def pass_rate_chart(summaries: Sequence[RateSummary], title: str = "Pass rate per candidate") -> go.Figure:
+    """Horizontal bars of pass rate (%) with asymmetric interval error bars, best at the top.
+
+    Small-sample candidates are drawn in a lighter colour and named in the hover text.
+    """
+    rows = sorted(summaries, key=lambda s: s.rate)
+    rate = [100 * s.rate for s in rows]
+    fig = go.Figure(go.Bar(
+        x=rate,
+        y=[s.name for s in rows],
+        orientation="h",
+        marker_color=["#9ecae1" if s.flags else "#3182bd" for s in rows],
+        error_x={
+            "type": "data", "symmetric": False,
+            "array": [100 * (s.upper - s.rate) for s in rows],
+            "arrayminus": [100 * (s.rate - s.lower) for s in rows],
+        },
+        customdata=[[s.k, s.n, 100 * s.lower, 100 * s.upper, "; ".join(s.flags) or "-"] for s in rows],
+        hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]}/%{customdata[1]})<br>"
+                      "interval %{customdata[2]:.1f}-%{customdata[3]:.1f}%<br>%{customdata[4]}<extra></extra>",
+        name="pass rate",
+    ))
+    method = rows[0].method if rows else "wilson"
+    fig.update_layout(
+        title=title,
+        xaxis_title=f"Pass rate (%), 95% {method.replace('-', '–').title()} interval",
+        yaxis_title="Candidate",
+        xaxis_range=[0, 100],
+        showlegend=False,
+    )
+    return fig
+
+
+def paired_comparison_chart(cmp: PairedComparison) -> go.Figure:
+    """The 2x2 paired outcome as bars: both pass, only A, only B, neither (items); verdict as subtitle.
+
+    McNemar uses only the two discordant bars (only A = b, only B = c).
+    """
+    if cmp.test != "mcnemar-exact" or cmp.a_only is None or cmp.b_only is None:
+        lo, hi = cmp.difference_interval or (cmp.difference, cmp.difference)
+        fig = go.Figure(go.Scatter(
+            x=[cmp.difference], y=[f"{cmp.a} − {cmp.b}"], mode="markers",
+            error_x={"type": "data", "symmetric": False, "array": [hi - cmp.difference],
+                     "arrayminus": [cmp.difference - lo]},
+            name="mean difference",
+        ))
+        fig.add_vline(x=0, line_dash="dash")
+        fig.update_layout(title=f"Paired bootstrap: {cmp.verdict}",
+                          xaxis_title="Mean score difference (score units), 95% bootstrap interval",
+                          yaxis_title="Comparison")
+        return fig
+    labels = ["both pass", f"only {cmp.a}", f"only {cmp.b}", "neither"]
+    values = [cmp.both_pass or 0, cmp.a_only, cmp.b_only, cmp.neither or 0]
+    colours = ["#bdbdbd", "#3182bd", "#e6550d", "#bdbdbd"]
+    fig = go.Figure(go.Bar(x=labels, y=values, marker_color=colours, text=values, textposition="auto",
+                           name="items"))
+    fig.update_layout(
+        title=f"{cmp.a} vs {cmp.b}: {cmp.verdict}<br><sup>exact McNemar on discordant pairs b = {cmp.a_only}, "
+              f"c = {cmp.b_only}; p = {cmp.p_value:.3g}</sup>",
+        xaxis_title="Paired outcome",
+        yaxis_title="Items (count)",
+        showlegend=False,
+    )
+    return fig

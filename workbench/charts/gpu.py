@@ -1,0 +1,106 @@
+"""Charts for the GPU memory fit (pure functions returning plotly Figures; no Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from workbench.domain.gpu_memory import FitResult
+
+GIB = 2**30
+
+
+def memory_stack(results: Sequence[FitResult]) -> go.Figure:
+    """Stacked bar per GPU configuration: weights / KV cache / overhead per GPU (GiB) against the usable budget."""
+    labels = [f"{r.gpus}× {r.gpu} (TP {r.tp})" for r in results]
+    fig = go.Figure()
+    for name, key, color in (
+        ("Weights", "weights_bytes_per_gpu", "#4C78A8"),
+        ("KV cache", "kv_bytes_per_gpu", "#F58518"),
+        ("Overhead", "overhead_bytes", "#B279A2"),
+    ):
+        fig.add_trace(
+            go.Bar(name=name, x=labels, y=[getattr(r, key) / GIB for r in results], marker_color=color)
+        )
+    fig.add_trace(
+        go.Scatter(
+            name="Usable per GPU",
+            x=labels,
+            y=[r.usable_bytes_per_gpu / GIB for r in results],
+            mode="markers+lines",
+            marker={"symbol": "line-ew-open", "size": 40, "color": "black"},
+            line={"dash": "dash", "color": "black"},
+        )
+    )
+    fig.update_layout(
+        barmode="stack",
+        title="Memory per GPU vs usable capacity",
+        xaxis_title="GPU configuration",
+        yaxis_title="Memory per GPU (GiB, 2^30 bytes)",
+        legend_title="Component",
+    )
+    return fig
+
+
+def concurrency_vs_context(
+    curve: Sequence[dict[str, int]],
+    requested_context: int | None = None,
+    requested_concurrency: int | None = None,
+) -> go.Figure:
+    """Max concurrent sequences at each context length; the area under the curve fits, above it does not."""
+    xs = [p["context"] for p in curve]
+    ys = [p["max_concurrency"] for p in curve]
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            name="Fit boundary (max concurrency)",
+            mode="lines",
+            fill="tozeroy",
+            line={"color": "#54A24B"},
+        )
+    )
+    if requested_context is not None and requested_concurrency is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[requested_context],
+                y=[requested_concurrency],
+                name="Requested load",
+                mode="markers",
+                marker={"size": 12, "color": "#E45756", "symbol": "x"},
+            )
+        )
+    fig.update_layout(
+        title="Concurrency vs context: fits below the boundary",
+        xaxis_title="Context length per sequence (tokens)",
+        yaxis_title="Concurrent sequences (count)",
+    )
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def fit_matrix_heatmap(
+    candidates: Sequence[str], gpu_names: Sequence[str], matrix: Sequence[Sequence[int | None]]
+) -> go.Figure:
+    """Candidates × GPU types; cell = minimum GPUs, or 'does not fit'."""
+    z = [[float(v) if v else None for v in row] for row in matrix]
+    text = [[str(v) if v else "does not fit" for v in row] for row in matrix]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(gpu_names),
+            y=list(candidates),
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            colorbar={"title": "GPUs"},
+            hovertemplate="%{y} on %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Minimum GPUs per candidate and GPU type",
+        xaxis_title="GPU type",
+        yaxis_title="Candidate",
+    )
+    return fig

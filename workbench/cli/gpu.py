@@ -1,0 +1,159 @@
+"""``workbench gpu-fit``: GPU memory fit of one model (weights + KV + overhead per GPU), headless.
+
+JSON (``--json``; stable keys, bytes unless named otherwise): ``params_total``, ``params_active``,
+``params_active_excl_embedding``, ``weights_bytes`` (whole model), ``weights_bytes_per_gpu``,
+``kv_bytes_per_token`` (one token, all attention layers, chosen KV dtype, TP=1, before window caps; MLA =
+latent; linear/Mamba excluded), ``kv_bytes_per_token_per_gpu``, ``kv_bytes_per_token_by_layer_type``,
+``kv_state_bytes_per_request`` (linear/Mamba state), ``kv_bytes`` (all GPUs, requested context × concurrency,
+windows applied), ``kv_bytes_per_gpu``, ``overhead_bytes`` (per GPU), ``total_bytes_per_gpu``,
+``capacity_bytes_per_gpu`` (runtime-reported total), ``usable_bytes_per_gpu`` (× utilization), ``fits``,
+``headroom_bytes``, ``headroom_fraction``, ``max_concurrency``, ``max_context``, ``max_context_limited_by``,
+``min_gpus`` ({GPU type: GPUs or null}), ``vllm_args``, ``rule_of_thumb_bytes``, ``rule_of_thumb_kv_bytes``,
+``detailed_total_bytes``, ``rule_of_thumb_difference_bytes``, ``notes``, plus the echoed inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pydantic import ValidationError
+
+from workbench.cli import CliError
+from workbench.cli._common import print_json
+
+GIB = 2**30
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "gpu-fit",
+        help="GPU memory fit: weights + KV cache + overhead per GPU, max concurrency/context, vLLM flags",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--hf-config", metavar="FILE", help="Hugging Face config.json")
+    src.add_argument(
+        "--candidate", metavar="NAME", help="candidate from the store (its imported architecture)"
+    )
+    p.add_argument(
+        "--weights",
+        default="checkpoint",
+        metavar="FORMAT",
+        help="bf16, fp16, fp8, int8, gptq-int4-g128, awq-int4-g128, mxfp4, nvfp4, q4_k_m, ... "
+        "(default: the checkpoint's format)",
+    )
+    p.add_argument(
+        "--kv-dtype", default="auto", metavar="DTYPE", help="auto, bf16, fp8, fp8_ds_mla, nvfp4, ..."
+    )
+    p.add_argument(
+        "--context", type=int, default=8192, metavar="N", help="tokens per sequence (default 8192)"
+    )
+    p.add_argument("--concurrency", type=int, default=1, metavar="N", help="concurrent sequences (default 1)")
+    p.add_argument("--gpu", default="H100 80GB SXM", metavar="NAME", help="GPU type from data/gpus.json")
+    p.add_argument("--gpus", type=int, default=None, metavar="N", help="GPUs (default: = TP)")
+    p.add_argument(
+        "--tp", type=int, default=None, metavar="N", help="tensor-parallel size (default: = GPUs or 1)"
+    )
+    p.add_argument(
+        "--gpu-memory-utilization", type=float, default=0.90, metavar="F", help="vLLM budget fraction"
+    )
+    p.add_argument(
+        "--overhead",
+        default="vllm",
+        metavar="MODEL",
+        help="overhead profile: vllm, kvplan, aiconfigurator, sglang, seed",
+    )
+    p.add_argument(
+        "--kv-rule",
+        choices=("vllm", "simple"),
+        default="vllm",
+        help="vllm = block-rounded reservation; simple = min(T, window)",
+    )
+    p.add_argument("--max-num-batched-tokens", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(handler=handle)
+
+
+def _spec(args: argparse.Namespace) -> Any:
+    from workbench.domain.architecture import ArchitectureError, parse_hf_config
+    from workbench.io.hf_config import HfConfigError, read_hf_config
+
+    if args.hf_config:
+        try:
+            return read_hf_config(args.hf_config)
+        except HfConfigError as exc:
+            raise CliError(str(exc)) from exc
+    from workbench.cli._store import candidate_architecture  # provided by the store area
+
+    raw = candidate_architecture(args.candidate)
+    if raw is None:
+        raise CliError(
+            f"candidate {args.candidate!r} not found or has no imported architecture (config.json)"
+        )
+    try:
+        return parse_hf_config(raw)
+    except ArchitectureError as exc:
+        raise CliError(f"candidate {args.candidate!r}: {exc}") from exc
+
+
+def handle(args: argparse.Namespace) -> int:
+    from workbench.domain.gpu_memory import FitRequest, evaluate_fit
+    from workbench.io.gpus import GpuCatalogError, load_gpu_catalog
+
+    spec = _spec(args)
+    try:
+        request = FitRequest(
+            weights=args.weights,
+            kv_dtype=args.kv_dtype,
+            context=args.context,
+            concurrency=args.concurrency,
+            gpu=args.gpu,
+            gpus=args.gpus,
+            tp=args.tp,
+            gpu_memory_utilization=args.gpu_memory_utilization,
+            overhead=args.overhead,
+            kv_rule=args.kv_rule,
+            max_num_batched_tokens=args.max_num_batched_tokens,
+        )
+        result = evaluate_fit(spec, request, load_gpu_catalog())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise CliError(f"--{field.replace('_', '-')}: {err['msg'].removeprefix('Value error, ')}") from exc
+    except (ValueError, GpuCatalogError) as exc:
+        raise CliError(str(exc)) from exc
+
+    if args.json:
+        print_json(result)
+        return 0
+    r = result
+    print(
+        f"{spec.model_type}: {r.params_total / 1e9:.3f} B parameters ({r.params_active / 1e9:.3f} B active)"
+    )
+    print(
+        f"  weights   {r.weights_format:>14}: {r.weights_bytes / GIB:8.2f} GiB total, "
+        f"{r.weights_bytes_per_gpu / GIB:.2f} GiB per GPU"
+    )
+    print(
+        f"  KV        {r.kv_dtype:>14}: {r.kv_bytes_per_token:,} B/token; {r.kv_bytes_per_gpu / GIB:.2f} GiB per GPU "
+        f"for {r.concurrency} × {r.context:,} tokens"
+    )
+    print(f"  overhead  {r.overhead_model:>14}: {r.overhead_bytes / GIB:.2f} GiB per GPU")
+    print(
+        f"  total per GPU {r.total_bytes_per_gpu / GIB:.2f} GiB of {r.usable_bytes_per_gpu / GIB:.2f} GiB usable "
+        f"({r.gpus} × {r.gpu}, TP {r.tp}): {'fits' if r.fits else 'DOES NOT FIT'}, "
+        f"headroom {r.headroom_bytes / GIB:.2f} GiB"
+    )
+    print(
+        f"  max concurrency at {r.context:,}: {r.max_concurrency}; max context at {r.concurrency}: {r.max_context:,}"
+    )
+    print("  min GPUs: " + ", ".join(f"{k} {v if v else '-'}" for k, v in r.min_gpus.items()))
+    print("  vllm serve MODEL " + " ".join(r.vllm_args))
+    print(
+        f"  seed rule of thumb: {r.rule_of_thumb_bytes / 1e9:.2f} GB vs detailed {r.detailed_total_bytes / 1e9:.2f} GB"
+    )
+    for note in r.notes:
+        print(f"  note: {note}")
+    return 0
