@@ -8,7 +8,7 @@ import os
 from datetime import date
 
 from workbench.cli import CliError
-from workbench.cli._common import print_json
+from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.io.litellm import LiteLLMError, load_price_file, plan_import
 from workbench.store.imports import apply_litellm_plan, existing_candidates
@@ -89,8 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     plist.add_argument("--json", action="store_true")
     plist.set_defaults(handler=_profiles_list)
 
-    imports = sub.add_parser("import", help="import candidates, prices, architectures, evidence")
-    isub = imports.add_subparsers(dest="import_cmd", required=True)
+    isub = command_group(sub, "import", "import candidates, prices, architectures, evidence")
     litellm = isub.add_parser("litellm", help="create candidates or update prices from LiteLLM's price file")
     litellm.add_argument("file", help="model_prices_and_context_window.json")
     litellm.add_argument("--model", action="append", metavar="NAME", help="LiteLLM key to import (repeatable)")

@@ -371,6 +371,18 @@ class Workload(Model):
     human_review_rate: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
+class GpuFitConstraint(Model):
+    """"Self-hosted on <= max_gpus x gpu at context C and concurrency K" (GPU memory fit issue)."""
+
+    gpu: str = Field(min_length=1, description="GPU catalog name, e.g. 'H100 80GB'")
+    max_gpus: int = Field(default=8, ge=1, le=1024)
+    context_tokens: int = Field(default=32_768, gt=0, le=10_000_000)
+    concurrency: int = Field(default=16, ge=1, le=100_000)
+    weights_format: str = "bf16"
+    kv_dtype: str = "bf16"
+    gpu_memory_utilization: float = Field(default=0.90, gt=0.0, le=1.0)
+
+
 class HardConstraints(Model):
     """Constraints that exclude a candidate outright (DESIGN 3, "Scoring")."""
 
@@ -383,6 +395,7 @@ class HardConstraints(Model):
     data_residency: list[str] = Field(default_factory=list)
     forbidden_license_restrictions: list[LicenseRestriction] = Field(default_factory=list)
     open_weights_only: bool = False
+    gpu_fit: GpuFitConstraint | None = None
 
     @field_validator("min_rating")
     @classmethod

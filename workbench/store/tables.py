@@ -72,3 +72,19 @@ class SeedMark(SQLModel, table=True):
     kind: str = Field(max_length=40)
     key: str = Field(max_length=200)
     seeded_at: datetime = Field(default_factory=utcnow)
+
+
+class ScenarioRow(SQLModel, table=True):
+    """A named what-if of a profile: weights/constraints overrides that leave the profile untouched."""
+
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("profile_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="anonymous", max_length=200)

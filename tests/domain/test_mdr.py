@@ -1,0 +1,465 @@
+"""MDR drafting (each of the seed's seven sections), lifecycle rules, field diff and Markdown rendering."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from workbench.domain.mdr import (
+    MDR,
+    SECTION_HEADINGS,
+    FailurePolicy,
+    ImmutableRecordError,
+    LifecycleError,
+    MDRError,
+    MDRStatus,
+    RejectedAlternative,
+    check_integrity,
+    draft_mdr,
+    field_changes,
+    field_origins,
+    format_mdr_id,
+    format_rate_interval,
+    format_usd,
+    load_failure_table,
+    render_markdown,
+    set_field,
+    supersede,
+    transition,
+    with_body,
+    with_people,
+)
+from workbench.domain.models import (
+    FailureMode,
+    HardConstraints,
+    LatencySLA,
+    Privacy,
+    Profile,
+    RiskLevel,
+    Topology,
+)
+
+DAY = date(2026, 6, 7)
+#: The seed's MDR template example values (seed 002, "Model Decision Record (MDR) Template").
+SEED_ECONOMICS = {
+    "prefill_cost_per_1m_queries_usd": 1.20,
+    "generation_cost_per_1m_queries_usd": 2.40,
+    "cost_per_success_usd": 0.0036,
+}
+SEED_FLAGS = {"--gpu-memory-utilization": "0.90", "--max-model-len": 32768, "--enable-chunked-prefill": True}
+SEED_EVIDENCE = {
+    "golden_set_accuracy": "84.2%",
+    "structured_output_validity": "100% via XGrammar",
+    "target_latency_p95": "820ms",
+}
+
+
+def _profile(**kw: object) -> Profile:
+    base: dict[str, object] = {
+        "name": "Invoice field extraction",
+        "description": "Extract line items from supplier invoices into the ERP schema.",
+        "task_class": "extraction",
+        "output_form": "nested_json",
+        "user_exposure": "end_customer",
+        "risk_level": "high",
+        "latency_sla": LatencySLA(ttft_ms=150, total_p95_ms=1000),
+        "cost_ceiling_per_success_usd": 0.01,
+        "privacy": Privacy(allowed_topologies=[Topology.self_hosted], data_residency=["eu"]),
+        "unacceptable_failures": [FailureMode.silent_extraction_omission, FailureMode.malformed_json],
+        "constraints": HardConstraints(min_rating={"schema_adherence": "A"}, min_context_tokens=32000),
+    }
+    base.update(kw)
+    return Profile.model_validate(base)
+
+
+def _draft(profile: Profile | None = None, **kw: object) -> MDR:
+    args: dict[str, object] = {
+        "record_id": "MDR-0007",
+        "profile": profile or _profile(),
+        "ranked": [("qwen-3.5-72b", 0.712), ("llama-4-scout", 0.801), ("deepseek-v4", 0.655)],
+        "excluded": {
+            "gpt-5.4": ["topology managed_api not in allowed self_hosted", "data residency us not in eu"],
+            "gemini-3-pro": ["context 32K < required 200K"],
+        },
+        "economics": SEED_ECONOMICS,
+        "vllm_flags": SEED_FLAGS,
+        "evidence_metrics": SEED_EVIDENCE,
+        "evidence_lines": ["pass rate 84.2% (95% CI 80.7-87.2%, n=500) on the golden set"],
+        "benchmark_references": ["SWE-bench Pro (harness v2)"],
+        "linter_findings": [{"rule": "leaderboard_shopping", "severity": "warning", "message": "only MMLU cited"}],
+        "first_rank_acceptability": {"llama-4-scout": 0.87, "qwen-3.5-72b": 0.11, "deepseek-v4": 0.02},
+        "decision_makers": ["Ana Lima"],
+        "consulted": ["Security"],
+        "informed": ["Finance"],
+        "today": DAY,
+    }
+    args.update(kw)
+    return draft_mdr(**args)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_section1_context_from_profile() -> None:
+    c = _draft().body.context
+    assert c.task_node == "Invoice field extraction"
+    assert c.problem_statement.startswith("Extract line items")
+    assert "Task class: extraction" in c.cognitive_requirements
+    assert "Output form: nested json" in c.cognitive_requirements
+    assert c.latency_sla == "TTFT ≤ 150 ms; total p95 ≤ 1000 ms"
+    assert c.cost_target == "≤ $0.01 per successful outcome"
+    assert c.privacy_requirements == "topologies: Self-hosted instance; data residency: eu"
+    assert "Minimum rating: Schema Adherence ≥ A" in c.other_constraints
+    assert "Minimum context window: 32,000 tokens" in c.other_constraints
+    assert "Unacceptable failures: silent extraction omission, malformed json" in c.other_constraints
+
+
+def test_section2_selected_model_topology_and_vllm_flags() -> None:
+    s = _draft().body.selection
+    assert s.selected_model == "llama-4-scout"  # highest score wins, whatever the input order
+    assert s.deployment_topology == "Self-hosted instance"  # the profile's only allowed topology
+    assert [(f.flag, f.value) for f in s.core_parameters] == [
+        ("--gpu-memory-utilization", "0.90"),
+        ("--max-model-len", "32768"),
+        ("--enable-chunked-prefill", "true"),
+    ]
+    assert s.selection_basis == (
+        "Ranked #1 of 3 by weighted sum with score 0.801; ranks first in 87% of sampled weightings (SMAA-2)."
+    )
+
+
+def test_section2_explicit_selection_and_flag_names() -> None:
+    r = _draft(selected="qwen-3.5-72b", vllm_flags={"max_model_len": 8192})
+    assert r.body.selection.selected_model == "qwen-3.5-72b"
+    assert r.body.selection.core_parameters[0].flag == "--max-model-len"
+    alt = next(a for a in r.body.alternatives.alternatives if a.name == "llama-4-scout")
+    assert "0.089 above qwen-3.5-72b" in alt.reason and "to be stated" in alt.reason
+
+
+def test_section3_evidence() -> None:
+    e = _draft().body.evidence
+    assert (e.golden_set_accuracy, e.structured_output_validity, e.target_latency_p95) == (
+        "84.2%",
+        "100% via XGrammar",
+        "820ms",
+    )
+    assert e.benchmark_references == ("SWE-bench Pro (harness v2)",)
+    assert e.summary[0].startswith("pass rate 84.2% (95% CI")
+
+
+def test_section4_rejected_alternatives_with_reasons() -> None:
+    alts = {a.name: a for a in _draft().body.alternatives.alternatives}
+    assert set(alts) == {"qwen-3.5-72b", "deepseek-v4", "gpt-5.4", "gemini-3-pro"}
+    qwen = alts["qwen-3.5-72b"]
+    assert qwen.kind == "outranked" and qwen.score == pytest.approx(0.712)
+    assert qwen.reason == (
+        "Ranked #2 of 3 by weighted sum with score 0.712; 0.089 below llama-4-scout (0.801); "
+        "ranks first in 11% of sampled weightings."
+    )
+    gpt = alts["gpt-5.4"]
+    assert gpt.kind == "excluded"
+    assert gpt.reason == (
+        "Excluded by hard constraints: topology managed_api not in allowed self_hosted; "
+        "data residency us not in eu."
+    )
+
+
+def test_section5_failure_modes_for_task_class_and_risk() -> None:
+    ft = _draft().body.failure_tolerance
+    modes = [f.mode for f in ft.failures]
+    # nested JSON -> preamble + malformed JSON; end customer -> refusal + injection; high risk -> drift;
+    # extraction -> silent omission. Table order is kept.
+    assert modes == [
+        FailureMode.preamble_contamination,
+        FailureMode.malformed_json,
+        FailureMode.refusal_error,
+        FailureMode.silent_deduction_drift,
+        FailureMode.prompt_injection,
+        FailureMode.silent_extraction_omission,
+    ]
+    malformed = ft.failures[1]
+    assert (malformed.severity, malformed.detectability, malformed.recoverability) == ("High", "High", "Automated")
+    assert malformed.mitigation == "PDA constrained decoding masks."
+    assert ft.failures[-1].mitigation == "Secondary evaluation schema parsing with fail-closed human escalation."
+    assert all(f.policy == FailurePolicy.fail_closed for f in ft.failures)  # high risk: fail-closed everywhere
+    assert ft.linter_findings[0].rule == "leaderboard_shopping"
+
+
+def test_section5_low_risk_fail_open_keeps_critical_modes_closed() -> None:
+    profile = _profile(
+        risk_level="low",
+        failure_policy="fail_open",
+        user_exposure="internal",
+        unacceptable_failures=[],
+        task_class="classification",
+        output_form="tool_arguments",
+        tool_use="static_arguments",
+    )
+    ft = _draft(profile).body.failure_tolerance
+    policy = {f.mode: f.policy for f in ft.failures}
+    assert policy[FailureMode.preamble_contamination] == FailurePolicy.fail_open  # Low severity
+    assert policy[FailureMode.tool_argument_mismatch] == FailurePolicy.fail_closed  # Critical severity
+    assert "Warning" not in ft.policy_rationale
+
+
+def test_section5_fail_open_on_high_risk_is_flagged_and_bad_findings_rejected() -> None:
+    ft = _draft(_profile(failure_policy="fail_open")).body.failure_tolerance
+    assert ft.failure_policy == FailurePolicy.fail_open
+    assert "Warning: the profile's risk level is high" in ft.policy_rationale
+    with pytest.raises(MDRError, match=r"linter_findings\[0\]"):
+        _draft(linter_findings=[{"rule": "x"}])
+
+
+def test_section5_accepts_linter_finding_shape() -> None:
+    finding = {
+        "rule_id": "unverified_long_context",
+        "title": "Unverified long-context stuffing",
+        "severity": "high",
+        "evidence": "context need 200K with no needle test",
+        "fix": "Run a needle-in-a-haystack test.",
+    }
+    lf = _draft(linter_findings=[finding]).body.failure_tolerance.linter_findings[0]
+    assert (lf.rule, lf.severity) == ("unverified_long_context", "high")
+    assert lf.message == (
+        "Unverified long-context stuffing. context need 200K with no needle test. Fix: Run a needle-in-a-haystack test."
+    )
+
+
+def test_section6_economics_seed_example_and_bad_keys() -> None:
+    ec = _draft().body.economics
+    assert ec.prefill_cost_per_1m_queries_usd == 1.20
+    assert ec.cost_per_success_usd == 0.0036
+    md = render_markdown(_draft())
+    # the seed's MDR example lines, value for value
+    assert "* Estimated Prefill Cost (per 1M queries): $1.20" in md
+    assert "* Estimated Generation Cost (per 1M queries): $2.40" in md
+    assert "* Estimated Total Cost Per Successful Outcome: $0.0036" in md
+    with pytest.raises(MDRError, match="unknown key"):
+        _draft(economics={"prefil_cost": 1.0})
+    with pytest.raises(MDRError, match="finite"):
+        _draft(economics={"cost_per_success_usd": float("nan")})
+
+
+def test_section7_rollout_defaults_are_the_seed_example() -> None:
+    md = render_markdown(_draft(_profile(latency_sla=LatencySLA())))
+    assert "* Rollout Strategy: Shadow route 1% of live traffic for 72 hours, scaling to 10% canary." in md
+    assert "* Rollback Trigger: Error rate > 0.5%, P95 latency > 1.2s, or security injection detection." in md
+    assert "* Reconsideration Conditions: Release of decontaminated open-weight models in the same size class." in md
+    # with a p95 SLA the latency trigger follows it; the cost ceiling adds a reconsideration condition
+    r = _draft().body.rollout
+    assert r.rollback_triggers[1].threshold == 1000
+    assert any("$0.01" in c for c in r.reconsideration_conditions)
+
+
+def test_bad_draft_inputs_raise_clear_errors() -> None:
+    with pytest.raises(MDRError, match="not among the ranked"):
+        _draft(selected="gpt-5.4")
+    with pytest.raises(MDRError, match="listed twice"):
+        _draft(ranked=[("a", 0.5), ("a", 0.4)])
+    with pytest.raises(MDRError, match=r"ranked\[1\].*finite"):
+        _draft(ranked=[("a", 0.5), ("b", float("inf"))])
+    with pytest.raises(MDRError, match="both ranked and excluded"):
+        _draft(excluded={"deepseek-v4": ["x"]})
+    with pytest.raises(MDRError, match="vllm_flags"):
+        _draft(vllm_flags={"--Bad Flag": 1})
+    with pytest.raises(MDRError, match="evidence_metrics"):
+        _draft(evidence_metrics={"accuracy": "1"})
+    with pytest.raises(MDRError, match="first_rank_acceptability"):
+        _draft(first_rank_acceptability={"llama-4-scout": 1.5})
+
+
+def test_failure_table_transcribes_the_seed() -> None:
+    table = load_failure_table()
+    assert table.provenance["source"].startswith("seed 002")
+    seed_rows = [r for r in table.modes if r.origin == "seed_table"]
+    assert len(seed_rows) == 7
+    injection = table.row(FailureMode.prompt_injection)
+    assert injection is not None
+    assert (injection.severity, injection.detectability, injection.recoverability) == ("Critical", "Medium", "Manual")
+    assert injection.unacceptable_contexts == "Multi-tenant customer-facing bots."
+    assert {r.mode for r in table.modes} == set(FailureMode)
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _front_matter(md: str) -> dict[str, object]:
+    lines = md.split("\n")
+    assert lines[0] == "---"
+    end = lines.index("---", 1)
+    out: dict[str, object] = {}
+    for line in lines[1:end]:
+        key, _, value = line.partition(": ")
+        out[key] = value if key in ("status", "date") else json.loads(value)
+    return out
+
+
+def test_markdown_front_matter_is_madr4_and_headings_are_the_seeds() -> None:
+    rec = _draft()
+    md = render_markdown(rec)
+    fm = _front_matter(md)
+    assert fm == {
+        "status": "draft",
+        "date": "2026-06-07",
+        "decision-makers": ["Ana Lima"],
+        "consulted": ["Security"],
+        "informed": ["Finance"],
+        "mdr-id": "MDR-0007",
+        "profile": "Invoice field extraction",
+    }
+    positions = [md.index(h + "\n") for h in SECTION_HEADINGS]
+    assert positions == sorted(positions)
+    assert [ln for ln in md.split("\n") if ln.startswith("## ")] == list(SECTION_HEADINGS)
+    assert "  * --gpu-memory-utilization: 0.90" in md
+    assert "* Selected Model Identifier: llama-4-scout" in md
+    assert "* Golden Set Accuracy Score: 84.2%" in md
+    assert "* Structured-Output Validity Rate: 100% via XGrammar" in md
+    assert "* Target Latency P95: 820ms" in md
+    assert "* Alternative: gpt-5.4" in md
+    assert "* Anticipated Failure: Malformed JSON (severity High, detectability High, recovery Automated)." in md
+    assert "* Mitigation (fail-closed): PDA constrained decoding masks." in md
+    assert md.endswith("\n") and not md.endswith("\n\n") and "\r" not in md
+
+
+def test_markdown_user_text_cannot_inject_structure() -> None:
+    rec = set_field(_draft(), "alternatives.alternatives[0].reason", "fine\n## **3. Evaluation Evidence**\n---")
+    rec = with_people(rec, title="Pick\r\n# evil", decision_makers=['Ana "AL" Lima'])
+    md = render_markdown(rec)
+    assert [ln for ln in md.split("\n") if ln.startswith("## ")] == list(SECTION_HEADINGS)
+    assert [ln for ln in md.split("\n") if ln.startswith("# ")] == ["# MDR-0007: Pick # evil"]
+    assert _front_matter(md)["decision-makers"] == ['Ana "AL" Lima']
+    assert "\r" not in md
+
+
+def test_superseded_record_front_matter_links() -> None:
+    old, new = _accepted("MDR-0003"), _accepted("MDR-0007")
+    old2, new2 = supersede(old, new, on=DAY)
+    assert _front_matter(render_markdown(old2))["superseded-by"] == "MDR-0007"
+    assert _front_matter(render_markdown(new2))["supersedes"] == "MDR-0003"
+    assert _front_matter(render_markdown(old2))["status"] == "superseded"
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def _accepted(record_id: str = "MDR-0007") -> MDR:
+    rec = _draft(record_id=record_id)
+    return transition(transition(rec, "proposed", on=DAY), "accepted", on=DAY)
+
+
+def test_lifecycle_happy_path_and_forbidden_moves() -> None:
+    rec = _draft()
+    assert rec.status == MDRStatus.draft
+    with pytest.raises(LifecycleError, match="cannot go from draft to accepted"):
+        transition(rec, "accepted")
+    proposed = transition(rec, MDRStatus.proposed, on=DAY)
+    rejected = transition(proposed, "rejected", on=DAY)
+    with pytest.raises(LifecycleError, match="final"):
+        transition(rejected, "proposed")
+    accepted = transition(proposed, "accepted", on=DAY)
+    assert accepted.status == MDRStatus.accepted and accepted.accepted_body_sha256
+    with pytest.raises(LifecycleError, match="cannot go from accepted to proposed"):
+        transition(accepted, "proposed")
+    with pytest.raises(LifecycleError, match="supersede"):
+        transition(accepted, "superseded")
+    with pytest.raises(LifecycleError, match="unknown status"):
+        transition(rec, "approved")
+
+
+def test_acceptance_needs_decision_makers_and_proposal_needs_a_model() -> None:
+    proposed = transition(_draft(decision_makers=[]), "proposed")
+    with pytest.raises(LifecycleError, match="decision-maker"):
+        transition(proposed, "accepted")
+    no_model = set_field(_draft(), "selection.selected_model", "")
+    with pytest.raises(LifecycleError, match="selected model"):
+        transition(no_model, "proposed")
+
+
+def test_accepted_text_is_immutable() -> None:
+    acc = _accepted()
+    with pytest.raises(ImmutableRecordError, match="accepted"):
+        set_field(acc, "rollout.canary_traffic_pct", 20)
+    with pytest.raises(ImmutableRecordError):
+        with_body(acc, acc.body)
+    with pytest.raises(ImmutableRecordError):
+        with_people(acc, consulted=["Someone"])
+    with pytest.raises(ValidationError):  # frozen models refuse assignment
+        acc.body.rollout.canary_traffic_pct = 20  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        acc.title = "changed"  # type: ignore[misc]
+    check_integrity(acc)
+    forged = acc.model_copy(update={"body": set_field(_draft(), "rollout.canary_traffic_pct", 20).body})
+    with pytest.raises(ImmutableRecordError, match="changed after acceptance"):
+        check_integrity(forged)
+
+
+def test_supersede_links_both_ways_and_checks_states() -> None:
+    old, new = _accepted("MDR-0003"), _accepted("MDR-0007")
+    old2, new2 = supersede(old, new, on=DAY)
+    assert (old2.status, old2.front.superseded_by) == (MDRStatus.superseded, "MDR-0007")
+    assert (new2.status, new2.front.supersedes) == (MDRStatus.accepted, "MDR-0003")
+    assert old2.body == old.body  # the text is untouched
+    with pytest.raises(LifecycleError, match="itself"):
+        supersede(old, old)
+    with pytest.raises(LifecycleError, match="only an accepted record"):
+        supersede(old2, new2)
+    with pytest.raises(LifecycleError, match="accept it before"):
+        supersede(old, transition(_draft(record_id="MDR-0008"), "proposed"))
+    with pytest.raises(LifecycleError, match="cycle"):
+        supersede(new2, old.model_copy(update={"front": old.front.model_copy(update={"supersedes": "MDR-0007"})}))
+
+
+# --------------------------------------------------------------------------- edits and diff
+
+
+def test_field_diff_tracks_generated_vs_edited() -> None:
+    rec = _draft()
+    assert field_changes(rec) == []
+    assert set(field_origins(rec).values()) == {"generated"}
+    rec = set_field(rec, "rollout.canary_traffic_pct", 5)
+    rec = set_field(rec, "evidence.golden_set_accuracy", "86.0% (95% CI 82.7-88.9%)")
+    alts = rec.body.alternatives.alternatives + (RejectedAlternative(name="mistral-large", reason="licence"),)
+    rec = with_body(rec, rec.body.model_copy(update={"alternatives": rec.body.alternatives.model_copy(update={"alternatives": alts})}))
+    changes = {c.path: c for c in field_changes(rec)}
+    assert changes["rollout.canary_traffic_pct"].kind == "edited"
+    assert (changes["rollout.canary_traffic_pct"].generated, changes["rollout.canary_traffic_pct"].current) == (10.0, 5)
+    assert changes["evidence.golden_set_accuracy"].generated == "84.2%"
+    assert changes["alternatives.alternatives[4].name"].kind == "added"
+    origins = field_origins(rec)
+    assert origins["rollout.canary_traffic_pct"] == "edited"
+    assert origins["alternatives.alternatives[4].reason"] == "added"
+    assert origins["selection.selected_model"] == "generated"
+    assert rec.generated is not None and rec.generated.rollout.canary_traffic_pct == 10.0
+
+
+def test_set_field_validates_path_and_value() -> None:
+    rec = _draft()
+    with pytest.raises(MDRError, match="no field"):
+        set_field(rec, "rollout.canary", 5)
+    with pytest.raises(MDRError, match="no field"):
+        set_field(rec, "alternatives.alternatives[99].reason", "x")
+    with pytest.raises(MDRError, match="malformed"):
+        set_field(rec, "rollout..canary_traffic_pct", 5)
+    with pytest.raises(MDRError, match="rollout.canary_traffic_pct"):
+        set_field(rec, "rollout.canary_traffic_pct", 150)
+
+
+def test_record_ids_and_formatters() -> None:
+    assert format_mdr_id(7) == "MDR-0007"
+    with pytest.raises(MDRError):
+        _draft(record_id="../etc/passwd")
+    assert format_usd(1.2) == "$1.20"
+    assert format_usd(0.0036) == "$0.0036"
+    assert format_usd(0.00361234) == "$0.00361"
+    assert format_usd(1234.5) == "$1,234.50"
+    assert format_rate_interval(0.842, 0.801, 0.876, 500) == "84.2% (95% CI 80.1–87.6%, n=500)"
+    with pytest.raises(MDRError, match="does not contain"):
+        format_rate_interval(0.9, 0.1, 0.2)
+
+
+def test_risk_enum_roundtrip_in_profile_fixture() -> None:
+    # guards the fixture itself: the failure-policy expectations above rely on a high-risk profile
+    assert _profile().risk_level == RiskLevel.high
