@@ -14,11 +14,11 @@ from workbench.domain.gpu_memory import FitArrays, fit_arrays, kv_dtype, min_gpu
 from workbench.io.gpus import load_gpu_catalog
 
 TARGET_MS = 50.0
-_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "hf-configs"
+_FIXTURES = Path(__file__).resolve().parents[2] / "data" / "hf-configs"  # shipped configs
 
 
 def _base_specs() -> list[ArchitectureSpec]:
-    """The development configs when present, else a synthetic Llama-like config."""
+    """The shipped configs (data/hf-configs) when present, else a synthetic Llama-like config."""
     specs = []
     if _FIXTURES.is_dir():
         for path in sorted(_FIXTURES.glob("*.config.json")):

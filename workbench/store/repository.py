@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from workbench.domain.models import Candidate, Profile
-from workbench.store.tables import AuditEvent, CandidateRow, ProfileRow, utcnow
+from workbench.domain.scenario import Scenario
+from workbench.store.tables import AuditEvent, CandidateRow, ProfileRow, ScenarioRow, utcnow
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,9 +120,12 @@ class VersionedRepository(Generic[M]):
     def __init__(self, entity: str, table: type[SQLModel], model: type[M]):
         self.entity, self.table, self.model = entity, table, model
 
-    # -- hooks for table-specific columns
+    # -- hooks for table-specific columns and scoping (e.g. scenarios of one profile)
     def extra_columns(self, model: M) -> dict[str, Any]:
         return {}
+
+    def scoped(self, query: Any) -> Any:
+        return query
 
     # -- reads
     def _record(self, row: Any) -> Record[M]:
@@ -135,11 +139,11 @@ class VersionedRepository(Generic[M]):
         )
 
     def list(self, session: Session) -> list[Record[M]]:
-        rows = session.exec(select(self.table).order_by(self.table.name)).all()  # type: ignore[attr-defined]
+        rows = session.exec(self.scoped(select(self.table)).order_by(self.table.name)).all()  # type: ignore[attr-defined]
         return [self._record(row) for row in rows]
 
     def count(self, session: Session) -> int:
-        return int(session.exec(select(func.count()).select_from(self.table)).one())
+        return int(session.exec(self.scoped(select(func.count()).select_from(self.table))).one())
 
     def get(self, session: Session, id_: int) -> Record[M]:
         row = session.get(self.table, id_)
@@ -148,7 +152,7 @@ class VersionedRepository(Generic[M]):
         return self._record(row)
 
     def by_name(self, session: Session, name: str) -> Record[M] | None:
-        row = session.exec(select(self.table).where(self.table.name == name)).first()  # type: ignore[attr-defined]
+        row = session.exec(self.scoped(select(self.table)).where(self.table.name == name)).first()  # type: ignore[attr-defined]
         return self._record(row) if row else None
 
     def require(self, session: Session, name: str) -> Record[M]:
@@ -253,8 +257,26 @@ class ProfileRepository(VersionedRepository[Profile]):
         return self.create(session, Profile.model_validate(copy.model_dump()), actor, action="duplicate")
 
 
+class ScenarioRepository(VersionedRepository[Scenario]):
+    """Scenarios of one profile: names are unique within the profile."""
+
+    def __init__(self, profile_id: int) -> None:
+        super().__init__("scenario", ScenarioRow, Scenario)
+        self.profile_id = profile_id
+
+    def extra_columns(self, model: Scenario) -> dict[str, Any]:
+        return {"profile_id": self.profile_id}
+
+    def scoped(self, query: Any) -> Any:
+        return query.where(ScenarioRow.profile_id == self.profile_id)
+
+
 candidates = CandidateRepository()
 profiles = ProfileRepository()
+
+
+def scenarios(profile_id: int) -> ScenarioRepository:
+    return ScenarioRepository(profile_id)
 
 
 def list_audit(

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from workbench.domain.models import Candidate, Profile
+from workbench.domain.scenario import Scenario, effective_profile
 from workbench.io.shipped import template_by_key
 from workbench.store.engine import read_session, write_session
-from workbench.store.repository import Record, candidates, list_audit, profiles
+from workbench.store.repository import Record, candidates, list_audit, profiles, record_audit, scenarios
 from workbench.store.tables import AuditEvent
 
 
@@ -89,6 +90,48 @@ def duplicate_profile(engine: Engine, id_: int, new_name: str, actor: str) -> Re
 def delete_profile(engine: Engine, id_: int, seen_version: int, actor: str) -> None:
     with write_session(engine) as session:
         profiles.delete(session, id_, seen_version, actor)
+
+
+# --------------------------------------------------------------------------- scenarios
+def list_scenarios(engine: Engine, profile_id: int) -> list[Record[Scenario]]:
+    with read_session(engine) as session:
+        return scenarios(profile_id).list(session)
+
+
+def scenario_by_name(engine: Engine, profile_id: int, name: str) -> Record[Scenario]:
+    with read_session(engine) as session:
+        return scenarios(profile_id).require(session, name)
+
+
+def create_scenario(engine: Engine, profile_id: int, model: Scenario, actor: str) -> Record[Scenario]:
+    with write_session(engine) as session:
+        profiles.get(session, profile_id)  # NotFoundError if the profile is gone
+        return scenarios(profile_id).create(session, model, actor)
+
+
+def save_scenario(engine: Engine, profile_id: int, id_: int, model: Scenario, seen_version: int,
+                  actor: str) -> Record[Scenario]:
+    with write_session(engine) as session:
+        return scenarios(profile_id).update(session, id_, model, seen_version, actor)
+
+
+def delete_scenario(engine: Engine, profile_id: int, id_: int, seen_version: int, actor: str) -> None:
+    with write_session(engine) as session:
+        scenarios(profile_id).delete(session, id_, seen_version, actor)
+
+
+def promote_scenario(engine: Engine, profile_id: int, profile_seen_version: int, scenario_id: int,
+                     actor: str) -> Record[Profile]:
+    """Write the scenario's weights/constraints/workload into the profile (audited, optimistic lock)."""
+    with write_session(engine) as session:
+        profile = profiles.get(session, profile_id)
+        scenario = scenarios(profile_id).get(session, scenario_id)
+        merged = effective_profile(profile.model, scenario.model)
+        saved = profiles.update(session, profile_id, merged, profile_seen_version, actor)
+        record_audit(session, actor=actor, action="promote", entity_type="scenario", entity_id=scenario_id,
+                     entity_name=scenario.model.name,
+                     summary=f"scenario '{scenario.model.name}' promoted into profile '{profile.model.name}'")
+        return saved
 
 
 # --------------------------------------------------------------------------- overview / audit

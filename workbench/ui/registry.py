@@ -34,6 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "Overview", ":material/dashboard:", "overview", "Workspace"),
     PageSpec("profiles.py", "Profiles", ":material/assignment:", "profiles", "Workspace"),
     PageSpec("candidates.py", "Candidates", ":material/view_list:", "candidates", "Workspace"),
+    PageSpec("tradeoffs.py", "Trade-offs", ":material/tune:", "tradeoffs", "Decide"),
     PageSpec("economics.py", "Economics", ":material/payments:", "economics", "Decide"),
     PageSpec("gpu_fit.py", "GPU fit", ":material/memory:", "gpu-fit", "Decide"),
     PageSpec("evidence.py", "Evidence", ":material/fact_check:", "evidence", "Decide"),

@@ -1,0 +1,135 @@
+"""Trade-offs: weights and constraints live, ranking with reasons, Pareto frontier, robustness, scenarios."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.charts.tradeoffs import contribution_breakdown, pareto_chart, rank_acceptability_heatmap
+from workbench.domain.comparison import compare_rankings
+from workbench.domain.models import Profile
+from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.scoring import ScoringError
+from workbench.store import workspace
+from workbench.store.repository import StoreError
+from workbench.ui import tradeoffs as ui
+from workbench.ui.identity import current_actor
+from workbench.ui.registry import page
+from workbench.ui.resources import get_engine
+from workbench.ui.state import flash, show_flash
+
+engine = get_engine()
+actor = current_actor()
+st.title("Trade-offs")
+st.caption("Move weights and constraints: the ranking, its reasons and its robustness follow at once. "
+           "Your view (profile, scenario, method) is in the link — share it.")
+show_flash()
+
+view = ui.choose_view(engine)
+if view is None:
+    st.info("There is no requirement profile yet. Create one first — a template fills in weights and constraints.")
+    st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
+    st.stop()
+
+
+@st.fragment
+def decision_panel() -> None:
+    controls, results = st.columns([2, 3], gap="large")
+    with controls:
+        with st.expander("Weights", expanded=True, icon=":material/balance:"):
+            weights = ui.weight_sliders(view)
+        with st.expander("Hard constraints", expanded=True, icon=":material/block:"):
+            constraints = ui.constraint_widgets(view)
+    method = ui.method()
+    dm = ui.decision_matrix(engine, view.effective)
+    with results:
+        try:
+            result = ui.ranking(dm, weights, constraints, method)
+        except ScoringError as exc:
+            st.warning(f"{exc} Move at least one weight above 0 to rank the candidates.")
+            return
+        if result.empty_state:
+            st.error(result.empty_state)
+        else:
+            st.subheader(f"1. {result.winner}")
+            st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break}")
+            st.dataframe(ui.result_table(result), hide_index=True, width="stretch", column_config={
+                "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
+                "p95 latency (ms, est.)": st.column_config.NumberColumn(format="%.0f ms"),
+                "Score": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.3f")})
+            for note in result.imputations:
+                st.caption(f":material/help: {note.note}")
+            st.plotly_chart(contribution_breakdown(result), key="to_breakdown")
+        if result.excluded:
+            st.markdown(f"**Excluded ({len(result.excluded)})** — relax a constraint to bring one back")
+            for ex in result.excluded:
+                st.markdown(f"- **{ex.name}**: " + "; ".join(ex.reasons))
+        st.plotly_chart(pareto_chart(result), key="to_pareto")
+        st.subheader("Robustness (SMAA-2)")
+        r1, r2 = st.columns(2)
+        spread = r1.slider("Weight spread", 0.05, 2.0, 0.5, 0.05, key="to_spread",
+                           help="How far plausible weightings stray from yours (Dirichlet around your weights).")
+        samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], 2_000, key="to_samples")
+        if result.rows:
+            smaa = ui.robustness(dm, weights, constraints, method, samples, spread, seed=20261123)
+            st.info(smaa.headline)
+            st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
+            st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
+    st.session_state["to_current"] = (weights, constraints, method)
+    save_controls(weights, constraints, method)
+
+
+def save_controls(weights: dict[str, float], constraints, method: str) -> None:
+    st.divider()
+    s1, s2, s3 = st.columns(3)
+    try:
+        if view.scenario is None and s1.button("Save to profile", key="to_save_profile", icon=":material/save:",
+                                               help="Store these weights and constraints in the profile."):
+            model = Profile.model_validate({**view.profile.model.model_dump(), "weights": weights,
+                                            "constraints": constraints})
+            workspace.save_profile(engine, view.profile.id, model, view.profile.version, actor)
+            flash("success", f"Saved weights and constraints to profile {model.name}.")
+            st.rerun()
+        if view.scenario is not None and s1.button("Save scenario", key="to_save_scenario", icon=":material/save:"):
+            model = view.scenario.model.model_copy(update={"weights": weights, "constraints": constraints,
+                                                           "method": method})
+            workspace.save_scenario(engine, view.profile.id, view.scenario.id, Scenario.model_validate(
+                model.model_dump()), view.scenario.version, actor)
+            flash("success", f"Saved scenario {model.name}.")
+            st.rerun()
+        if view.scenario is not None and s2.button("Promote into profile", key="to_promote",
+                                                   icon=":material/upgrade:"):
+            workspace.promote_scenario(engine, view.profile.id, view.profile.version, view.scenario.id, actor)
+            flash("success", f"Promoted scenario {view.scenario.model.name} into the profile.")
+            st.rerun()
+        name = s3.text_input("New scenario name", key="to_new_scenario", placeholder="e.g. PO: relaxed SLA")
+        if s3.button("Save as scenario", key="to_save_as", disabled=not name.strip()):
+            workspace.create_scenario(engine, view.profile.id, Scenario(name=name.strip(), method=method,
+                                      weights=weights, constraints=constraints), actor)
+            flash("success", f"Saved scenario {name.strip()}; the profile is unchanged.")
+            st.rerun(scope="app")
+    except (StoreError, ValueError) as exc:
+        st.error(str(exc))
+
+
+decision_panel()
+
+st.subheader("Compare two views side by side")
+options = ["", *[s.model.name for s in workspace.list_scenarios(engine, view.profile.id)]]
+left, right = st.columns(2)
+a = left.selectbox("A", options, key="to_cmp_a", format_func=lambda n: n or "profile as saved")
+b = right.selectbox("B", options, index=min(1, len(options) - 1), key="to_cmp_b",
+                    format_func=lambda n: n or "profile as saved")
+rankings = []
+for name in (a, b):
+    scenario = workspace.scenario_by_name(engine, view.profile.id, name).model if name else None
+    profile = effective_profile(view.profile.model, scenario)
+    try:
+        rankings.append(ui.ranking(ui.decision_matrix(engine, profile), profile.weights, profile.constraints,
+                                   scenario.method if scenario else "wsm"))
+    except ScoringError as exc:
+        st.warning(f"{name or 'profile'}: {exc}")
+        st.stop()
+rows = [r.model_dump() for r in compare_rankings(*rankings)]
+st.dataframe(rows, hide_index=True, width="stretch", column_config={
+    "name": "Candidate", "rank_a": "Rank in A", "rank_b": "Rank in B", "score_a": "Score A", "score_b": "Score B",
+    "change": "A → B"})

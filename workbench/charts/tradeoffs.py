@@ -1,0 +1,167 @@
+"""Charts of the Trade-offs page: ranking, contribution breakdown, Pareto frontier, rank acceptability.
+
+Pure functions: a domain result in, a ``plotly.graph_objects.Figure`` out (no Streamlit).
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from workbench.domain.decision_matrix import CRITERION_UNITS, RankingResult
+from workbench.domain.smaa import SmaaResult
+
+FRONTIER_COLOUR = "#d62728"
+BAR_COLOUR = "#1f77b4"
+TIED_COLOUR = "#7f7f7f"
+
+
+def _empty(title: str, message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
+                      annotations=[{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
+                                    "x": 0.5, "y": 0.5, "font": {"size": 14}}])
+    return fig
+
+
+def _fmt_value(criterion: str, value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    if criterion == "cost_per_success":
+        return f"${value:.4g}"
+    if criterion == "latency":
+        return f"{value:,.0f} ms"
+    return f"{value:.2f}"
+
+
+def ranking_bar(result: RankingResult, top: int = 30) -> go.Figure:
+    """Horizontal bars of the score, best on top; tied rows in grey with a note in the hover."""
+    title = f"Ranking: {result.method_label}, {result.normalisation} normalisation"
+    rows = result.rows[:top]
+    if not rows:
+        return _empty(title, result.empty_state or "No candidate to rank.")
+    names = [r.name for r in rows][::-1]
+    scores = [r.score for r in rows][::-1]
+    colours = [TIED_COLOUR if r.tied else BAR_COLOUR for r in rows][::-1]
+    hover = [f"#{r.rank} {r.name}<br>score {r.score:.4f}" + ("<br>tied with the row above; ordered by name"
+                                                             if r.tied else "") for r in rows][::-1]
+    fig = go.Figure(go.Bar(x=scores, y=names, orientation="h", marker_color=colours,
+                           hovertext=hover, hoverinfo="text", text=[f"{s:.3f}" for s in scores],
+                           textposition="auto", name="score"))
+    fig.update_layout(title=title, xaxis_title="Score (0-1, higher is better)", yaxis_title="Candidate",
+                      xaxis_range=[0, 1], height=max(300, 28 * len(rows) + 120), showlegend=False)
+    return fig
+
+
+def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
+    """Stacked bars: each candidate's score split by criterion (only weighted criteria)."""
+    title = f"What contributed: {result.method_label}"
+    rows = result.rows[:top]
+    if not rows:
+        return _empty(title, result.empty_state or "No candidate to rank.")
+    names = [r.name for r in rows][::-1]
+    fig = go.Figure()
+    for criterion in result.criteria:
+        if result.weights.get(criterion, 0.0) <= 0:
+            continue
+        label = result.criterion_labels[criterion]
+        unit = CRITERION_UNITS.get(criterion, "")
+        xs = [r.contributions[criterion] for r in rows][::-1]
+        hover = [f"{r.name}<br>{label}: +{r.contributions[criterion]:.4f}<br>value "
+                 f"{_fmt_value(criterion, r.values.get(criterion))} ({unit})"
+                 + (" (unknown: scored as worst observed)" if criterion in r.imputed else "")
+                 for r in rows][::-1]
+        fig.add_trace(go.Bar(x=xs, y=names, orientation="h", name=label, hovertext=hover, hoverinfo="text"))
+    fig.update_layout(title=title, barmode="stack", xaxis_title="Contribution to score (0-1)",
+                      yaxis_title="Candidate", height=max(300, 28 * len(rows) + 160),
+                      legend_title_text="Criterion")
+    fig.add_annotation(text=result.contribution_kind, showarrow=False, xref="paper", yref="paper",
+                       x=0, y=-0.12, xanchor="left", font={"size": 10})
+    return fig
+
+
+def pareto_chart(result: RankingResult) -> go.Figure:
+    """Quality vs cost per successful outcome; colour = estimated p95 latency where known; frontier highlighted."""
+    title = "Pareto frontier: quality vs cost per successful outcome"
+    placed = [r for r in result.rows if r.cost_per_success is not None]
+    if not placed:
+        msg = result.empty_state or "No ranked candidate has a cost per successful outcome (prices unknown)."
+        return _empty(title, msg)
+    costs = [r.cost_per_success or 0.0 for r in placed]
+    known_latency = [r.latency_p95_ms for r in placed if r.latency_p95_ms is not None]
+    hover = ("<b>%{customdata[0]}</b> (rank %{customdata[1]}, score %{customdata[2]:.3f})<br>"
+             "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g}<br>"
+             "p95 latency %{customdata[3]}<br>on frontier: %{customdata[4]}<extra></extra>")
+    fig = go.Figure()
+    for on_front in (False, True):
+        group = [r for r in placed if r.pareto == on_front]
+        if not group:
+            continue
+        marker: dict[str, object] = {
+            "size": 15 if on_front else 9,
+            "line": {"width": 2.5 if on_front else 0.5, "color": FRONTIER_COLOUR if on_front else "#444"}}
+        if known_latency:
+            marker.update(color=[r.latency_p95_ms if r.latency_p95_ms is not None else float("nan") for r in group],
+                          colorscale="Viridis", reversescale=True, cmin=min(known_latency), cmax=max(known_latency),
+                          showscale=on_front or not any(r.pareto for r in placed),
+                          colorbar={"title": {"text": "p95 latency (ms)"}})
+        else:
+            marker["color"] = FRONTIER_COLOUR if on_front else "#94A3B8"
+        fig.add_trace(go.Scatter(
+            x=[r.cost_per_success for r in group], y=[r.quality for r in group],
+            mode="markers+text" if on_front else "markers",
+            name="Pareto frontier (non-dominated)" if on_front else "dominated",
+            text=[r.name for r in group] if on_front else None, textposition="top center",
+            customdata=[[r.name, r.rank, r.score,
+                         "unknown" if r.latency_p95_ms is None else f"{r.latency_p95_ms:,.0f} ms",
+                         "yes" if on_front else "no"] for r in group],
+            hovertemplate=hover, marker=marker))
+    log_x = min(costs) > 0 and max(costs) / min(costs) > 20
+    fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD, log scale)" if log_x else
+                      "Cost per successful outcome (USD)", yaxis_title="Quality (weighted capability, 0-1)",
+                      legend={"orientation": "h", "y": -0.2}, margin={"t": 90})
+    if log_x:
+        fig.update_xaxes(type="log")
+    notes = []
+    if not known_latency:
+        notes.append("latency unknown for every candidate: frontier on quality and cost only")
+    if result.pareto_unplaced:
+        names = ", ".join(u.name for u in result.pareto_unplaced[:5])
+        more = len(result.pareto_unplaced) - 5
+        notes.append(f"not plotted (missing {', '.join(sorted({m for u in result.pareto_unplaced for m in u.missing}))}):"
+                     f" {names}" + (f" and {more} more" if more > 0 else ""))
+    if notes:
+        fig.add_annotation(text="; ".join(notes), showarrow=False, xref="paper", yref="paper", x=0, y=1.08,
+                           xanchor="left", font={"size": 11})
+    return fig
+
+
+def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_ranks: int = 10) -> go.Figure:
+    """Heat map of rank acceptability (% of weight samples per candidate and rank).
+
+    Candidates in SMAA order (first-rank acceptability, then expected rank); ranks beyond
+    ``max_ranks`` are summed into a last column "> K".
+    """
+    title = f"Rank acceptability (SMAA-2, {smaa.n_samples:,} weight samples, seed {smaa.seed})"
+    cands = smaa.candidates[:max_candidates]
+    if not cands:
+        return _empty(title, smaa.headline)
+    m = len(smaa.candidates)
+    k = min(max_ranks, m)
+    columns = [str(r) for r in range(1, k + 1)] + ([f"> {k}"] if m > k else [])
+    z = []
+    for c in cands:
+        row = [100.0 * v for v in c.rank_acceptability[:k]]
+        if m > k:
+            row.append(100.0 * math.fsum(c.rank_acceptability[k:]))
+        z.append(row)
+    text = [[f"{v:.0f}%" if v >= 0.5 else "" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=columns, y=[c.name for c in cands], colorscale="Blues", zmin=0, zmax=100, text=text,
+        texttemplate="%{text}", colorbar={"title": {"text": "% of samples"}},
+        hovertemplate="%{y}<br>rank %{x}: %{z:.1f}% of weight samples<extra></extra>"))
+    fig.update_layout(title={"text": title, "subtitle": {"text": smaa.headline}}, xaxis_title="Rank (1 = best)",
+                      yaxis_title="Candidate", yaxis_autorange="reversed", height=max(300, 26 * len(cands) + 160),
+                      margin={"t": 90})
+    return fig

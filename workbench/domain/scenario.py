@@ -1,0 +1,48 @@
+"""Scenarios: a named what-if of a profile that never alters the saved profile.
+
+A scenario overrides the parts of a profile people explore in a meeting (weights, hard constraints,
+the latency SLA, the ranking method); ``effective_profile`` merges it onto the profile. Promoting a
+scenario writes that merged profile back (an audited profile update).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from workbench.domain.models import HardConstraints, Model, Profile, Workload
+
+Method = Literal["wsm", "topsis"]
+
+
+class Scenario(Model):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    method: Method = "wsm"
+    weights: dict[str, float] | None = Field(default=None, description="None = the profile's weights")
+    constraints: HardConstraints | None = Field(default=None, description="None = the profile's constraints")
+    workload: Workload | None = None
+    smaa_spread: float = Field(default=0.5, gt=0.0, le=5.0)
+    smaa_samples: int = Field(default=2_000, ge=100, le=100_000)
+    smaa_seed: int = Field(default=20261123, ge=0)
+
+
+def effective_profile(profile: Profile, scenario: Scenario | None) -> Profile:
+    """The profile as the scenario sees it (the stored profile is not touched)."""
+    if scenario is None:
+        return profile
+    update: dict[str, object] = {}
+    if scenario.weights is not None:
+        update["weights"] = {**profile.weights, **scenario.weights}
+    if scenario.constraints is not None:
+        update["constraints"] = scenario.constraints
+    if scenario.workload is not None:
+        update["workload"] = scenario.workload
+    return Profile.model_validate({**profile.model_dump(), **{k: v for k, v in update.items()}})
+
+
+def scenario_from(profile: Profile, name: str, method: Method = "wsm") -> Scenario:
+    """A new scenario that starts as an exact copy of the profile's decision inputs."""
+    return Scenario(name=name, method=method, weights=dict(profile.weights),
+                    constraints=profile.constraints.model_copy(deep=True))

@@ -1,0 +1,214 @@
+"""Trade-offs page helpers: cached inputs, weight and constraint widgets, view-state in the URL.
+
+The decision matrix (candidates x criteria, costs included) is built once per workspace revision
+and profile workload and cached as a resource (read-only arrays, no copy); every slider move only
+re-ranks it (``rank_matrix``: a few ms) inside a fragment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine, func, select
+
+from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
+from workbench.domain.economics import cost_per_success_for
+from workbench.domain.models import (
+    CAPABILITY_LABELS,
+    CAPABILITY_VECTORS,
+    CRITERIA,
+    CRITERION_LABELS,
+    LICENSE_RESTRICTION_LABELS,
+    REGIONS,
+    TOPOLOGY_LABELS,
+    Candidate,
+    HardConstraints,
+    LicenseRestriction,
+    Modality,
+    Profile,
+    Topology,
+)
+from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.smaa import SmaaResult, run_smaa
+from workbench.store.engine import read_session
+from workbench.store.repository import Record
+from workbench.store.tables import AuditEvent
+from workbench.store.workspace import get_profile, list_candidates, list_profiles, list_scenarios
+
+WEIGHT_MAX = 5.0
+NO_MIN = "—"
+
+
+def workspace_revision(engine: Engine) -> int:
+    """Changes whenever anything is saved (every change writes an audit event)."""
+    with read_session(engine) as session:
+        return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+
+
+@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
+def _candidates_at(_engine: Engine, url: str, revision: int) -> tuple[Candidate, ...]:
+    return tuple(record.model for record in list_candidates(_engine))
+
+
+def candidates(engine: Engine) -> tuple[Candidate, ...]:
+    return _candidates_at(engine, str(engine.url), workspace_revision(engine))
+
+
+def _workload_key(profile: Profile) -> str:
+    body = profile.model_dump_json(include={"workload", "context_length_tokens"})
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
+def _matrix(_engine: Engine, url: str, revision: int, workload_key: str, _profile: Profile) -> DecisionMatrix:
+    cands = list(_candidates_at(_engine, url, revision))
+    costs = cost_per_success_for(cands, _profile.workload)
+    return build_decision_matrix(_profile, cands, costs)
+
+
+def decision_matrix(engine: Engine, profile: Profile) -> DecisionMatrix:
+    """Criteria values for every candidate under ``profile``'s workload (cached per revision)."""
+    return _matrix(engine, str(engine.url), workspace_revision(engine), _workload_key(profile), profile)
+
+
+def ranking(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str) -> RankingResult:
+    return rank_matrix(dm, weights, constraints, method)
+
+
+def robustness(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str,
+               samples: int, spread: float, seed: int) -> SmaaResult:
+    return run_smaa(dm, weights, constraints, method=method, n_samples=samples, spread=spread, seed=seed)
+
+
+# --------------------------------------------------------------------------- view state
+
+
+@dataclass(frozen=True)
+class View:
+    profile: Record[Profile]
+    scenario: Record[Scenario] | None
+
+    @property
+    def effective(self) -> Profile:
+        return effective_profile(self.profile.model, self.scenario.model if self.scenario else None)
+
+    @property
+    def key(self) -> str:
+        """Widget-key prefix: a new profile/scenario/version re-seeds every slider from storage."""
+        s = f"s{self.scenario.id}v{self.scenario.version}" if self.scenario else "s0"
+        return f"to-p{self.profile.id}v{self.profile.version}-{s}"
+
+
+def choose_view(engine: Engine) -> View | None:
+    """Profile and scenario selectors, bound to the URL (?profile=...&scenario=...)."""
+    profiles = list_profiles(engine)
+    if not profiles:
+        return None
+    names = [r.model.name for r in profiles]
+    c1, c2, c3 = st.columns([3, 3, 2])
+    if st.session_state.get("to_profile") not in names:
+        st.session_state.pop("to_profile", None)
+    chosen = c1.selectbox("Profile", names, key="to_profile", bind="query-params")
+    profile = next(r for r in profiles if r.model.name == chosen)
+    profile = get_profile(engine, profile.id)
+    scenarios = list_scenarios(engine, profile.id)
+    options = ["", *[s.model.name for s in scenarios]]
+    if st.session_state.get("to_scenario") not in options:
+        st.session_state.pop("to_scenario", None)
+    scenario_name = c2.selectbox("Scenario", options, key="to_scenario", bind="query-params",
+                                 format_func=lambda n: n or "— the profile as saved —",
+                                 help="A scenario explores weights and constraints without changing the profile.")
+    scenario = next((s for s in scenarios if s.model.name == scenario_name), None)
+    default_method = scenario.model.method if scenario else "wsm"
+    st.session_state.setdefault("to_method", default_method)
+    c3.segmented_control("Method", ["wsm", "topsis"], key="to_method", bind="query-params",
+                         format_func=lambda m: {"wsm": "Weighted sum", "topsis": "TOPSIS"}[m])
+    return View(profile, scenario)
+
+
+def method() -> str:
+    return st.session_state.get("to_method") or "wsm"
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def weight_sliders(view: View) -> dict[str, float]:
+    """One slider per criterion (relative weights 0-5), seeded from the profile or scenario."""
+    weights = view.effective.weights
+    out: dict[str, float] = {}
+    groups = [("Capabilities", CAPABILITY_VECTORS), ("Economics and fit", tuple(c for c in CRITERIA
+                                                                                  if c not in CAPABILITY_VECTORS))]
+    for title, criteria in groups:
+        st.caption(title)
+        cols = st.columns(2)
+        for i, criterion in enumerate(criteria):
+            out[criterion] = cols[i % 2].slider(
+                CRITERION_LABELS[criterion], 0.0, WEIGHT_MAX, float(min(weights.get(criterion, 0.0), WEIGHT_MAX)),
+                0.25, key=f"{view.key}-w-{criterion}")
+    return out
+
+
+def constraint_widgets(view: View) -> HardConstraints:
+    """Hard-constraint widgets seeded from the profile's constraints (and its own dimensions)."""
+    from workbench.domain.decision_matrix import constraints_from_profile
+
+    c = constraints_from_profile(view.effective) if view.scenario is None else view.effective.constraints
+    k = view.key
+    a, b = st.columns(2)
+    min_context = a.number_input("Minimum context (tokens)", min_value=0, value=c.min_context_tokens or 0,
+                                 step=8_000, key=f"{k}-c-ctx", help="0 = no minimum")
+    max_latency = b.number_input("p95 latency SLA (ms, estimated)", min_value=0.0,
+                                 value=float(c.max_p95_latency_ms or 0.0), step=100.0, key=f"{k}-c-lat",
+                                 help="0 = no SLA. Estimated p95 = TTFT p95 + output tokens / decode speed.")
+    max_cost = a.number_input("Max cost per successful outcome (USD)", min_value=0.0,
+                              value=float(c.max_cost_per_success_usd or 0.0), step=0.001, format="%.4f",
+                              key=f"{k}-c-cost", help="0 = no ceiling")
+    modalities = b.multiselect("Required modalities", [m.value for m in Modality],
+                               [m.value for m in c.required_modalities], key=f"{k}-c-mod")
+    topologies = a.multiselect("Allowed topologies (empty = any)", [t.value for t in Topology],
+                               [t.value for t in c.allowed_topologies], format_func=lambda v: TOPOLOGY_LABELS[v],
+                               key=f"{k}-c-topo")
+    residency = b.multiselect("Data residency (empty = any)", [r for r in REGIONS if r != "any"],
+                              [r for r in c.data_residency if r != "any"], key=f"{k}-c-res")
+    forbidden = a.multiselect("Refuse licence clauses", [r.value for r in LicenseRestriction],
+                              [r.value for r in c.forbidden_license_restrictions],
+                              format_func=lambda v: LICENSE_RESTRICTION_LABELS[v], key=f"{k}-c-lic")
+    open_only = b.toggle("Open weights only", c.open_weights_only, key=f"{k}-c-open")
+    with st.popover("Minimum rating per capability", icon=":material/tune:"):
+        min_rating: dict[str, str] = {}
+        for vector in CAPABILITY_VECTORS:
+            options = [NO_MIN, "D", "A", "E"]
+            current = c.min_rating.get(vector, NO_MIN)
+            choice = st.segmented_control(CAPABILITY_LABELS[vector], options, default=current,
+                                          key=f"{k}-c-min-{vector}")
+            if choice and choice != NO_MIN:
+                min_rating[vector] = choice
+    return HardConstraints(
+        min_rating=min_rating,  # type: ignore[arg-type]
+        required_modalities=modalities,  # type: ignore[arg-type]
+        min_context_tokens=int(min_context) or None,
+        max_cost_per_success_usd=max_cost or None,
+        max_p95_latency_ms=max_latency or None,
+        allowed_topologies=topologies,  # type: ignore[arg-type]
+        data_residency=residency,
+        forbidden_license_restrictions=forbidden,  # type: ignore[arg-type]
+        open_weights_only=open_only,
+        gpu_fit=c.gpu_fit,
+    )
+
+
+def result_table(result: RankingResult) -> list[dict[str, Any]]:
+    return [{
+        "Rank": row.rank,
+        "Candidate": row.name,
+        "Score": round(row.score, 4),
+        "Quality (0-1)": round(row.quality, 3),
+        "Cost / success (USD)": row.cost_per_success,
+        "p95 latency (ms, est.)": row.latency_p95_ms,
+        "Pareto": "yes" if row.pareto else "",
+        "Unknown values imputed": ", ".join(CRITERION_LABELS.get(c, c) for c in row.imputed) or "",
+    } for row in result.rows]
