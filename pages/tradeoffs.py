@@ -29,6 +29,11 @@ if view is None:
     st.info("There is no requirement profile yet. Create one first — a template fills in weights and constraints.")
     st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
     st.stop()
+if view.stale:
+    st.warning(f"{view.stale}. Your sliders keep your settings; saving now would be refused.")
+    if st.button("Reload their version", key="to_reload"):
+        view.reload()
+        st.rerun()
 
 
 @st.fragment
@@ -86,19 +91,22 @@ def save_controls(weights: dict[str, float], constraints, method: str) -> None:
                                                help="Store these weights and constraints in the profile."):
             model = Profile.model_validate({**view.profile.model.model_dump(), "weights": weights,
                                             "constraints": constraints})
-            workspace.save_profile(engine, view.profile.id, model, view.profile.version, actor)
+            saved = workspace.save_profile(engine, view.profile.id, model, view.profile_seen, actor)
+            ui.mark_saved("profile", saved.id, saved.version)
             flash("success", f"Saved weights and constraints to profile {model.name}.")
             st.rerun()
         if view.scenario is not None and s1.button("Save scenario", key="to_save_scenario", icon=":material/save:"):
             model = view.scenario.model.model_copy(update={"weights": weights, "constraints": constraints,
                                                            "method": method})
-            workspace.save_scenario(engine, view.profile.id, view.scenario.id, Scenario.model_validate(
-                model.model_dump()), view.scenario.version, actor)
+            saved_s = workspace.save_scenario(engine, view.profile.id, view.scenario.id, Scenario.model_validate(
+                model.model_dump()), view.scenario_seen or 0, actor)
+            ui.mark_saved("scenario", saved_s.id, saved_s.version)
             flash("success", f"Saved scenario {model.name}.")
             st.rerun()
         if view.scenario is not None and s2.button("Promote into profile", key="to_promote",
                                                    icon=":material/upgrade:"):
-            workspace.promote_scenario(engine, view.profile.id, view.profile.version, view.scenario.id, actor)
+            promoted = workspace.promote_scenario(engine, view.profile.id, view.profile_seen, view.scenario.id, actor)
+            ui.mark_saved("profile", promoted.id, promoted.version)
             flash("success", f"Promoted scenario {view.scenario.model.name} into the profile.")
             st.rerun()
         name = s3.text_input("New scenario name", key="to_new_scenario", placeholder="e.g. PO: relaxed SLA")
@@ -114,6 +122,9 @@ def save_controls(weights: dict[str, float], constraints, method: str) -> None:
 decision_panel()
 
 st.subheader("Compare two views side by side")
+if not st.toggle("Compare the profile and its scenarios", key="to_compare",
+                 help="E.g. the architects' saved profile (A) against a product owner's scenario (B)."):
+    st.stop()
 options = ["", *[s.model.name for s in workspace.list_scenarios(engine, view.profile.id)]]
 left, right = st.columns(2)
 a = left.selectbox("A", options, key="to_cmp_a", format_func=lambda n: n or "profile as saved")

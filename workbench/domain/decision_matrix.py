@@ -437,6 +437,11 @@ class RankingResult(_Out):
                           ensure_ascii=False, allow_nan=False)
 
 
+def _round_array(a: FloatArray) -> Any:
+    """``_r`` over a whole array, as nested Python floats."""
+    return (np.round(a, 12) + 0.0).tolist()
+
+
 def _r(x: float) -> float:
     v = round(float(x), scoring.TIE_DECIMALS)
     return 0.0 if v == 0 else v  # no "-0.0"
@@ -519,18 +524,26 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
     on_front = scoring.pareto_front(pareto_obj, [True] + [False] * (pareto_obj.shape[1] - 1))
 
     crit = list(dm.criteria)
+    # Round whole arrays once (per-value Python rounding dominated at 500 candidates); "+ 0.0"
+    # normalises -0.0. Unknown raw values become None.
+    scores_r = _round_array(out.scores)
+    contributions_r = _round_array(out.contributions)
+    normalised_r = _round_array(out.normalised)
+    quality_r = _round_array(quality)
+    raw_list = [[None if v != v else v for v in row] for row in raw.tolist()]
     rows: list[RankedRow] = []
-    for pos in ordering.order:
+    for pos in ordering.order.tolist():
         i = int(idx[pos])
+        values = raw_list[pos]
         rows.append(RankedRow.model_construct(
-            name=dm.names[i], rank=int(ordering.rank[pos]), score=_r(out.scores[pos]),
+            name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
             tied=bool(ordering.tied[pos]),
-            contributions={c: _r(v) for c, v in zip(crit, out.contributions[pos].tolist(), strict=True)},
-            normalised={c: _r(v) for c, v in zip(crit, out.normalised[pos].tolist(), strict=True)},
-            values={c: _opt(v) for c, v in zip(crit, raw[pos].tolist(), strict=True)},
+            contributions=dict(zip(crit, contributions_r[pos], strict=True)),
+            normalised=dict(zip(crit, normalised_r[pos], strict=True)),
+            values=dict(zip(crit, values, strict=True)),
             imputed=[crit[j] for j in np.flatnonzero(imp.imputed[pos])],
-            quality=_r(quality[pos]), cost_per_success=_opt(raw[pos, COST_INDEX]),
-            latency_p95_ms=_opt(raw[pos, LATENCY_INDEX]), pareto=bool(on_front[pos])))
+            quality=quality_r[pos], cost_per_success=values[COST_INDEX],
+            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos])))
 
     ev = prep.evaluation
     excluded = [ExcludedCandidate(name=dm.names[i], reasons=ev.reasons(int(i)), constraints=ev.violated_keys(int(i)))

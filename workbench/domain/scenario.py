@@ -39,7 +39,7 @@ def effective_profile(profile: Profile, scenario: Scenario | None) -> Profile:
         update["constraints"] = scenario.constraints
     if scenario.workload is not None:
         update["workload"] = scenario.workload
-    return Profile.model_validate({**profile.model_dump(), **{k: v for k, v in update.items()}})
+    return Profile.model_validate({**profile.model_dump(), **update})
 
 
 def scenario_from(profile: Profile, name: str, method: Method = "wsm") -> Scenario:

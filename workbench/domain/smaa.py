@@ -290,15 +290,21 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     first = res.rank_acceptability[:, 0] if m else np.zeros(0)
     order = np.lexsort((dm.name_key[prep.index], expected, -first)) if m else np.zeros(0, dtype=np.intp)
     crit = list(dm.criteria)
+    # Round whole arrays at once (a per-value Python round is most of the cost at 500 x 500);
+    # "+ 0.0" turns -0.0 into 0.0 so equal results serialise identically.
+    acceptability = (np.round(res.rank_acceptability, 12) + 0.0).tolist()
+    first_r = (np.round(first, 12) + 0.0).tolist()
+    expected_r = (np.round(expected, 12) + 0.0).tolist()
+    central = np.round(res.central_weights, 12) + 0.0
+    central_ok = ~np.isnan(res.central_weights).any(axis=1) if m else np.zeros(0, dtype=bool)
     cands = []
     for i in order:
-        cw = res.central_weights[i]
-        cands.append(SmaaCandidate(
+        cands.append(SmaaCandidate.model_construct(
             name=names[i],
-            rank_acceptability=[_r(v) for v in res.rank_acceptability[i].tolist()],
-            first_rank=_r(first[i]),
-            expected_rank=_r(expected[i]),
-            central_weights=None if np.isnan(cw).any() else {c: _r(v) for c, v in zip(crit, cw.tolist(), strict=True)},
+            rank_acceptability=acceptability[i],
+            first_rank=first_r[i],
+            expected_rank=expected_r[i],
+            central_weights=dict(zip(crit, central[i].tolist(), strict=True)) if central_ok[i] else None,
             confidence=None if np.isnan(res.confidence[i]) else float(res.confidence[i]),
         ))
     excluded = [dm.names[int(i)] for i in np.flatnonzero(~prep.evaluation.feasible)]

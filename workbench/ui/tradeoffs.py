@@ -37,9 +37,9 @@ from workbench.store.engine import read_session
 from workbench.store.repository import Record
 from workbench.store.tables import AuditEvent
 from workbench.store.workspace import get_profile, list_candidates, list_profiles, list_scenarios
+from workbench.ui.state import seen_versions
 
 WEIGHT_MAX = 5.0
-NO_MIN = "—"
 
 
 def workspace_revision(engine: Engine) -> int:
@@ -90,6 +90,8 @@ def robustness(dm: DecisionMatrix, weights: dict[str, float], constraints: HardC
 class View:
     profile: Record[Profile]
     scenario: Record[Scenario] | None
+    profile_seen: int  # the version this browser session loaded (the optimistic lock's "seen")
+    scenario_seen: int | None
 
     @property
     def effective(self) -> Profile:
@@ -97,9 +99,26 @@ class View:
 
     @property
     def key(self) -> str:
-        """Widget-key prefix: a new profile/scenario/version re-seeds every slider from storage."""
-        s = f"s{self.scenario.id}v{self.scenario.version}" if self.scenario else "s0"
-        return f"to-p{self.profile.id}v{self.profile.version}-{s}"
+        """Widget-key prefix: switching profile/scenario, or reloading a newer version, re-seeds the sliders.
+
+        Keys use the version *seen*, so someone else's save never resets what this person is moving.
+        """
+        s = f"s{self.scenario.id}v{self.scenario_seen}" if self.scenario else "s0"
+        return f"to-p{self.profile.id}v{self.profile_seen}-{s}"
+
+    @property
+    def stale(self) -> str | None:
+        """Who saved a newer version since this session loaded it, if anyone."""
+        if self.profile.version != self.profile_seen:
+            return f"{self.profile.updated_by} saved a newer version of profile {self.profile.model.name}"
+        if self.scenario is not None and self.scenario.version != self.scenario_seen:
+            return f"{self.scenario.updated_by} saved a newer version of scenario {self.scenario.model.name}"
+        return None
+
+    def reload(self) -> None:
+        seen_versions()[f"profile:{self.profile.id}"] = self.profile.version
+        if self.scenario is not None:
+            seen_versions()[f"scenario:{self.scenario.id}"] = self.scenario.version
 
 
 def choose_view(engine: Engine) -> View | None:
@@ -109,28 +128,35 @@ def choose_view(engine: Engine) -> View | None:
         return None
     names = [r.model.name for r in profiles]
     c1, c2, c3 = st.columns([3, 3, 2])
-    if st.session_state.get("to_profile") not in names:
-        st.session_state.pop("to_profile", None)
-    chosen = c1.selectbox("Profile", names, key="to_profile", bind="query-params")
+    if st.session_state.get("profile") not in names:
+        st.session_state.pop("profile", None)
+    chosen = c1.selectbox("Profile", names, key="profile", bind="query-params")
     profile = next(r for r in profiles if r.model.name == chosen)
     profile = get_profile(engine, profile.id)
     scenarios = list_scenarios(engine, profile.id)
     options = ["", *[s.model.name for s in scenarios]]
-    if st.session_state.get("to_scenario") not in options:
-        st.session_state.pop("to_scenario", None)
-    scenario_name = c2.selectbox("Scenario", options, key="to_scenario", bind="query-params",
+    if st.session_state.get("scenario") not in options:
+        st.session_state.pop("scenario", None)
+    scenario_name = c2.selectbox("Scenario", options, key="scenario", bind="query-params",
                                  format_func=lambda n: n or "— the profile as saved —",
                                  help="A scenario explores weights and constraints without changing the profile.")
     scenario = next((s for s in scenarios if s.model.name == scenario_name), None)
     default_method = scenario.model.method if scenario else "wsm"
-    st.session_state.setdefault("to_method", default_method)
-    c3.segmented_control("Method", ["wsm", "topsis"], key="to_method", bind="query-params",
+    st.session_state.setdefault("method", default_method)
+    c3.segmented_control("Method", ["wsm", "topsis"], key="method", bind="query-params",
                          format_func=lambda m: {"wsm": "Weighted sum", "topsis": "TOPSIS"}[m])
-    return View(profile, scenario)
+    seen = seen_versions()
+    profile_seen = seen.setdefault(f"profile:{profile.id}", profile.version)
+    scenario_seen = seen.setdefault(f"scenario:{scenario.id}", scenario.version) if scenario else None
+    return View(profile, scenario, profile_seen, scenario_seen)
+
+
+def mark_saved(kind: str, record_id: int, version: int) -> None:
+    seen_versions()[f"{kind}:{record_id}"] = version
 
 
 def method() -> str:
-    return st.session_state.get("to_method") or "wsm"
+    return st.session_state.get("method") or "wsm"
 
 
 # --------------------------------------------------------------------------- widgets
@@ -178,15 +204,14 @@ def constraint_widgets(view: View) -> HardConstraints:
                               [r.value for r in c.forbidden_license_restrictions],
                               format_func=lambda v: LICENSE_RESTRICTION_LABELS[v], key=f"{k}-c-lic")
     open_only = b.toggle("Open weights only", c.open_weights_only, key=f"{k}-c-open")
-    with st.popover("Minimum rating per capability", icon=":material/tune:"):
-        min_rating: dict[str, str] = {}
-        for vector in CAPABILITY_VECTORS:
-            options = [NO_MIN, "D", "A", "E"]
-            current = c.min_rating.get(vector, NO_MIN)
-            choice = st.segmented_control(CAPABILITY_LABELS[vector], options, default=current,
-                                          key=f"{k}-c-min-{vector}")
-            if choice and choice != NO_MIN:
-                min_rating[vector] = choice
+    floors = st.multiselect("Capabilities with a minimum rating", list(CAPABILITY_VECTORS), list(c.min_rating),
+                            format_func=lambda v: CAPABILITY_LABELS[v], key=f"{k}-c-minvec")
+    min_rating: dict[str, str] = {}
+    for vector in floors:  # widgets only for the chosen capabilities (each widget costs a rerun ~1 ms)
+        min_rating[vector] = st.segmented_control(
+            f"Minimum {CAPABILITY_LABELS[vector]}", ["D", "A", "E"], default=c.min_rating.get(vector, "A"),
+            key=f"{k}-c-min-{vector}", format_func=lambda r: {"D": "D (any)", "A": "A or better", "E": "E only"}[r],
+        ) or "D"
     return HardConstraints(
         min_rating=min_rating,  # type: ignore[arg-type]
         required_modalities=modalities,  # type: ignore[arg-type]

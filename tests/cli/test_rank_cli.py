@@ -1,0 +1,43 @@
+"""`workbench rank`: JSON shape, scenarios, SMAA reproducibility, bad input."""
+
+from __future__ import annotations
+
+from workbench.cli._store import engine
+from workbench.domain.scenario import scenario_from
+from workbench.store.workspace import create_profile, create_scenario, new_profile_model
+
+
+def _profile():
+    return create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
+
+
+def test_rank_json_has_ranking_exclusions_pareto_and_smaa(cli_db, run_cli):
+    profile = _profile()
+    residency = profile.model.constraints.model_copy(update={"data_residency": ["eu"]})
+    create_scenario(engine(), profile.id, scenario_from(profile.model, "EU only").model_copy(
+        update={"constraints": residency}), "ada")
+    doc = run_cli.json("rank", "--profile", "Contracts", "--scenario", "EU only", "--smaa", "500", "--seed", "7")
+    assert doc["profile"] == "Contracts" and doc["scenario"] == "EU only" and doc["method"] == "wsm"
+    ranking = doc["ranking"]
+    assert ranking["normalisation"] == "min-max"
+    names = [r["name"] for r in ranking["rows"]]
+    excluded = {e["name"]: e["reasons"] for e in ranking["excluded"]}
+    assert "Claude Opus 4.7" in excluded and "Claude Opus 4.7" not in names
+    assert any("residency" in reason for reason in excluded["Claude Opus 4.7"])
+    assert set(ranking["pareto"]) <= set(names)
+    matrix = [c["rank_acceptability"] for c in doc["smaa"]["candidates"]]
+    assert all(abs(sum(row) - 1) < 1e-9 for row in matrix)
+    again = run_cli.json("rank", "--profile", "Contracts", "--scenario", "EU only", "--smaa", "500", "--seed", "7")
+    assert again == doc  # same seed, same inputs -> identical output
+
+
+def test_topsis_and_plain_text(cli_db, run_cli):
+    _profile()
+    assert run_cli.json("rank", "--profile", "Contracts", "--method", "topsis")["ranking"]["method"] == "topsis"
+    code, out, _ = run_cli("rank", "--profile", "Contracts")
+    assert code == 0 and "1. " in out
+
+
+def test_unknown_profile_is_a_clear_error(cli_db, run_cli):
+    code, _, err = run_cli("rank", "--profile", "Nope")
+    assert code == 2 and "no profile named 'Nope'" in err

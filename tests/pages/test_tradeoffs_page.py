@@ -1,0 +1,122 @@
+"""AppTest of the Trade-offs page: sliders move the ranking, constraints exclude with reasons,
+scenarios save / compare / promote, and the URL restores the view."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.store import read_session
+from workbench.store.repository import list_audit
+from workbench.store.workspace import create_profile, list_scenarios, new_profile_model, profile_by_name
+
+
+@pytest.fixture
+def profile(workspace_engine):
+    return create_profile(workspace_engine, new_profile_model("Contracts", "high_precision_extraction"), "ada")
+
+
+def _key(profile, scenario=None) -> str:
+    s = f"s{scenario.id}v{scenario.version}" if scenario else "s0"
+    return f"to-p{profile.id}v{profile.version}-{s}"
+
+
+def _ranking(at) -> list[str]:
+    return list(at.dataframe[0].value["Candidate"])
+
+
+def _button(at, key):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_page_ranks_with_method_and_normalisation_named(open_page, profile):
+    at = open_page("tradeoffs")
+    assert at.subheader[0].value.startswith("1. ")
+    assert any("normalisation: min-max" in c.value for c in at.caption)
+    assert len(_ranking(at)) >= 5
+    assert any("ranks first in" in i.value for i in at.info)  # SMAA headline
+
+
+def test_empty_workspace_says_what_to_do(open_page):
+    at = open_page("tradeoffs")
+    assert any("no requirement profile" in i.value for i in at.info)
+
+
+def test_moving_a_weight_slider_changes_the_ranking(open_page, profile):
+    at = open_page("tradeoffs")
+    before = _ranking(at)
+    k = _key(profile)
+    for criterion in ("schema_adherence", "instruction_following", "grounded_synthesis", "cost_per_success"):
+        at.slider(key=f"{k}-w-{criterion}").set_value(0.0)
+    at.slider(key=f"{k}-w-multimodal_perception").set_value(5.0).run()
+    after = _ranking(at)
+    assert after != before
+    assert after[0] in ("Gemini 3 Pro", "GPT-5.4")  # the E-rated multimodal models lead
+
+
+def test_a_constraint_excludes_with_both_values_and_relaxing_brings_it_back(open_page, profile):
+    at = open_page("tradeoffs")
+    k = _key(profile)
+    at.multiselect(key=f"{k}-c-res").set_value(["eu"]).run()
+    excluded = " ".join(m.value for m in at.markdown)
+    assert "Claude Opus 4.7" in excluded and "residency" in excluded and "eu" in excluded
+    assert "Claude Opus 4.7" not in _ranking(at)
+    at.multiselect(key=f"{k}-c-res").set_value([]).run()
+    assert "Claude Opus 4.7" in _ranking(at)
+
+
+def test_all_zero_weights_give_a_clear_message(open_page, profile):
+    at = open_page("tradeoffs")
+    k = _key(profile)
+    from workbench.domain.models import CRITERIA
+
+    for criterion in CRITERIA:
+        at.slider(key=f"{k}-w-{criterion}").set_value(0.0)
+    at.run()
+    assert not at.exception
+    assert any("weight" in w.value.lower() for w in at.warning)
+
+
+def test_scenario_saves_without_touching_the_profile_then_compares_and_promotes(open_page, profile, workspace_engine):
+    at = open_page("tradeoffs", actor="Pat")
+    k = _key(profile)
+    at.slider(key=f"{k}-w-latency").set_value(5.0)
+    at.text_input(key="to_new_scenario").set_value("PO view").run()
+    _button(at, "to_save_as").click().run()
+    assert not at.exception, at.exception
+    scenarios = list_scenarios(workspace_engine, profile.id)
+    assert [s.model.name for s in scenarios] == ["PO view"]
+    assert scenarios[0].model.weights["latency"] == 5.0
+    assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 1.0  # unchanged
+    # compare the saved profile (A) with the scenario (B)
+    at.toggle(key="to_compare").set_value(True).run()
+    at.selectbox(key="to_cmp_b").set_value("PO view").run()
+    compare = at.dataframe[-1].value
+    assert set(compare.columns) >= {"name", "rank_a", "rank_b", "change"}
+    # open the scenario and promote it into the profile
+    at.selectbox(key="scenario").set_value("PO view").run()
+    _button(at, "to_promote").click().run()
+    assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 5.0
+    with read_session(workspace_engine) as session:
+        assert list_audit(session, entity_type="scenario")[0].action == "promote"
+
+
+def test_query_parameters_restore_the_view(open_page, profile, workspace_engine):
+    from workbench.domain.scenario import scenario_from
+    from workbench.store.workspace import create_scenario
+
+    create_scenario(workspace_engine, profile.id, scenario_from(profile.model, "Relaxed SLA", method="topsis"), "po")
+    at = open_page("tradeoffs", query={"profile": "Contracts", "scenario": "Relaxed SLA", "method": "topsis"})
+    assert at.selectbox(key="scenario").value == "Relaxed SLA"
+    assert any("TOPSIS" in c.value for c in at.caption)
+
+
+def test_save_to_profile_uses_the_optimistic_lock(open_page, profile, workspace_engine):
+    from workbench.store.workspace import save_profile
+
+    at = open_page("tradeoffs", actor="Ann")
+    save_profile(workspace_engine, profile.id, profile.model.model_copy(update={"description": "x"}),
+                 profile.version, "Bob")  # someone else saves meanwhile
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(3.0)
+    _button(at, "to_save_profile").click().run()
+    assert any("Bob" in e.value for e in at.error)
+    assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 1.0

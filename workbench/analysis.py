@@ -1,0 +1,58 @@
+"""Assemble a decision from the store and run the domain on it (CLI, exports, MDR drafting).
+
+One place decides what a ranking is made of: the profile (with a scenario applied), every candidate,
+the cost per successful outcome from the economics module, and the ranking method. The page uses the
+same functions through its caches, so the CLI and the page agree to the last bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
+from workbench.domain.economics import cost_per_success_for
+from workbench.domain.models import Candidate, Profile
+from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.smaa import SmaaResult, run_smaa
+from workbench.store.repository import Record
+from workbench.store.workspace import list_candidates, profile_by_name, scenario_by_name
+
+DEFAULT_SMAA_SEED = 20261123
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Everything a ranking depends on, and the ranking itself."""
+
+    profile: Record[Profile]
+    scenario: Record[Scenario] | None
+    effective: Profile
+    candidates: tuple[Candidate, ...]
+    method: str
+    matrix: DecisionMatrix
+    ranking: RankingResult
+
+
+def build_matrix(profile: Profile, candidates: list[Candidate]) -> DecisionMatrix:
+    costs = cost_per_success_for(candidates, profile.workload)
+    return build_decision_matrix(profile, candidates, costs)
+
+
+def decide(engine: Engine, profile_name: str, scenario_name: str | None = None, method: str | None = None) -> Decision:
+    """Rank the workspace's candidates for a profile (optionally through one of its scenarios)."""
+    profile = profile_by_name(engine, profile_name)
+    scenario = scenario_by_name(engine, profile.id, scenario_name) if scenario_name else None
+    effective = effective_profile(profile.model, scenario.model if scenario else None)
+    chosen_method = method or (scenario.model.method if scenario else "wsm")
+    candidates = tuple(r.model for r in list_candidates(engine))
+    matrix = build_matrix(effective, list(candidates))
+    ranking = rank_matrix(matrix, effective.weights, effective.constraints, chosen_method)
+    return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking)
+
+
+def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None) -> SmaaResult:
+    spread = spread if spread is not None else (decision.scenario.model.smaa_spread if decision.scenario else 0.5)
+    return run_smaa(decision.matrix, decision.effective.weights, decision.effective.constraints,
+                    method=decision.method, n_samples=samples, spread=spread, seed=seed)
