@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench import analysis
 from workbench.charts.tradeoffs import contribution_breakdown, pareto_chart, rank_acceptability_heatmap
 from workbench.domain.comparison import compare_rankings
 from workbench.domain.models import Profile
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import ScoringError
+from workbench.exports import workbook_bytes
 from workbench.store import workspace
 from workbench.store.repository import StoreError
 from workbench.ui import tradeoffs as ui
@@ -79,8 +81,21 @@ def decision_panel() -> None:
             st.info(smaa.headline)
             st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
             st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
-    st.session_state["to_current"] = (weights, constraints, method)
+    export_button(weights, constraints, method)
     save_controls(weights, constraints, method)
+
+
+def export_button(weights: dict[str, float], constraints, method: str) -> None:
+    def workbook() -> bytes:  # runs only when clicked (deferred download), not on every slider move
+        decision = analysis.decide_as_shown(engine, view.profile, view.scenario, weights, constraints, method)
+        smaa = analysis.robustness(decision, 2_000) if decision.ranking.rows else None
+        return workbook_bytes(decision, smaa)
+
+    name = view.profile.model.name + (f" - {view.scenario.model.name}" if view.scenario else "")
+    st.download_button("Download Excel decision matrix", data=workbook, file_name=f"{name} - decision matrix.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table_view:", key="to_excel",
+                       help="Weights as named cells with live formulas, plus the computed values beside them.")
 
 
 def save_controls(weights: dict[str, float], constraints, method: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
 from workbench.domain.economics import cost_per_success_for
-from workbench.domain.models import Candidate, Profile
+from workbench.domain.models import Candidate, HardConstraints, Profile
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.store.repository import Record
@@ -50,6 +50,18 @@ def decide(engine: Engine, profile_name: str, scenario_name: str | None = None, 
     matrix = build_matrix(effective, list(candidates))
     ranking = rank_matrix(matrix, effective.weights, effective.constraints, chosen_method)
     return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking)
+
+
+def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[Scenario] | None,
+                    weights: dict[str, float], constraints: HardConstraints, method: str) -> Decision:
+    """The decision as it stands on screen: stored profile/scenario with the live weights and constraints."""
+    base = effective_profile(profile.model, scenario.model if scenario else None)
+    effective = Profile.model_validate({**base.model_dump(), "weights": weights,
+                                        "constraints": constraints.model_dump()})
+    candidates = tuple(r.model for r in list_candidates(engine))
+    matrix = build_matrix(effective, list(candidates))
+    ranking = rank_matrix(matrix, effective.weights, effective.constraints, method)
+    return Decision(profile, scenario, effective, candidates, method, matrix, ranking)
 
 
 def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None) -> SmaaResult:

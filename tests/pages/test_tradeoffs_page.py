@@ -120,3 +120,22 @@ def test_save_to_profile_uses_the_optimistic_lock(open_page, profile, workspace_
     _button(at, "to_save_profile").click().run()
     assert any("Bob" in e.value for e in at.error)
     assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 1.0
+
+
+def test_excel_download_reflects_the_sliders_on_screen(open_page, profile, workspace_engine, tmp_path):
+    """The deferred download callable builds the workbook from the current (unsaved) slider values."""
+    import openpyxl
+
+    from workbench import analysis
+    from workbench.exports import workbook_bytes
+
+    at = open_page("tradeoffs")
+    assert any(b.label == "Download Excel decision matrix" for b in at.get("download_button"))
+    weights = {**profile.model.weights, "latency": 4.0}
+    decision = analysis.decide_as_shown(workspace_engine, profile, None, weights, profile.model.constraints, "wsm")
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(workbook_bytes(decision))
+    book = openpyxl.load_workbook(path)
+    latency_weight = book.defined_names["w_latency"]
+    sheet, cell = next(latency_weight.destinations)
+    assert book[sheet][cell.replace("$", "")].value == pytest.approx(decision.ranking.weights["latency"])
