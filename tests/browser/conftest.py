@@ -29,8 +29,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("workbench-home")
+def server_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("workbench-home")
+
+
+@pytest.fixture(scope="session")
+def server(server_home) -> Iterator[str]:
+    home = server_home
     port = _free_port()
     env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_USER": "browser-test"}
     env.pop("WORKBENCH_DATABASE_URL", None)

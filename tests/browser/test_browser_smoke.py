@@ -28,7 +28,7 @@ def test_candidate_grid_shows_the_catalog(server, browser):
     page.goto(f"{server}/candidates")
     wait_for_app(page)
     assert page.get_by_text("13 of 13 candidates").is_visible()
-    search = page.get_by_label("Search")
+    search = page.locator("[data-testid='stTextInput']").filter(has_text="Search").locator("input")
     search.fill("claude")
     search.press("Enter")
     page.get_by_text("1 of 13 candidates").wait_for(timeout=30_000)

@@ -105,7 +105,7 @@ def test_query_parameters_restore_the_view(open_page, profile, workspace_engine)
     from workbench.store.workspace import create_scenario
 
     create_scenario(workspace_engine, profile.id, scenario_from(profile.model, "Relaxed SLA", method="topsis"), "po")
-    at = open_page("tradeoffs", query={"profile": "Contracts", "scenario": "Relaxed SLA", "method": "topsis"})
+    at = open_page("tradeoffs", query={"profile": "Contracts", "scenario": "Relaxed SLA", "method": "TOPSIS"})
     assert at.selectbox(key="scenario").value == "Relaxed SLA"
     assert any("TOPSIS" in c.value for c in at.caption)
 

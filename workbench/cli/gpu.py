@@ -1,4 +1,6 @@
-"""``workbench gpu-fit``: GPU memory fit of one model (weights + KV + overhead per GPU), headless.
+"""``workbench gpu-fit`` and ``workbench import hf-config``.
+
+``workbench gpu-fit``: GPU memory fit of one model (weights + KV + overhead per GPU), headless.
 
 JSON (``--json``; stable keys, bytes unless named otherwise): ``params_total``, ``params_active``,
 ``params_active_excl_embedding``, ``weights_bytes`` (whole model), ``weights_bytes_per_gpu``,
@@ -10,6 +12,13 @@ windows applied), ``kv_bytes_per_gpu``, ``overhead_bytes`` (per GPU), ``total_by
 ``headroom_bytes``, ``headroom_fraction``, ``max_concurrency``, ``max_context``, ``max_context_limited_by``,
 ``min_gpus`` ({GPU type: GPUs or null}), ``vllm_args``, ``rule_of_thumb_bytes``, ``rule_of_thumb_kv_bytes``,
 ``detailed_total_bytes``, ``rule_of_thumb_difference_bytes``, ``notes``, plus the echoed inputs.
+
+``workbench import hf-config FILE --candidate NAME``: validate a Hugging Face ``config.json`` and store it as the
+candidate's architecture (optimistic lock on the version read, audited, provenance = file name + actor). JSON:
+``candidate``, ``id``, ``file``, ``unchanged``, ``version_before``, ``version``, ``model_type``, ``params_total``,
+``params_active``, ``params_active_excl_embedding`` (parameter counts; convention in
+``workbench.domain.architecture``), ``changes`` ({field: [before, after]}), ``assumptions``. A file that is not
+a usable config.json exits 2 naming the field, and the candidate is left unchanged.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workbench.cli import CliError
-from workbench.cli._common import print_json
+from workbench.cli._common import command_group, print_json
 
 GIB = 2**30
 
@@ -74,6 +83,79 @@ def register(sub: Any) -> None:
     p.add_argument("--max-num-batched-tokens", type=int, default=None, metavar="N")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=handle)
+
+    isub = command_group(sub, "import", "import candidates, prices, architectures, evidence")
+    imp = isub.add_parser(
+        "hf-config",
+        help="store a Hugging Face config.json as an open-weight candidate's architecture",
+        description="Validate FILE (a Hugging Face config.json) and save it as the candidate's architecture, "
+        "with provenance and an audit event. A bad file changes nothing.",
+    )
+    imp.add_argument("file", metavar="FILE", help="config.json")
+    imp.add_argument("--candidate", required=True, metavar="NAME", help="candidate name in the workspace")
+    imp.add_argument("--json", action="store_true", help="print one JSON document")
+    imp.set_defaults(handler=handle_import)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    import os
+
+    from workbench.cli._store import engine
+    from workbench.cli.catalog import cli_actor
+    from workbench.domain.architecture import ArchitectureError
+    from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
+    from workbench.io.hf_config import HfConfigError, load_config_dict
+    from workbench.store.repository import StoreError
+    from workbench.store.workspace import candidate_by_name, save_candidate
+
+    name = os.path.basename(args.file)
+    try:
+        with open(args.file, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot read file ({exc.strerror})") from exc
+    actor = cli_actor()
+    db = engine()
+    try:
+        record = candidate_by_name(db, args.candidate)
+        raw = load_config_dict(data, name)
+        result = import_architecture(record.model, raw, source=name, actor=actor)
+        saved = record if result.unchanged else save_candidate(db, record.id, result.candidate, record.version, actor)
+    except (HfConfigError, NotOpenWeightsError) as exc:
+        raise CliError(str(exc)) from exc
+    except ArchitectureError as exc:
+        raise CliError(f"{name}: {exc}; candidate {args.candidate!r} unchanged") from exc
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    counts = result.spec.parameter_counts()
+    report = {
+        "candidate": saved.model.name,
+        "id": saved.id,
+        "file": name,
+        "unchanged": result.unchanged,
+        "version_before": record.version,
+        "version": saved.version,
+        "model_type": result.spec.model_type,
+        "params_total": counts.total,
+        "params_active": counts.active,
+        "params_active_excl_embedding": counts.active_excl_embedding,
+        "changes": result.changes,
+        "assumptions": list(result.spec.assumptions),
+    }
+    if args.json:
+        print_json(report)
+        return 0
+    verb = "unchanged (same config.json)" if result.unchanged else f"saved as version {saved.version}"
+    print(f"{saved.model.name}: architecture from {name} {verb}")
+    print(
+        f"  {result.spec.model_type}: {counts.total:,} parameters, {counts.active:,} active "
+        f"({counts.active_excl_embedding:,} without the input embedding)"
+    )
+    for key, (before, after) in result.changes.items():
+        print(f"  {key}: {before if before is not None else 'unknown'} -> {after}")
+    for note in result.spec.assumptions:
+        print(f"  note: {note}")
+    return 0
 
 
 def _spec(args: argparse.Namespace) -> Any:

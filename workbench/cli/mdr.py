@@ -12,8 +12,8 @@ Commands and their ``--json`` documents:
 * ``workbench mdr sign BUNDLE --key KEY [--key-dir DIR] [--json]`` co-signs a bundle directory or zip
   (KEY: a private key file, a key id (prefix of at least 8 characters) or an e-mail in the key directory).
 
-The store-backed ``mdr draft`` / ``mdr export`` belong to the store area: add them through
-``STORE_COMMANDS`` (or in :func:`register`); export calls :func:`workbench.io.mdr_bundle.export_bundle`.
+The store-backed ``mdr draft|list|show|export|restore`` live in :mod:`workbench.cli.mdr_store` (added in
+:func:`register`); ``STORE_COMMANDS`` takes further ones.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=cmd_keys_list)
 
-    mdr = sub.add_parser("mdr", help="Model Decision Records: verify and co-sign bundles")
+    mdr = sub.add_parser("mdr", help="Model Decision Records: draft, export, verify, co-sign, restore")
     mdr_sub = mdr.add_subparsers(dest="mdr_command", metavar="ACTION", required=True)
 
     p = mdr_sub.add_parser("verify", help="verify a signed MDR bundle (directory or .zip) offline")
@@ -74,6 +74,9 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=cmd_mdr_sign)
 
+    from workbench.cli.mdr_store import add_commands  # draft, list, show, export, restore (workspace store)
+
+    add_commands(mdr_sub)
     for add in STORE_COMMANDS:
         add(mdr_sub)
 

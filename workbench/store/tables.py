@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -88,3 +88,79 @@ class ScenarioRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: str = Field(default="anonymous", max_length=200)
+
+
+class EvidenceRunRow(SQLModel, table=True):
+    """One imported evaluation run (one source model of one file) for one profile and candidate.
+
+    ``body`` is the validated :class:`workbench.domain.evidence.EvaluationRun` with its per-item
+    results; the columns are what the app filters on (profile, candidate, file hash) and shows in lists.
+    Runs are immutable once imported: re-importing the same file (same ``sha256``) replaces or skips.
+    """
+
+    __tablename__ = "evidence_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True, ondelete="CASCADE")
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    source_format: str = Field(max_length=20)
+    source_file: str = Field(max_length=400)
+    sha256: str = Field(max_length=64, index=True)
+    metric_kind: str = Field(max_length=40)
+    source_model: str = Field(max_length=400)
+    n: int | None = Field(default=None, description="items (None: the source reports no count)")
+    passed: int | None = Field(default=None, description="passing items (None: scores only)")
+    imported_at: datetime = Field(default_factory=utcnow,
+                                  sa_column=Column(DateTime(timezone=True), nullable=False))
+    imported_by: str = Field(default="anonymous", max_length=200)
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class DecisionRow(SQLModel, table=True):
+    """A Model Decision Record (MDR): the record, the decision snapshot it was drafted from, its signatures.
+
+    ``body`` is the validated :class:`workbench.domain.mdr.MDR` (front matter, seven sections, the generated
+    draft); ``status`` and ``title`` mirror it for lists. ``snapshot`` is the canonical decision snapshot
+    (every input and result needed to re-rank bit for bit); it never changes after drafting. ``envelope`` is
+    the DSSE envelope with every signature so far (None = unsigned) and ``signed_record`` the exact Markdown its
+    signatures cover. Editing the record or changing its status clears both (the cleared envelope is kept in that
+    change's audit event); superseding an accepted record keeps them (its accepted text is immutable).
+    ``profile_id`` is ``ON DELETE RESTRICT``: a decision record is governance evidence, so a profile that has
+    records cannot be deleted out from under them (CASCADE would silently destroy signed records).
+    """
+
+    __tablename__ = "decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True, ondelete="RESTRICT")
+    number: int = Field(unique=True, description="MDR-0001 is number 1")
+    title: str = Field(max_length=300)
+    status: str = Field(max_length=20, index=True)
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    envelope: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    signed_record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    supersedes_id: int | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")
+    superseded_by_id: int | None = Field(default=None, foreign_key="decision.id", ondelete="RESTRICT")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_by: str = Field(default="anonymous", max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_by: str = Field(default="anonymous", max_length=200)
+
+
+class SigningKeyRow(SQLModel, table=True):
+    """A signer's Ed25519 public key registered in the workspace (never a private key).
+
+    ``key_id`` = SHA-256 hex of the raw 32-byte public key; ``public_key`` = its PEM (SubjectPublicKeyInfo).
+    """
+
+    __tablename__ = "signing_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    public_key: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_by: str = Field(default="anonymous", max_length=200)

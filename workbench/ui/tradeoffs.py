@@ -40,6 +40,8 @@ from workbench.store.workspace import get_profile, list_candidates, list_profile
 from workbench.ui.state import seen_versions
 
 WEIGHT_MAX = 5.0
+METHOD_LABELS = {"Weighted sum": "wsm", "TOPSIS": "topsis"}  # shown (and in the URL) -> engine code
+METHOD_NAMES = {code: label for label, code in METHOD_LABELS.items()}
 
 
 def workspace_revision(engine: Engine) -> int:
@@ -128,23 +130,23 @@ def choose_view(engine: Engine) -> View | None:
         return None
     names = [r.model.name for r in profiles]
     c1, c2, c3 = st.columns([3, 3, 2])
-    if st.session_state.get("profile") not in names:
-        st.session_state.pop("profile", None)
+    if st.session_state.get("profile") is not None and st.session_state["profile"] not in names:
+        del st.session_state["profile"]  # a deleted or renamed profile
     chosen = c1.selectbox("Profile", names, key="profile", bind="query-params")
     profile = next(r for r in profiles if r.model.name == chosen)
     profile = get_profile(engine, profile.id)
     scenarios = list_scenarios(engine, profile.id)
     options = ["", *[s.model.name for s in scenarios]]
-    if st.session_state.get("scenario") not in options:
-        st.session_state.pop("scenario", None)
+    if st.session_state.get("scenario") is not None and st.session_state["scenario"] not in options:
+        del st.session_state["scenario"]
     scenario_name = c2.selectbox("Scenario", options, key="scenario", bind="query-params",
                                  format_func=lambda n: n or "— the profile as saved —",
                                  help="A scenario explores weights and constraints without changing the profile.")
     scenario = next((s for s in scenarios if s.model.name == scenario_name), None)
-    default_method = scenario.model.method if scenario else "wsm"
-    st.session_state.setdefault("method", default_method)
-    c3.segmented_control("Method", ["wsm", "topsis"], key="method", bind="query-params",
-                         format_func=lambda m: {"wsm": "Weighted sum", "topsis": "TOPSIS"}[m])
+    # The labels are the options: a bound widget keeps its *displayed* value in the URL
+    # (?method=TOPSIS), and default= (not session_state) lets a value in the URL win.
+    c3.segmented_control("Method", list(METHOD_LABELS), key="method", bind="query-params",
+                         default=METHOD_NAMES[scenario.model.method if scenario else "wsm"])
     seen = seen_versions()
     profile_seen = seen.setdefault(f"profile:{profile.id}", profile.version)
     scenario_seen = seen.setdefault(f"scenario:{scenario.id}", scenario.version) if scenario else None
@@ -156,7 +158,7 @@ def mark_saved(kind: str, record_id: int, version: int) -> None:
 
 
 def method() -> str:
-    return st.session_state.get("method") or "wsm"
+    return METHOD_LABELS.get(st.session_state.get("method") or "", "wsm")
 
 
 # --------------------------------------------------------------------------- widgets

@@ -1,0 +1,80 @@
+"""Decision: draft the Model Decision Record (MDR), edit it, take it through its lifecycle, sign and download."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbench.domain.mdr import field_changes, render_markdown
+from workbench.store import decisions as store
+from workbench.ui import decision as ui
+from workbench.ui.identity import current_actor
+from workbench.ui.registry import page
+from workbench.ui.resources import get_engine
+from workbench.ui.state import seen_versions, show_flash
+from workbench.ui.widgets import show_validation_error
+
+engine = get_engine()
+actor = current_actor()
+st.title("Decision")
+st.caption("The Model Decision Record (seed 002's seven sections, MADR 4 front matter): drafted from the ranking, "
+           "robustness, economics, GPU fit, evidence and linter; edited by people; proposed, accepted, signed.")
+show_flash()
+
+profile, scenario = ui.choose_profile(engine)
+if profile is None:
+    st.info("There is no requirement profile yet. A decision is drafted from a profile's ranking: create one first.")
+    st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
+    st.stop()
+
+ui.draft_button(engine, profile, scenario, actor)
+records = store.list_decisions(engine, profile.id)
+if not records:
+    st.info(f"No decision records for **{profile.model.name}** yet. Press **Draft MDR**: the workbench fills the "
+            "seven sections from this profile's ranking, and you review and edit them.")
+    st.stop()
+
+st.dataframe(ui.records_table(records), hide_index=True, width="stretch")
+by_id = {r.mdr_id: r for r in records}
+if st.session_state.get("dec_record") not in by_id:
+    st.session_state["dec_record"] = records[0].mdr_id
+chosen = st.selectbox("Open a record", list(by_id), key="dec_record",
+                      format_func=lambda m: f"{m} · {by_id[m].status.value} · {by_id[m].record.title}")
+rec = store.get_decision(engine, by_id[chosen].id)
+seen = seen_versions().setdefault(f"decision:{rec.id}", rec.version)
+if seen != rec.version:
+    st.warning(f"{rec.updated_by} changed {rec.mdr_id} after you opened it (now version {rec.version}). "
+               "Your form still shows your edits; saving them will be refused until you reload.")
+    if st.button("Reload their version", key="dec_reload"):
+        seen_versions()[f"decision:{rec.id}"] = rec.version
+        st.rerun()
+
+ui.header(rec)
+ui.lifecycle(engine, rec, seen, actor, profile, scenario)
+
+edit_tab, preview_tab, sign_tab, history_tab = st.tabs(["Record", "Markdown preview", "Sign & download", "History"])
+with edit_tab:
+    if rec.editable:
+        try:
+            new = ui.record_editor(rec, seen)
+        except ValidationError as exc:
+            show_validation_error(exc)
+            new = None
+        if new is not None:
+            ui.save(engine, rec, new, seen, actor)
+    else:
+        st.info(f"{rec.mdr_id} is {rec.status.value}: its text is immutable and shown read-only. "
+                + ("To change the decision, supersede it by a new draft." if rec.status.value == "accepted" else ""))
+        changed = field_changes(rec.record)
+        st.caption(f"{len(changed)} field(s) were changed by a person before acceptance"
+                   + (": " + ", ".join(c.path for c in changed[:10]) if changed else "."))
+        st.markdown(render_markdown(rec.record).split("---\n", 2)[-1])
+with preview_tab:
+    st.caption("MADR-compatible Markdown with YAML front matter, as exported in the bundle (record.md).")
+    st.code(render_markdown(rec.record), language="markdown", wrap_lines=True)
+with sign_tab:
+    ui.signing_panel(engine, rec, seen, actor)
+with history_tab:
+    history = ui.history_table(engine, rec)
+    st.dataframe(history, hide_index=True, width="stretch")
+    st.caption("From the audit log: every change to this record, in the same transaction as the change.")

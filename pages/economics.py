@@ -1,0 +1,84 @@
+"""Economics: cost per successful outcome, crossovers, cascades and routing, RAG, speculation, tokenizer drift."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbench.domain.economics_view import effort_tier_names
+from workbench.domain.models import Profile, Workload
+from workbench.store import workspace
+from workbench.store.repository import ConflictError, Record, StoreError
+from workbench.ui import economics as ui
+from workbench.ui.identity import current_actor
+from workbench.ui.resources import get_engine
+from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.widgets import show_validation_error
+
+engine = get_engine()
+actor = current_actor()
+st.title("Economics")
+st.caption("What each candidate costs per successful outcome for a profile's workload, and how cascades, routers, "
+           "retrieval and serving choices change it. All money is USD; prices are USD per 1M tokens.")
+show_flash()
+
+candidates = [r.model for r in workspace.list_candidates(engine)]
+records = {r.model.name: r for r in workspace.list_profiles(engine)}
+record: Record[Profile] | None = None
+
+if records:
+    chosen = st.selectbox("Profile", list(records), key="econ_profile", bind="query-params",
+                          help="The workload below comes from this profile; the link shares this view")
+    record = records[chosen]
+    seen = seen_versions().setdefault(f"profile:{record.id}", record.version)
+    if seen != record.version:
+        st.warning(f"{record.updated_by} saved a newer version of this profile. The inputs still show your edits.")
+        if st.button("Reload their version", key="econ_reload"):
+            seen_versions()[f"profile:{record.id}"] = record.version
+            st.rerun()
+    stored = record.model.workload
+    form_key = f"econ_wl_{record.id}_v{seen}"
+else:
+    seen, stored, form_key = 0, Workload(), "econ_wl_default"
+    st.info("No profiles yet: the figures below use the default workload. Create a profile on the Profiles page to "
+            "keep a workload with it.")
+
+with st.expander("Workload", expanded=True, icon=":material/tune:"):
+    raw = ui.workload_inputs(stored, effort_tier_names(candidates), form_key)
+    try:
+        workload = Workload.model_validate(raw)
+    except ValidationError as exc:
+        show_validation_error(exc, ui.WORKLOAD_LABELS)
+        st.stop()
+    if record is not None:
+        changed = workload != stored
+        st.caption("Unsaved changes: the sections below already use them." if changed else
+                   f"Saved with profile {record.model.name} (version {record.version}).")
+        if st.button("Save workload to profile", key="econ_save", type="primary", disabled=not changed):
+            try:
+                profile = record.model.model_copy(update={"workload": workload})
+                saved = workspace.save_profile(engine, record.id, profile, seen, actor)
+            except (ConflictError, StoreError) as exc:
+                st.error(f"{exc} Nothing was saved.")
+            else:
+                seen_versions()[f"profile:{record.id}"] = saved.version
+                flash("success", f"Saved the workload to {saved.model.name} (version {saved.version}).")
+                st.rerun()
+
+section = st.segmented_control("Section", list(ui.SECTIONS), format_func=lambda s: ui.SECTIONS[s], default="cost",
+                               required=True, key="econ_section", bind="query-params", label_visibility="collapsed")
+
+if section == "cost":
+    ui.cost_section(candidates, workload)
+elif section == "crossover":
+    ui.crossover_section(candidates, workload)
+elif section == "cascade":
+    ui.cascade_section(candidates, workload)
+elif section == "routing":
+    ui.routing_section(candidates, workload)
+elif section == "rag":
+    ui.rag_section(candidates)
+elif section == "speculative":
+    ui.speculative_section()
+elif section == "tokenizer":
+    ui.tokenizer_section(candidates, workload)

@@ -1,0 +1,42 @@
+"""Giving a candidate its architecture from config.json: validated first, provenance stamped, nothing half-applied."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from workbench.domain.architecture import ArchitectureError
+from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
+from workbench.domain.models import Candidate
+
+
+def _cfg(fixtures_dir, name="gpt-oss-20b"):
+    return json.loads((fixtures_dir / "hf-configs" / f"{name}.config.json").read_text())
+
+
+def test_import_sets_architecture_provenance_and_unknown_context(fixtures_dir):
+    cand = Candidate(name="m", open_weights=True, hf_repo="openai/gpt-oss-20b")
+    out = import_architecture(cand, _cfg(fixtures_dir), source="config.json", actor="ada", retrieved=date(2026, 1, 2))
+    assert out.candidate.architecture == _cfg(fixtures_dir)
+    assert out.candidate.context_window == 131_072
+    prov = out.candidate.provenance["architecture"]
+    assert (prov.source, prov.entered_by, prov.retrieved) == ("config.json", "ada", date(2026, 1, 2))
+    assert "gpt_oss, 24 layers, 20,914,757,184 parameters" in prov.note and "openai/gpt-oss-20b" in prov.note
+    assert set(out.changes) == {"architecture", "context_window"}
+    assert cand.architecture is None  # the input is not modified
+
+
+def test_known_context_window_is_kept_and_same_config_is_unchanged(fixtures_dir):
+    cand = Candidate(name="m", open_weights=True, context_window=4096, architecture=_cfg(fixtures_dir))
+    out = import_architecture(cand, _cfg(fixtures_dir), source="x.json", actor="ada")
+    assert out.unchanged and out.candidate is cand
+
+
+def test_bad_config_and_closed_weights_raise(fixtures_dir):
+    bad = {k: v for k, v in _cfg(fixtures_dir).items() if k != "vocab_size"}
+    with pytest.raises(ArchitectureError, match="vocab_size"):
+        import_architecture(Candidate(name="m", open_weights=True), bad, source="c.json", actor="a")
+    with pytest.raises(NotOpenWeightsError, match="not open-weight"):
+        import_architecture(Candidate(name="api"), _cfg(fixtures_dir), source="c.json", actor="a")

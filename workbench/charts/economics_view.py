@@ -1,0 +1,34 @@
+"""Extra Economics-page figures (pure: numbers in, plotly Figure out; axis titles carry units)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from workbench.domain.economics import RagComparison
+from workbench.domain.economics_view import rag_monthly_curves
+
+
+def rag_chart(rag: RagComparison, *, max_queries: float | None = None,
+              title: str = "Context stuffing vs RAG by monthly query volume") -> go.Figure:
+    """Monthly USD of stuffing and RAG over queries per month; the break-even volume and the
+    current volume marked."""
+    be = rag.break_even_queries_per_month
+    top = max_queries or max(rag.queries_per_month, be if math.isfinite(be) else 0.0) * 2 or 10_000.0
+    q = np.linspace(0.0, top, 201)
+    stuff, rag_cost = rag_monthly_curves(rag, q)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(name="Context stuffing", x=q, y=stuff, mode="lines",
+                             hovertemplate="%{x:,.0f} queries/month: $%{y:,.2f}/month<extra>stuffing</extra>"))
+    fig.add_trace(go.Scatter(name="RAG (incl. index amortisation + fixed)", x=q, y=rag_cost, mode="lines",
+                             hovertemplate="%{x:,.0f} queries/month: $%{y:,.2f}/month<extra>RAG</extra>"))
+    if math.isfinite(be) and be <= top:
+        fig.add_vline(x=be, line_dash="dot", line_color="crimson", annotation_text=f"break-even {math.ceil(be):,}/month")
+    if rag.queries_per_month > 0:
+        fig.add_vline(x=rag.queries_per_month, line_dash="dash", line_color="gray",
+                      annotation_text="your volume", annotation_position="bottom right")
+    fig.update_layout(title=title, xaxis_title="Queries per month", yaxis_title="Cost (USD per month)",
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
