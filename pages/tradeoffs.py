@@ -47,19 +47,24 @@ def decision_panel() -> None:
         with st.expander("Hard constraints", expanded=True, icon=":material/block:"):
             constraints = ui.constraint_widgets(view)
     method = ui.method()
-    dm = ui.decision_matrix(engine, view.effective)
+    dm = ui.decision_matrix(engine, view.profile, view.effective)
     with results:
         try:
-            result = ui.ranking(dm, weights, constraints, method)
+            extra = ui.checks(engine, view.profile, dm, constraints)
+            result = ui.ranking(dm, weights, constraints, method, extra)
         except ScoringError as exc:
             st.warning(f"{exc} Move at least one weight above 0 to rank the candidates.")
+            return
+        except ValueError as exc:  # e.g. a GPU constraint naming a GPU the catalog does not know
+            st.error(str(exc))
             return
         if result.empty_state:
             st.error(result.empty_state)
         else:
             st.subheader(f"1. {result.winner}")
             st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break}")
-            st.dataframe(ui.result_table(result), hide_index=True, width="stretch", column_config={
+            st.dataframe(ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile))),
+                         hide_index=True, width="stretch", column_config={
                 "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
                 "p95 latency (ms, est.)": st.column_config.NumberColumn(format="%.0f ms"),
                 "Score": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.3f")})
@@ -77,7 +82,7 @@ def decision_panel() -> None:
                            help="How far plausible weightings stray from yours (Dirichlet around your weights).")
         samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], 2_000, key="to_samples")
         if result.rows:
-            smaa = ui.robustness(dm, weights, constraints, method, samples, spread, seed=20261123)
+            smaa = ui.robustness(dm, weights, constraints, method, samples, spread, analysis.DEFAULT_SMAA_SEED, extra)
             st.info(smaa.headline)
             st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
             st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
@@ -150,8 +155,9 @@ for name in (a, b):
     scenario = workspace.scenario_by_name(engine, view.profile.id, name).model if name else None
     profile = effective_profile(view.profile.model, scenario)
     try:
-        rankings.append(ui.ranking(ui.decision_matrix(engine, profile), profile.weights, profile.constraints,
-                                   scenario.method if scenario else "wsm"))
+        dm_cmp = ui.decision_matrix(engine, view.profile, profile)
+        rankings.append(ui.ranking(dm_cmp, profile.weights, profile.constraints, scenario.method if scenario else "wsm",
+                                   ui.checks(engine, view.profile, dm_cmp, profile.constraints)))
     except ScoringError as exc:
         st.warning(f"{name or 'profile'}: {exc}")
         st.stop()

@@ -13,9 +13,14 @@ from sqlalchemy import Engine
 
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
 from workbench.domain.economics import cost_per_success_for
+from workbench.domain.evidence import apply_evidence, capability_evidence
+from workbench.domain.gpu_constraint import gpu_fit_check
 from workbench.domain.models import Candidate, HardConstraints, Profile
 from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
+from workbench.io.gpus import load_gpu_catalog
+from workbench.store.evidence import evidence_for_profile
 from workbench.store.repository import Record
 from workbench.store.workspace import list_candidates, profile_by_name, scenario_by_name
 
@@ -40,15 +45,36 @@ def build_matrix(profile: Profile, candidates: list[Candidate]) -> DecisionMatri
     return build_decision_matrix(profile, candidates, costs)
 
 
+def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
+    """Every candidate, with this profile's measured evidence replacing the E/A/D prior where it exists."""
+    runs = [run for runs in evidence_for_profile(engine, profile.id).values() for run in runs]
+    evidence = capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+    return tuple(apply_evidence(r.model, evidence) if evidence else r.model for r in list_candidates(engine))
+
+
+def extra_checks(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],
+                 constraints: HardConstraints) -> list[Check]:
+    """Constraints computed outside the ranking kernel: today the GPU memory fit."""
+    if constraints.gpu_fit is None:
+        return []
+    return [gpu_fit_check(matrix.names, candidates, constraints.gpu_fit, load_gpu_catalog())]
+
+
+def rank_decision(matrix: DecisionMatrix, candidates: tuple[Candidate, ...], profile: Profile,
+                  method: str) -> RankingResult:
+    return rank_matrix(matrix, profile.weights, profile.constraints, method,
+                       extra_checks(matrix, candidates, profile.constraints))
+
+
 def decide(engine: Engine, profile_name: str, scenario_name: str | None = None, method: str | None = None) -> Decision:
     """Rank the workspace's candidates for a profile (optionally through one of its scenarios)."""
     profile = profile_by_name(engine, profile_name)
     scenario = scenario_by_name(engine, profile.id, scenario_name) if scenario_name else None
     effective = effective_profile(profile.model, scenario.model if scenario else None)
     chosen_method = method or (scenario.model.method if scenario else "wsm")
-    candidates = tuple(r.model for r in list_candidates(engine))
+    candidates = candidates_for(engine, profile)
     matrix = build_matrix(effective, list(candidates))
-    ranking = rank_matrix(matrix, effective.weights, effective.constraints, chosen_method)
+    ranking = rank_decision(matrix, candidates, effective, chosen_method)
     return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking)
 
 
@@ -58,13 +84,14 @@ def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[S
     base = effective_profile(profile.model, scenario.model if scenario else None)
     effective = Profile.model_validate({**base.model_dump(), "weights": weights,
                                         "constraints": constraints.model_dump()})
-    candidates = tuple(r.model for r in list_candidates(engine))
+    candidates = candidates_for(engine, profile)
     matrix = build_matrix(effective, list(candidates))
-    ranking = rank_matrix(matrix, effective.weights, effective.constraints, method)
+    ranking = rank_decision(matrix, candidates, effective, method)
     return Decision(profile, scenario, effective, candidates, method, matrix, ranking)
 
 
 def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None) -> SmaaResult:
     spread = spread if spread is not None else (decision.scenario.model.smaa_spread if decision.scenario else 0.5)
     return run_smaa(decision.matrix, decision.effective.weights, decision.effective.constraints,
-                    method=decision.method, n_samples=samples, spread=spread, seed=seed)
+                    method=decision.method, n_samples=samples, spread=spread, seed=seed,
+                    extra_checks=extra_checks(decision.matrix, decision.candidates, decision.effective.constraints))

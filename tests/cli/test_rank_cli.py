@@ -41,3 +41,33 @@ def test_topsis_and_plain_text(cli_db, run_cli):
 def test_unknown_profile_is_a_clear_error(cli_db, run_cli):
     code, _, err = run_cli("rank", "--profile", "Nope")
     assert code == 2 and "no profile named 'Nope'" in err
+
+
+def test_gpu_fit_constraint_excludes_with_the_numbers(cli_db, run_cli):
+    from workbench.domain.models import GpuFitConstraint
+
+    profile = _profile()
+    fit = GpuFitConstraint(gpu="H100 SXM", max_gpus=2, context_tokens=32_768, concurrency=16)
+    constraints = profile.model.constraints.model_copy(update={"gpu_fit": fit, "open_weights_only": True})
+    create_scenario(engine(), profile.id, scenario_from(profile.model, "Self-host").model_copy(
+        update={"constraints": constraints}), "ada")
+    ranking = run_cli.json("rank", "--profile", "Contracts", "--scenario", "Self-host")["ranking"]
+    reasons = {e["name"]: " ".join(e["reasons"]) for e in ranking["excluded"]}
+    assert "needs 4 × H100 80GB SXM" in reasons["Mixtral 8x7B Instruct"] and "limit 2" in reasons["Mixtral 8x7B Instruct"]
+    assert "architecture unknown" in reasons["Llama 4 Scout"]
+    assert any(c["key"] == "gpu_fit" for c in ranking["constraints"])
+
+
+def test_imported_evidence_replaces_the_prior_in_the_ranking(cli_db, run_cli, tmp_path):
+    _profile()
+    before = run_cli.json("rank", "--profile", "Contracts")["ranking"]
+    gpt_before = next(r for r in before["rows"] if r["name"] == "GPT-5.4")["values"]["schema_adherence"]
+    assert gpt_before == 1.0  # E prior
+    rows = ["item_id,candidate,passed"] + [f"q{i},GPT-5.4,{1 if i < 120 else 0}" for i in range(200)]
+    csv = tmp_path / "schema.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    run_cli.json("import", "evidence", str(csv), "--format", "csv", "--profile", "Contracts",
+                 "--metric-kind", "schema_validity")
+    after = run_cli.json("rank", "--profile", "Contracts")["ranking"]
+    measured = next(r for r in after["rows"] if r["name"] == "GPT-5.4")["values"]["schema_adherence"]
+    assert measured == 0.6  # 120/200 measured, replacing the E prior

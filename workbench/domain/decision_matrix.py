@@ -469,10 +469,16 @@ class Prepared:
     evaluation: scoring.ConstraintEvaluation
 
 
-def prepare(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints) -> Prepared:
-    """Validate weights, evaluate constraints, impute the feasible candidates' missing values."""
+def prepare(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
+            extra_checks: Sequence[scoring.Check] = ()) -> Prepared:
+    """Validate weights, evaluate constraints, impute the feasible candidates' missing values.
+
+    ``extra_checks`` are constraints computed outside this module over the same candidates
+    (the GPU memory fit of ``constraints.gpu_fit``: see ``gpu_constraint.gpu_fit_check``).
+    """
     w = scoring.normalise_weights(weights_vector(weights, dm.criteria), dm.criteria)
-    evaluation = scoring.evaluate_constraints(constraint_checks(dm, constraints), dm.size)
+    checks = [*constraint_checks(dm, constraints), *extra_checks]
+    evaluation = scoring.evaluate_constraints(checks, dm.size)
     index = np.flatnonzero(evaluation.feasible).astype(np.intp)
     imputation = scoring.impute_worst(scoring.take_rows(dm.values, index), dm.benefit)
     return Prepared(index, imputation, w, evaluation)
@@ -506,7 +512,7 @@ def _pareto_objectives(quality: FloatArray, raw: FloatArray) -> tuple[FloatArray
 
 
 def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
-                method: str = "wsm") -> RankingResult:
+                method: str = "wsm", extra_checks: Sequence[scoring.Check] = ()) -> RankingResult:
     """Rank the candidates of ``dm``: constraints -> imputation -> normalisation -> method -> order.
 
     Raises ``ValueError`` (:class:`scoring.ScoringError`) for all-zero or negative weights or an
@@ -514,7 +520,7 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
     """
     if method not in scoring.METHODS:
         raise scoring.ScoringError(f"unknown method {method!r}; use one of {', '.join(scoring.METHODS)}")
-    prep = prepare(dm, weights, constraints)
+    prep = prepare(dm, weights, constraints, extra_checks)
     idx, imp, w = prep.index, prep.imputation, prep.weights
     out = scoring.score(method, imp.filled, dm.benefit, w, inert=imp.all_missing)
     ordering = scoring.rank_order(out.scores, dm.name_key[idx])

@@ -41,6 +41,7 @@ from workbench.domain.gpu_memory import (
     weight_format,
 )
 from workbench.domain.models import Candidate, GpuFitConstraint
+from workbench.domain.scoring import ReasonCheck
 
 CLOSED_WEIGHTS = "closed weights: cannot self-host"
 UNKNOWN_ARCHITECTURE = "architecture unknown: import its config.json"
@@ -208,3 +209,16 @@ def gpu_fit_violations(
             why = "" if best_tp[i] == limit else f" (largest tensor-parallel size ≤ {limit} the model allows)"
             reasons[name] = f"does not fit on {best_tp[i]} × {gpu.name}{why} at {load}: {shortfall}"
     return reasons
+
+
+def gpu_fit_check(names: Sequence[str], candidates: Sequence[Candidate], constraint: GpuFitConstraint,
+                  catalog: GpuCatalog) -> ReasonCheck:
+    """The ranking's hard constraint "self-hosted on <= N x GPU at context C and concurrency K".
+
+    ``names`` fixes the order (the decision matrix's); every name must be among ``candidates``.
+    """
+    outcome = gpu_fit_violations(candidates, constraint, catalog)
+    gpu = catalog.get(constraint.gpu)
+    requirement = (f"self-hosted on <= {constraint.max_gpus} x {gpu.name} at "
+                   f"{format_context(constraint.context_tokens)} context x {constraint.concurrency} concurrent")
+    return ReasonCheck(key="gpu_fit", requirement=requirement, outcome=tuple(outcome[name] for name in names))

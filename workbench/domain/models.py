@@ -374,7 +374,7 @@ class Workload(Model):
 class GpuFitConstraint(Model):
     """"Self-hosted on <= max_gpus x gpu at context C and concurrency K" (GPU memory fit issue)."""
 
-    gpu: str = Field(min_length=1, description="GPU catalog name, e.g. 'H100 80GB'")
+    gpu: str = Field(min_length=1, description="GPU catalog name or alias (data/gpus.json), e.g. 'H100 SXM'")
     max_gpus: int = Field(default=8, ge=1, le=1024)
     context_tokens: int = Field(default=32_768, gt=0, le=10_000_000)
     concurrency: int = Field(default=16, ge=1, le=100_000)

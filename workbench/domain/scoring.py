@@ -573,6 +573,22 @@ class FlagCheck:
 
 
 @dataclass(frozen=True)
+class ReasonCheck:
+    """A constraint evaluated elsewhere (e.g. GPU memory fit): one reason per failing candidate, None = passes."""
+
+    key: str
+    requirement: str
+    outcome: tuple[str | None, ...]
+
+    def violated(self) -> BoolArray:
+        return np.array([reason is not None for reason in self.outcome], dtype=bool)
+
+    def reasons(self, i: int) -> list[str]:
+        reason = self.outcome[i]
+        return [reason] if reason is not None else []
+
+
+@dataclass(frozen=True)
 class ConstraintImpact:
     key: str
     requirement: str

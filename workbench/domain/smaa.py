@@ -31,7 +31,7 @@ for 1,000), ``2^-(62 - ceil(log2 m))`` beyond. Criterion values are not sampled 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -275,11 +275,11 @@ def _r(x: float) -> float:
 
 def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints, *,
              method: str = "wsm", n_samples: int = DEFAULT_SAMPLES, spread: float = DEFAULT_SPREAD,
-             seed: int = 0, uniform: bool = False) -> SmaaResult:
+             seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = ()) -> SmaaResult:
     """SMAA-2 for the same feasible candidates, imputation and normalisation as ``rank_matrix``."""
     if method not in scoring.METHODS:
         raise scoring.ScoringError(f"unknown method {method!r}; use one of {', '.join(scoring.METHODS)}")
-    prep = prepare(dm, weights, constraints)
+    prep = prepare(dm, weights, constraints, extra_checks)
     samples = sample_weights(prep.weights, n_samples, spread, seed, uniform=uniform)
     res = smaa2(prep.imputation.filled, dm.benefit, samples, method=method,
                 tiebreak=dm.name_key[prep.index], inert=prep.imputation.all_missing)

@@ -14,8 +14,8 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
-from workbench.domain.economics import cost_per_success_for
+from workbench import analysis
+from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
@@ -25,6 +25,7 @@ from workbench.domain.models import (
     REGIONS,
     TOPOLOGY_LABELS,
     Candidate,
+    GpuFitConstraint,
     HardConstraints,
     LicenseRestriction,
     Modality,
@@ -32,11 +33,13 @@ from workbench.domain.models import (
     Topology,
 )
 from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
+from workbench.io.gpus import load_gpu_catalog
 from workbench.store.engine import read_session
 from workbench.store.repository import Record
 from workbench.store.tables import AuditEvent
-from workbench.store.workspace import get_profile, list_candidates, list_profiles, list_scenarios
+from workbench.store.workspace import get_profile, list_profiles, list_scenarios
 from workbench.ui.state import seen_versions
 
 WEIGHT_MAX = 5.0
@@ -50,13 +53,15 @@ def workspace_revision(engine: Engine) -> int:
         return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
 
 
-@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
-def _candidates_at(_engine: Engine, url: str, revision: int) -> tuple[Candidate, ...]:
-    return tuple(record.model for record in list_candidates(_engine))
+@st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
+def _candidates_at(_engine: Engine, url: str, revision: int, _profile: Record[Profile],
+                   profile_id: int) -> tuple[Candidate, ...]:
+    return analysis.candidates_for(_engine, _profile)
 
 
-def candidates(engine: Engine) -> tuple[Candidate, ...]:
-    return _candidates_at(engine, str(engine.url), workspace_revision(engine))
+def candidates(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
+    """Every candidate with this profile's evidence applied (cached per workspace revision)."""
+    return _candidates_at(engine, str(engine.url), workspace_revision(engine), profile, profile.id)
 
 
 def _workload_key(profile: Profile) -> str:
@@ -65,24 +70,35 @@ def _workload_key(profile: Profile) -> str:
 
 
 @st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
-def _matrix(_engine: Engine, url: str, revision: int, workload_key: str, _profile: Profile) -> DecisionMatrix:
-    cands = list(_candidates_at(_engine, url, revision))
-    costs = cost_per_success_for(cands, _profile.workload)
-    return build_decision_matrix(_profile, cands, costs)
+def _matrix(_engine: Engine, url: str, revision: int, workload_key: str, profile_id: int,
+            _record: Record[Profile], _profile: Profile) -> DecisionMatrix:
+    return analysis.build_matrix(_profile, list(_candidates_at(_engine, url, revision, _record, profile_id)))
 
 
-def decision_matrix(engine: Engine, profile: Profile) -> DecisionMatrix:
+def decision_matrix(engine: Engine, record: Record[Profile], profile: Profile) -> DecisionMatrix:
     """Criteria values for every candidate under ``profile``'s workload (cached per revision)."""
-    return _matrix(engine, str(engine.url), workspace_revision(engine), _workload_key(profile), profile)
+    return _matrix(engine, str(engine.url), workspace_revision(engine), _workload_key(profile), record.id,
+                   record, profile)
 
 
-def ranking(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str) -> RankingResult:
-    return rank_matrix(dm, weights, constraints, method)
+def checks(engine: Engine, record: Record[Profile], dm: DecisionMatrix, constraints: HardConstraints) -> list[Check]:
+    return analysis.extra_checks(dm, candidates(engine, record), constraints)
+
+
+def ranking(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str,
+            extra: list[Check]) -> RankingResult:
+    return rank_matrix(dm, weights, constraints, method, extra)
 
 
 def robustness(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str,
-               samples: int, spread: float, seed: int) -> SmaaResult:
-    return run_smaa(dm, weights, constraints, method=method, n_samples=samples, spread=spread, seed=seed)
+               samples: int, spread: float, seed: int, extra: list[Check]) -> SmaaResult:
+    return run_smaa(dm, weights, constraints, method=method, n_samples=samples, spread=spread, seed=seed,
+                    extra_checks=extra)
+
+
+def measured_vectors(cands: tuple[Candidate, ...]) -> dict[str, list[str]]:
+    """Candidate -> capability vectors whose value comes from imported evidence, not the E/A/D prior."""
+    return {c.name: [v for v, r in c.capabilities.items() if r.measured is not None] for c in cands}
 
 
 # --------------------------------------------------------------------------- view state
@@ -214,6 +230,7 @@ def constraint_widgets(view: View) -> HardConstraints:
             f"Minimum {CAPABILITY_LABELS[vector]}", ["D", "A", "E"], default=c.min_rating.get(vector, "A"),
             key=f"{k}-c-min-{vector}", format_func=lambda r: {"D": "D (any)", "A": "A or better", "E": "E only"}[r],
         ) or "D"
+    gpu_fit = gpu_fit_widgets(c.gpu_fit, k)
     return HardConstraints(
         min_rating=min_rating,  # type: ignore[arg-type]
         required_modalities=modalities,  # type: ignore[arg-type]
@@ -224,11 +241,30 @@ def constraint_widgets(view: View) -> HardConstraints:
         data_residency=residency,
         forbidden_license_restrictions=forbidden,  # type: ignore[arg-type]
         open_weights_only=open_only,
-        gpu_fit=c.gpu_fit,
+        gpu_fit=gpu_fit,
     )
 
 
-def result_table(result: RankingResult) -> list[dict[str, Any]]:
+def gpu_fit_widgets(current: GpuFitConstraint | None, k: str) -> GpuFitConstraint | None:
+    """"Must self-host on <= N x GPU at context C and concurrency K" (GPU memory fit, vLLM rules)."""
+    if not st.toggle("Must self-host on GPUs", current is not None, key=f"{k}-c-gpu",
+                     help="Excludes candidates that cannot be served within this GPU budget (see GPU fit)."):
+        return None
+    base = current or GpuFitConstraint(gpu="H100 SXM")
+    names = load_gpu_catalog().names
+    catalog = load_gpu_catalog()
+    chosen = catalog.get(base.gpu).name if base.gpu else names[0]
+    g1, g2 = st.columns(2)
+    gpu = g1.selectbox("GPU", names, names.index(chosen) if chosen in names else 0, key=f"{k}-c-gpu-name")
+    max_gpus = g2.number_input("At most GPUs", 1, 64, base.max_gpus, key=f"{k}-c-gpu-n")
+    context = g1.number_input("Context (tokens)", 1_024, 2_000_000, base.context_tokens, 1_024, key=f"{k}-c-gpu-ctx")
+    concurrency = g2.number_input("Concurrent requests", 1, 4_096, base.concurrency, key=f"{k}-c-gpu-conc")
+    return base.model_copy(update={"gpu": gpu, "max_gpus": int(max_gpus), "context_tokens": int(context),
+                                   "concurrency": int(concurrency)})
+
+
+def result_table(result: RankingResult, measured: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    measured = measured or {}
     return [{
         "Rank": row.rank,
         "Candidate": row.name,
@@ -237,5 +273,6 @@ def result_table(result: RankingResult) -> list[dict[str, Any]]:
         "Cost / success (USD)": row.cost_per_success,
         "p95 latency (ms, est.)": row.latency_p95_ms,
         "Pareto": "yes" if row.pareto else "",
+        "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in measured.get(row.name, [])),
         "Unknown values imputed": ", ".join(CRITERION_LABELS.get(c, c) for c in row.imputed) or "",
     } for row in result.rows]
