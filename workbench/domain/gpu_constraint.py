@@ -33,11 +33,11 @@ from workbench.domain.gpu_memory import (
     FitArrays,
     FitInputError,
     GpuCatalog,
+    broadcast_candidates,
     default_batched_tokens,
     fit_arrays,
     kv_dtype,
-    kv_request_bytes,
-    overhead_bytes,
+    per_gpu_totals,
     weight_format,
 )
 from workbench.domain.models import Candidate, GpuFitConstraint
@@ -100,31 +100,10 @@ def per_gpu_bytes_by_tp(
     ``total = ceil(weights/TP) + overhead(TP) + concurrency · KV_request(context, TP)`` (module docstring);
     ``valid``: TP divides the attention heads and, without MLA, KV heads and TP divide one another.
     """
-    kvd = kv_dtype(kv)
-    c = len(a)
     tp = np.asarray(tps, dtype=np.int64).reshape(1, -1)
-    sub = FitArrays(
-        names=a.names,
-        **{k: getattr(a, k).reshape(c, 1) for k in FitArrays.__dataclass_fields__ if k != "names"},
-    )
     tokens = float(default_batched_tokens(capacity_bytes))
-    weights = np.ceil(sub.weights_bytes / tp)
-    ovh = overhead_bytes(
-        overhead,
-        attn_width=sub.attn_width,
-        is_moe=sub.is_moe,
-        weights_bytes_total=sub.weights_bytes,
-        tp=tp,
-        tokens=tokens,
-        capacity_bytes=capacity_bytes,
-    )
-    kv_b = kv_request_bytes(sub, context, tp, kvd, rule, tokens) * concurrency
-    total = np.asarray(weights + ovh + kv_b, dtype=np.float64)
-    kvh = sub.kv_heads
-    valid = (sub.heads % tp == 0) & (
-        (sub.mla_width > 0) | np.where(kvh >= tp, kvh % tp == 0, tp % np.maximum(kvh, 1) == 0)
-    )
-    return total, np.asarray(valid, dtype=bool)
+    return per_gpu_totals(broadcast_candidates(a, 2), tp, context, concurrency, kv_dtype(kv), overhead, rule,
+                          tokens, capacity_bytes)
 
 
 def gpu_fit_violations(

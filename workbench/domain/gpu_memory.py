@@ -954,6 +954,50 @@ def evaluate_fit(spec: ArchitectureSpec, request: FitRequest, catalog: GpuCatalo
     )
 
 
+def broadcast_candidates(a: FitArrays, ndim: int) -> FitArrays:
+    """``a`` with every per-candidate array reshaped to (candidates, 1, ...) for ``ndim``-axis broadcasting."""
+    shape = (len(a),) + (1,) * (ndim - 1)
+    return FitArrays(
+        names=a.names,
+        **{k: getattr(a, k).reshape(shape) for k in FitArrays.__dataclass_fields__ if k != "names"},
+    )
+
+
+def per_gpu_totals(
+    sub: FitArrays,
+    tp: IArr,
+    context: int,
+    concurrency: int,
+    kv: KvDtype,
+    overhead: str,
+    rule: Literal["simple", "vllm"],
+    tokens: FArr | float,
+    capacity: FArr | int,
+) -> tuple[FArr, np.ndarray]:
+    """(bytes per GPU, TP valid), broadcast over the axes of ``sub`` (candidates), ``tp`` and ``capacity``.
+
+    ``total = ceil(weights / TP) + overhead(TP) + concurrency x KV_request(context, TP)`` (module docstring);
+    ``valid``: TP divides the attention heads and, without MLA, KV heads and TP divide one another
+    (vLLM's tensor-parallel rule; KV heads replicate when TP exceeds them).
+    """
+    weights = np.ceil(sub.weights_bytes / tp)
+    ovh = overhead_bytes(
+        overhead,
+        attn_width=sub.attn_width,
+        is_moe=sub.is_moe,
+        weights_bytes_total=sub.weights_bytes,
+        tp=tp,
+        tokens=tokens,
+        capacity_bytes=capacity,
+    )
+    kv_b = kv_request_bytes(sub, context, tp, kv, rule, tokens) * concurrency
+    kvh = sub.kv_heads
+    valid = (sub.heads % tp == 0) & (
+        (sub.mla_width > 0) | np.where(kvh >= tp, kvh % tp == 0, tp % np.maximum(kvh, 1) == 0)
+    )
+    return np.asarray(weights + ovh + kv_b, dtype=np.float64), np.asarray(valid, dtype=bool)
+
+
 def _min_tp_array(
     a: FitArrays,
     usable: FArr,
@@ -970,30 +1014,10 @@ def _min_tp_array(
 
     Shapes: candidates on axis 0, GPU types on axis 1, TP sizes on axis 2 — one numpy pass, no loops.
     """
-    c = len(a)
     tp = np.asarray(tps, dtype=np.int64).reshape(1, 1, -1)
-    sub = FitArrays(
-        names=a.names,
-        **{k: getattr(a, k).reshape(c, 1, 1) for k in FitArrays.__dataclass_fields__ if k != "names"},
-    )
-    cap = capacity.reshape(1, -1, 1)
-    use = usable.reshape(1, -1, 1)
-    tok = tokens.reshape(1, -1, 1)
-    w = np.ceil(sub.weights_bytes / tp)
-    ovh = overhead_bytes(
-        overhead,
-        attn_width=sub.attn_width,
-        is_moe=sub.is_moe,
-        weights_bytes_total=sub.weights_bytes,
-        tp=tp,
-        tokens=tok,
-        capacity_bytes=cap,
-    )
-    kv_b = kv_request_bytes(sub, context, tp, kv, rule, tok) * concurrency
-    fits = (w + ovh + kv_b) <= use
-    kvh = sub.kv_heads
-    valid = (sub.heads % tp == 0) & ((sub.mla_width > 0) | np.where(kvh >= tp, kvh % tp == 0, tp % kvh == 0))
-    ok = fits & valid
+    total, valid = per_gpu_totals(broadcast_candidates(a, 3), tp, context, concurrency, kv, overhead, rule,
+                                  tokens.reshape(1, -1, 1), capacity.reshape(1, -1, 1))
+    ok = (total <= usable.reshape(1, -1, 1)) & valid
     first = np.argmax(ok, axis=2)
     any_ok = ok.any(axis=2)
     return np.where(any_ok, np.asarray(tps, dtype=np.int64)[first], 0)

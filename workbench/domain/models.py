@@ -11,6 +11,7 @@ Fit Matrix").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -73,6 +74,13 @@ Rating = Literal["E", "A", "D"]
 #: cardinal values). Measured evidence in [0, 1] replaces the prior where present.
 RATING_VALUE: dict[str, float] = {"E": 1.0, "A": 0.5, "D": 0.0}
 RATING_LABELS: dict[str, str] = {"E": "Exceptional", "A": "Adequate", "D": "Deficient"}
+
+
+def check_capability_vectors(value: Mapping[str, object]) -> None:
+    """Raise ValueError naming every key that is not one of the 14 capability vectors."""
+    unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
+    if unknown:
+        raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
 
 
 class Modality(StrEnum):
@@ -319,9 +327,7 @@ class Candidate(Model):
     @field_validator("capabilities")
     @classmethod
     def _known_vectors(cls, value: dict[str, CapabilityRating]) -> dict[str, CapabilityRating]:
-        unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
-        if unknown:
-            raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
+        check_capability_vectors(value)
         return value
 
     @field_validator("regions")
@@ -400,9 +406,7 @@ class HardConstraints(Model):
     @field_validator("min_rating")
     @classmethod
     def _known_vectors(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
-        if unknown:
-            raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
+        check_capability_vectors(value)
         return value
 
 

@@ -296,7 +296,8 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     first_r = (np.round(first, 12) + 0.0).tolist()
     expected_r = (np.round(expected, 12) + 0.0).tolist()
     central = np.round(res.central_weights, 12) + 0.0
-    central_ok = ~np.isnan(res.central_weights).any(axis=1) if m else np.zeros(0, dtype=bool)
+    has_nan = np.asarray(np.isnan(res.central_weights).any(axis=1), dtype=bool)
+    central_ok = [not bool(v) for v in has_nan] if m else []
     cands = []
     for i in order:
         cands.append(SmaaCandidate.model_construct(

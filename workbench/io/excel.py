@@ -71,6 +71,7 @@ from workbench.domain.models import (
     CRITERION_LABELS,
     RATING_LABELS,
     CapabilityRating,
+    check_capability_vectors,
 )
 
 __all__ = [
@@ -131,9 +132,7 @@ class CapabilityRow(BaseModel):
     @field_validator("capabilities")
     @classmethod
     def _known_vectors(cls, value: dict[str, CapabilityRating]) -> dict[str, CapabilityRating]:
-        unknown = sorted(set(value) - set(CAPABILITY_VECTORS))
-        if unknown:
-            raise ValueError(f"unknown capability vector(s): {', '.join(unknown)}")
+        check_capability_vectors(value)
         return value
 
 
