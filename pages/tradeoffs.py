@@ -82,7 +82,8 @@ def decision_panel() -> None:
                            help="How far plausible weightings stray from yours (Dirichlet around your weights).")
         samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], 2_000, key="to_samples")
         if result.rows:
-            smaa = ui.robustness(dm, weights, constraints, method, samples, spread, analysis.DEFAULT_SMAA_SEED, extra)
+            smaa = ui.robustness(engine, view.profile, dm, weights, constraints, method, samples, spread,
+                                 analysis.DEFAULT_SMAA_SEED, extra)
             st.info(smaa.headline)
             st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
             st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Engine
 
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
 from workbench.domain.economics import cost_per_success_for
-from workbench.domain.evidence import apply_evidence, capability_evidence
+from workbench.domain.evidence import (
+    CapabilityEvidence,
+    apply_evidence,
+    capability_evidence,
+    evidence_matrix,
+    sample_capabilities,
+)
 from workbench.domain.gpu_constraint import gpu_fit_check
-from workbench.domain.models import Candidate, HardConstraints, Profile
+from workbench.domain.models import CAPABILITY_VECTORS, Candidate, HardConstraints, Profile
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
@@ -25,6 +32,7 @@ from workbench.store.repository import Record
 from workbench.store.workspace import list_candidates, profile_by_name, scenario_by_name
 
 DEFAULT_SMAA_SEED = 20261123
+VALUE_DRAWS = 20  # draws of evidence-backed capability values per SMAA run (weights are split among them)
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,28 @@ def build_matrix(profile: Profile, candidates: list[Candidate]) -> DecisionMatri
     return build_decision_matrix(profile, candidates, costs)
 
 
+def profile_evidence(engine: Engine, profile: Record[Profile]) -> list[CapabilityEvidence]:
+    """The profile's imported evaluation runs as capability evidence (value + interval per vector)."""
+    runs = [run for runs in evidence_for_profile(engine, profile.id).values() for run in runs]
+    return capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+
+
 def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
     """Every candidate, with this profile's measured evidence replacing the E/A/D prior where it exists."""
-    runs = [run for runs in evidence_for_profile(engine, profile.id).values() for run in runs]
-    evidence = capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+    evidence = profile_evidence(engine, profile)
     return tuple(apply_evidence(r.model, evidence) if evidence else r.model for r in list_candidates(engine))
+
+
+def capability_draws(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],
+                     evidence: list[CapabilityEvidence], draws: int = VALUE_DRAWS,
+                     seed: int = DEFAULT_SMAA_SEED) -> np.ndarray | None:
+    """Draws of the capability matrix (draws x candidates x 14) from the evidence intervals, or None
+    when nothing is measured: the robustness analysis then samples the weights only."""
+    if not evidence:
+        return None
+    by_name = {c.name: c for c in candidates}
+    ordered = [by_name[name] for name in matrix.names]
+    return sample_capabilities(evidence_matrix(ordered, evidence, CAPABILITY_VECTORS), draws, seed)
 
 
 def extra_checks(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],
@@ -90,8 +115,12 @@ def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[S
     return Decision(profile, scenario, effective, candidates, method, matrix, ranking)
 
 
-def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None) -> SmaaResult:
+def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None,
+               evidence: list[CapabilityEvidence] | None = None) -> SmaaResult:
+    """SMAA-2 around the decision's weights; with evidence, measured capabilities are uncertain too."""
     spread = spread if spread is not None else (decision.scenario.model.smaa_spread if decision.scenario else 0.5)
     return run_smaa(decision.matrix, decision.effective.weights, decision.effective.constraints,
                     method=decision.method, n_samples=samples, spread=spread, seed=seed,
-                    extra_checks=extra_checks(decision.matrix, decision.candidates, decision.effective.constraints))
+                    extra_checks=extra_checks(decision.matrix, decision.candidates, decision.effective.constraints),
+                    capability_draws=capability_draws(decision.matrix, decision.candidates, evidence or [],
+                                                      seed=seed))

@@ -71,3 +71,5 @@ def test_imported_evidence_replaces_the_prior_in_the_ranking(cli_db, run_cli, tm
     after = run_cli.json("rank", "--profile", "Contracts")["ranking"]
     measured = next(r for r in after["rows"] if r["name"] == "GPT-5.4")["values"]["schema_adherence"]
     assert measured == 0.6  # 120/200 measured, replacing the E prior
+    smaa = run_cli.json("rank", "--profile", "Contracts", "--smaa", "400")["smaa"]
+    assert smaa["value_draws"] == 20 and "evidence intervals" in smaa["sampling"]

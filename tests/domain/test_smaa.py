@@ -144,3 +144,23 @@ def test_run_smaa_on_domain_objects_gives_headline_and_serialisable_result() -> 
 def test_headline_with_nobody_feasible() -> None:
     assert "nothing to sample" in smaa.headline([], [])
     assert smaa.headline(["a", "b"], [0.87, 0.13]) == "a ranks first in 87% of plausible weightings; b in 13%."
+
+
+def test_uncertain_values_split_first_place_by_their_draws() -> None:
+    """Two candidates equal but for one criterion whose value is uncertain: in half of the value
+    draws A is better, in the other half B is. With fixed weights the first-rank acceptability and
+    the confidence factors follow the draws (SMAA-2 with stochastic criteria values)."""
+    x = np.array([[0.5, 0.5], [0.5, 0.5]])
+    benefit = np.array([True, True])
+    weights = np.tile([0.5, 0.5], (1000, 1))
+    draws = np.array([[[0.6, 0.5], [0.4, 0.5]], [[0.4, 0.5], [0.6, 0.5]]] * 2)  # K=4: A, B, A, B
+    res = smaa.smaa2(x, benefit, weights, x_draws=draws)
+    assert res.rank_acceptability[:, 0].tolist() == [0.5, 0.5]
+    assert res.confidence.tolist() == [0.5, 0.5]
+    fixed = smaa.smaa2(draws[0], benefit, weights)
+    assert fixed.rank_acceptability[:, 0].tolist() == [1.0, 0.0]
+
+
+def test_x_draws_shape_is_checked() -> None:
+    with pytest.raises(smaa.SmaaError, match="x_draws must be"):
+        smaa.smaa2(np.ones((2, 2)), np.array([True, True]), np.full((10, 2), 0.5), x_draws=np.ones((3, 2)))

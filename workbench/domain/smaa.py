@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbench.domain import scoring
-from workbench.domain.decision_matrix import DecisionMatrix, prepare
+from workbench.domain.decision_matrix import N_CAPABILITIES, DecisionMatrix, prepare
 from workbench.domain.models import HardConstraints
 from workbench.domain.scoring import BoolArray, FloatArray, IntArray
 
@@ -162,11 +162,18 @@ def _kernel(method: str, x: FloatArray, benefit: BoolArray, inert: BoolArray | N
 
 
 def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, method: str = "wsm",
-          tiebreak: IntArray | None = None, inert: BoolArray | None = None) -> Smaa2Arrays:
+          tiebreak: IntArray | None = None, inert: BoolArray | None = None,
+          x_draws: FloatArray | None = None) -> Smaa2Arrays:
     """SMAA-2 over a complete (imputed) candidates x criteria matrix ``x`` (raw values).
 
     ``x`` is normalised as the ranking method does; ``tiebreak`` = :func:`scoring.name_order_key`.
     Processes samples in blocks; everything per block is vectorised over samples and candidates.
+
+    Uncertain criterion values (SMAA-2 with stochastic criteria; Lahdelma & Salminen 2001):
+    ``x_draws`` (K x m x n) are K draws of the matrix, e.g. measured capabilities drawn from their
+    evidence posterior. Weight sample ``i`` is evaluated on draw ``i mod K`` (stratified pairing,
+    so each draw sees N/K weight samples), and the confidence factor becomes the share of draws in
+    which a candidate ranks first under its own central weights.
     """
     x = scoring.as_matrix(x, "x")
     m, n = x.shape
@@ -186,34 +193,48 @@ def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, meth
         raise SmaaError("x has unknown values: impute them first (scoring.impute_worst)")
     tb = np.arange(m, dtype=np.intp) if tiebreak is None else np.asarray(tiebreak, dtype=np.intp)
     perm = np.argsort(tb, kind="stable")  # position p holds candidate perm[p] (name order)
-    kernel = _kernel(method, x[perm], benefit, inert)
+    if x_draws is None:
+        matrices = [x[perm]]
+    else:
+        draws = np.asarray(x_draws, dtype=np.float64)
+        if draws.ndim != 3 or draws.shape[1:] != (m, n) or draws.shape[0] < 1:
+            raise SmaaError(f"x_draws must be K x {m} x {n}, got shape {draws.shape}")
+        if np.isnan(draws).any():
+            raise SmaaError("x_draws has unknown values: fill them from x first")
+        matrices = [d[perm] for d in draws]
+    kernels = [_kernel(method, xk, benefit, inert) for xk in matrices]
     n_samples = w_all.shape[0]
     block = max(1, _BLOCK_ELEMENTS // m)
     counts = np.zeros(m * m, dtype=np.int64)
     first_counts = np.zeros(m, dtype=np.int64)
     cw_sum = np.zeros((m, n))
     rank_offsets = np.arange(m, dtype=np.int64)
-    for start in range(0, n_samples, block):
-        w = w_all[start:start + block]
-        order = kernel.orders(w)
-        first = order[:, 0].astype(np.intp)
-        first_counts += np.bincount(first, minlength=m)
-        np.add.at(cw_sum, first, w)
-        flat = order if m * m < 2**31 else order.astype(np.int64)
-        flat *= m
-        flat += rank_offsets.astype(flat.dtype)
-        counts += np.bincount(flat.ravel(), minlength=m * m)
+    for k, kernel in enumerate(kernels):
+        w_k = w_all[k::len(kernels)]
+        for start in range(0, w_k.shape[0], block):
+            w = w_k[start:start + block]
+            order = kernel.orders(w)
+            first = order[:, 0].astype(np.intp)
+            first_counts += np.bincount(first, minlength=m)
+            np.add.at(cw_sum, first, w)
+            flat = order if m * m < 2**31 else order.astype(np.int64)
+            flat *= m
+            flat += rank_offsets.astype(flat.dtype)
+            counts += np.bincount(flat.ravel(), minlength=m * m)
     ra_perm = counts.reshape(m, m) / n_samples
     with np.errstate(invalid="ignore", divide="ignore"):
         cw_perm = cw_sum / first_counts[:, None]
     cw_perm[first_counts == 0] = np.nan
-    # Confidence factor: does each candidate rank first under its own central weights?
+    # Confidence factor: the share of value draws in which each candidate ranks first under its own
+    # central weights (0 or 1 when the values are certain).
     has_cw = first_counts > 0
     conf_perm = np.full(m, np.nan)
     if has_cw.any():
         rows = np.flatnonzero(has_cw)
-        best = kernel.orders(cw_perm[rows])[:, 0]
-        conf_perm[rows] = (best == rows).astype(np.float64)
+        wins = np.zeros(rows.size)
+        for kernel in kernels:
+            wins += kernel.orders(cw_perm[rows])[:, 0] == rows
+        conf_perm[rows] = wins / len(kernels)
     inv = np.empty(m, dtype=np.intp)
     inv[perm] = np.arange(m, dtype=np.intp)
     return Smaa2Arrays(ra_perm[inv], cw_perm[inv], conf_perm[inv], first_counts[inv].astype(np.intp))
@@ -247,6 +268,7 @@ class SmaaResult(BaseModel):
     weights: dict[str, float]
     candidates: list[SmaaCandidate]
     excluded: list[str] = Field(description="candidates removed by hard constraints before sampling")
+    value_draws: int = Field(default=0, description="draws of uncertain capability values (0 = values fixed)")
     headline: str
 
     def rank_acceptability_matrix(self) -> list[list[float]]:
@@ -275,14 +297,30 @@ def _r(x: float) -> float:
 
 def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints, *,
              method: str = "wsm", n_samples: int = DEFAULT_SAMPLES, spread: float = DEFAULT_SPREAD,
-             seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = ()) -> SmaaResult:
-    """SMAA-2 for the same feasible candidates, imputation and normalisation as ``rank_matrix``."""
+             seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = (),
+             capability_draws: FloatArray | None = None) -> SmaaResult:
+    """SMAA-2 for the same feasible candidates, imputation and normalisation as ``rank_matrix``.
+
+    ``capability_draws`` (K x all candidates of ``dm`` x 14 capability vectors, NaN = keep the matrix
+    value) makes the capability values uncertain too: typically measured values drawn from their
+    evidence posterior (``evidence.sample_capabilities``). See :func:`smaa2`.
+    """
     if method not in scoring.METHODS:
         raise scoring.ScoringError(f"unknown method {method!r}; use one of {', '.join(scoring.METHODS)}")
     prep = prepare(dm, weights, constraints, extra_checks)
     samples = sample_weights(prep.weights, n_samples, spread, seed, uniform=uniform)
+    x_draws = None
+    if capability_draws is not None:
+        draws = np.asarray(capability_draws, dtype=np.float64)
+        if draws.ndim != 3 or draws.shape[1] != dm.size or draws.shape[2] != N_CAPABILITIES:
+            raise SmaaError(f"capability_draws must be K x {dm.size} x {N_CAPABILITIES}, got {draws.shape}")
+        base = prep.imputation.filled
+        x_draws = np.repeat(base[None, :, :], draws.shape[0], axis=0)
+        caps = draws[:, prep.index, :]
+        known = ~np.isnan(caps)
+        x_draws[:, :, :N_CAPABILITIES] = np.where(known, caps, x_draws[:, :, :N_CAPABILITIES])
     res = smaa2(prep.imputation.filled, dm.benefit, samples, method=method,
-                tiebreak=dm.name_key[prep.index], inert=prep.imputation.all_missing)
+                tiebreak=dm.name_key[prep.index], inert=prep.imputation.all_missing, x_draws=x_draws)
     names = [dm.names[int(i)] for i in prep.index]
     m = len(names)
     ranks = np.arange(1, m + 1)
@@ -311,7 +349,10 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     excluded = [dm.names[int(i)] for i in np.flatnonzero(~prep.evaluation.feasible)]
     return SmaaResult(
         method=method, n_samples=int(n_samples), seed=int(seed), spread=float(spread), uniform=uniform,
-        sampling=sampling_description(spread, uniform),
+        sampling=sampling_description(spread, uniform) + (
+            f"; measured capabilities drawn from their evidence intervals ({len(x_draws)} value draws)"
+            if x_draws is not None else ""),
+        value_draws=0 if x_draws is None else len(x_draws),
         weights={c: _r(v) for c, v in zip(crit, prep.weights.tolist(), strict=True)},
         candidates=cands, excluded=sorted(excluded),
         headline=headline([c.name for c in cands], [c.first_rank for c in cands]),

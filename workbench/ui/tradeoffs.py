@@ -33,6 +33,7 @@ from workbench.domain.models import (
     Topology,
 )
 from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.evidence import CapabilityEvidence
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
@@ -90,10 +91,20 @@ def ranking(dm: DecisionMatrix, weights: dict[str, float], constraints: HardCons
     return rank_matrix(dm, weights, constraints, method, extra)
 
 
-def robustness(dm: DecisionMatrix, weights: dict[str, float], constraints: HardConstraints, method: str,
-               samples: int, spread: float, seed: int, extra: list[Check]) -> SmaaResult:
+@st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
+def _evidence_at(_engine: Engine, url: str, revision: int, _profile: Record[Profile],
+                 profile_id: int) -> list[CapabilityEvidence]:
+    return analysis.profile_evidence(_engine, _profile)
+
+
+def robustness(engine: Engine, record: Record[Profile], dm: DecisionMatrix, weights: dict[str, float],
+               constraints: HardConstraints, method: str, samples: int, spread: float, seed: int,
+               extra: list[Check]) -> SmaaResult:
+    """SMAA-2 around the sliders' weights; measured capabilities are drawn from their evidence intervals."""
+    evidence = _evidence_at(engine, str(engine.url), workspace_revision(engine), record, record.id)
+    draws = analysis.capability_draws(dm, candidates(engine, record), evidence, seed=seed)
     return run_smaa(dm, weights, constraints, method=method, n_samples=samples, spread=spread, seed=seed,
-                    extra_checks=extra)
+                    extra_checks=extra, capability_draws=draws)
 
 
 def measured_vectors(cands: tuple[Candidate, ...]) -> dict[str, list[str]]:
