@@ -86,6 +86,7 @@ def decision_panel() -> None:
                                  analysis.DEFAULT_SMAA_SEED, extra)
             st.info(smaa.headline)
             st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
+            st.dataframe(ui.smaa_table(smaa), hide_index=True, width="stretch")
             st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
     export_button(weights, constraints, method)
     save_controls(weights, constraints, method)

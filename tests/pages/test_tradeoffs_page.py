@@ -34,6 +34,8 @@ def test_page_ranks_with_method_and_normalisation_named(open_page, profile):
     assert any("normalisation: min-max" in c.value for c in at.caption)
     assert len(_ranking(at)) >= 5
     assert any("ranks first in" in i.value for i in at.info)  # SMAA headline
+    smaa_table = next(d.value for d in at.dataframe if "Confidence factor" in d.value.columns)
+    assert {"Ranks first (%)", "Expected rank", "Central weights (top 4)"} <= set(smaa_table.columns)
 
 
 def test_empty_workspace_says_what_to_do(open_page):

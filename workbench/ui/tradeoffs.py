@@ -287,3 +287,20 @@ def result_table(result: RankingResult, measured: dict[str, list[str]] | None = 
         "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in measured.get(row.name, [])),
         "Unknown values imputed": ", ".join(CRITERION_LABELS.get(c, c) for c in row.imputed) or "",
     } for row in result.rows]
+
+
+def smaa_table(smaa: SmaaResult, top: int = 10) -> list[dict[str, Any]]:
+    """Per candidate: first-rank acceptability, expected rank, confidence factor and its central weights
+    (the typical weighting that makes it win), largest weights first."""
+    rows = []
+    for c in smaa.candidates[:top]:
+        central = sorted((c.central_weights or {}).items(), key=lambda kv: -kv[1])[:4]
+        rows.append({
+            "Candidate": c.name,
+            "Ranks first (%)": round(100 * c.first_rank, 1),
+            "Expected rank": round(c.expected_rank, 2),
+            "Confidence factor": None if c.confidence is None else round(c.confidence, 2),
+            "Central weights (top 4)": ", ".join(f"{CRITERION_LABELS.get(k, k)} {v:.0%}" for k, v in central)
+            or "never ranks first",
+        })
+    return rows
