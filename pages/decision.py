@@ -36,6 +36,8 @@ if not records:
 
 st.dataframe(ui.records_table(records), hide_index=True, width="stretch")
 by_id = {r.mdr_id: r for r in records}
+if st.session_state.get("dec_open_next") in by_id:  # a record just drafted by the lifecycle buttons
+    st.session_state["dec_record"] = st.session_state.pop("dec_open_next")
 if st.session_state.get("dec_record") not in by_id:
     st.session_state["dec_record"] = records[0].mdr_id
 chosen = st.selectbox("Open a record", list(by_id), key="dec_record",
@@ -68,7 +70,7 @@ with edit_tab:
         changed = field_changes(rec.record)
         st.caption(f"{len(changed)} field(s) were changed by a person before acceptance"
                    + (": " + ", ".join(c.path for c in changed[:10]) if changed else "."))
-        st.markdown(render_markdown(rec.record).split("---\n", 2)[-1])
+        ui.read_only(rec.record)
 with preview_tab:
     st.caption("MADR-compatible Markdown with YAML front matter, as exported in the bundle (record.md).")
     st.code(render_markdown(rec.record), language="markdown", wrap_lines=True)

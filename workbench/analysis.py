@@ -19,10 +19,11 @@ from workbench.domain.evidence import (
     apply_evidence,
     capability_evidence,
     evidence_matrix,
+    pooled_latency_p95,
     sample_capabilities,
 )
 from workbench.domain.gpu_constraint import gpu_fit_check
-from workbench.domain.models import CAPABILITY_VECTORS, Candidate, HardConstraints, Profile
+from workbench.domain.models import CAPABILITY_VECTORS, Candidate, HardConstraints, Profile, Provenance
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
@@ -60,9 +61,23 @@ def profile_evidence(engine: Engine, profile: Record[Profile]) -> list[Capabilit
 
 
 def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
-    """Every candidate, with this profile's measured evidence replacing the E/A/D prior where it exists."""
-    evidence = profile_evidence(engine, profile)
-    return tuple(apply_evidence(r.model, evidence) if evidence else r.model for r in list_candidates(engine))
+    """Every candidate, with this profile's evidence applied: measured capability values replace the
+    E/A/D prior, and the p95 of measured item latencies becomes the candidate's end-to-end p95."""
+    runs_by_candidate = evidence_for_profile(engine, profile.id)
+    runs = [run for runs in runs_by_candidate.values() for run in runs]
+    evidence = capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+    out = []
+    for record in list_candidates(engine):
+        candidate = apply_evidence(record.model, evidence) if evidence else record.model
+        p95 = pooled_latency_p95(runs_by_candidate.get(candidate.name, []))
+        if p95 is not None:
+            candidate = candidate.model_copy(update={
+                "latency": candidate.latency.model_copy(update={"total_p95_ms": round(p95, 3)}),
+                "provenance": {**candidate.provenance, "latency": Provenance(
+                    source=f"evidence imported for profile '{profile.model.name}'",
+                    note="p95 of measured item latencies")}})
+        out.append(candidate)
+    return tuple(out)
 
 
 def capability_draws(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],

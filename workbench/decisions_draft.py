@@ -27,18 +27,36 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from workbench.analysis import DEFAULT_SMAA_SEED, Decision, build_matrix, decide, robustness
+from workbench.analysis import (
+    DEFAULT_SMAA_SEED,
+    VALUE_DRAWS,
+    Decision,
+    build_matrix,
+    capability_draws,
+    decide,
+    profile_evidence,
+    robustness,
+)
 from workbench.domain.architecture import ArchitectureError, parse_hf_config
 from workbench.domain.decision_matrix import RankingResult, rank_matrix
 from workbench.domain.economics import cost_breakdown_for
 from workbench.domain.evidence import (
     HARNESS_COMPONENTS,
+    CapabilityEvidence,
     EvaluationRun,
     MetricKind,
     latency_percentiles,
     summarize_rates,
 )
-from workbench.domain.gpu_memory import FitInputError, FitRequest, FitResult, evaluate_fit, min_gpus
+from workbench.domain.gpu_constraint import gpu_fit_check
+from workbench.domain.gpu_memory import (
+    FitInputError,
+    FitRequest,
+    FitResult,
+    GpuCatalog,
+    evaluate_fit,
+    min_gpus,
+)
 from workbench.domain.linter import (
     DecisionDraft,
     EvidenceRef,
@@ -97,6 +115,7 @@ class DraftInputs:
     evidence_metrics: dict[str, str]
     benchmark_references: list[str]
     findings: list[Finding]
+    capability_evidence: list[CapabilityEvidence] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -260,7 +279,8 @@ def gather(
     n = samples or (scenario.smaa_samples if scenario else DEFAULT_SAMPLES)
     s = seed if seed is not None else (scenario.smaa_seed if scenario else DEFAULT_SMAA_SEED)
     sp = spread if spread is not None else (scenario.smaa_spread if scenario else DEFAULT_SPREAD)
-    smaa = robustness(decision, n, s, sp)
+    capability = profile_evidence(engine, decision.profile)
+    smaa = robustness(decision, n, s, sp, evidence=capability)
     ranking = decision.ranking
     selected = ranking.winner
     profile = decision.effective
@@ -269,7 +289,7 @@ def gather(
     lines, metrics, refs = evidence_summary(runs, order, selected)
     if selected is None:
         return DraftInputs(decision, smaa, n, sp, s, None, {}, [], GpuFitOutcome(missing="no candidate was selected"),
-                           lines, metrics, refs, [])
+                           lines, metrics, refs, [], capability)
     candidate = next(c for c in decision.candidates if c.name == selected)
     economics, notes = selected_economics(decision.candidates, profile, selected)
     gpu = gpu_fit_for(candidate, profile)
@@ -281,7 +301,8 @@ def gather(
             metrics["target_latency_p95"] = (f"{row.latency_p95_ms:,.0f} ms estimated (catalog TTFT p95 + decode "
                                              "time; not measured: run shadow traffic to measure it)")
     findings = linter_findings(profile, selected, runs)
-    return DraftInputs(decision, smaa, n, sp, s, selected, economics, notes, gpu, lines, metrics, refs, findings)
+    return DraftInputs(decision, smaa, n, sp, s, selected, economics, notes, gpu, lines, metrics, refs, findings,
+                       capability)
 
 
 def snapshot_for(inputs: DraftInputs, *, created_at: str | None = None) -> dict[str, Any]:
@@ -299,7 +320,10 @@ def snapshot_for(inputs: DraftInputs, *, created_at: str | None = None) -> dict[
             "weights": d.effective.weights, "constraints": d.effective.constraints,
             "cost_model": "workbench.domain.economics.cost_per_success_for(candidates, effective.workload)",
             "smaa": {"n_samples": inputs.smaa_samples, "spread": inputs.smaa_spread, "seed": inputs.smaa_seed,
-                     "uniform": False},
+                     "uniform": False, "value_draws": VALUE_DRAWS,
+                     "capability_evidence": inputs.capability_evidence},
+            # the GPU-fit hard constraint is checked against this catalog (None: no such constraint)
+            "gpu_catalog": load_gpu_catalog() if d.effective.constraints.gpu_fit else None,
         },
         results={"ranking": ranking, "smaa": inputs.smaa, "selected": inputs.selected,
                  "cost_per_success_usd": costs},
@@ -450,7 +474,12 @@ def rerank_snapshot(snapshot: dict[str, Any]) -> RestoreResult:
     except (KeyError, TypeError, ValueError) as exc:
         raise DraftError(f"snapshot is missing or has an invalid field: {exc}") from exc
     dm = build_matrix(profile, candidates)
-    ranking = rank_matrix(dm, profile.weights, profile.constraints, method)
+    checks = []
+    if profile.constraints.gpu_fit is not None:
+        raw_catalog = snapshot["method"].get("gpu_catalog")
+        catalog = GpuCatalog.model_validate(raw_catalog) if raw_catalog else load_gpu_catalog()
+        checks = [gpu_fit_check(dm.names, candidates, profile.constraints.gpu_fit, catalog)]
+    ranking = rank_matrix(dm, profile.weights, profile.constraints, method, checks)
     recomputed = canonical_json(ranking.model_dump(mode="json"))
     stored_bytes = canonical_json(stored)
     differences = []
@@ -460,9 +489,13 @@ def rerank_snapshot(snapshot: dict[str, Any]) -> RestoreResult:
     smaa: SmaaResult | None = None
     smaa_matches: bool | None = None
     if smaa_cfg and snapshot["results"].get("smaa") is not None:
+        seed = int(smaa_cfg["seed"])
+        evidence = [CapabilityEvidence.model_validate(e) for e in smaa_cfg.get("capability_evidence") or []]
+        draws = capability_draws(dm, tuple(candidates), evidence, int(smaa_cfg.get("value_draws", VALUE_DRAWS)),
+                                 seed=seed)
         smaa = run_smaa(dm, profile.weights, profile.constraints, method=method, n_samples=int(smaa_cfg["n_samples"]),
-                        spread=float(smaa_cfg["spread"]), seed=int(smaa_cfg["seed"]),
-                        uniform=bool(smaa_cfg.get("uniform", False)))
+                        spread=float(smaa_cfg["spread"]), seed=seed, uniform=bool(smaa_cfg.get("uniform", False)),
+                        extra_checks=checks, capability_draws=draws)
         smaa_matches = canonical_json(smaa.model_dump(mode="json")) == canonical_json(snapshot["results"]["smaa"])
         if not smaa_matches:
             differences.append("SMAA " + (_first_difference(snapshot["results"]["smaa"], smaa.model_dump(mode="json"),

@@ -73,3 +73,23 @@ def test_imported_evidence_replaces_the_prior_in_the_ranking(cli_db, run_cli, tm
     assert measured == 0.6  # 120/200 measured, replacing the E prior
     smaa = run_cli.json("rank", "--profile", "Contracts", "--smaa", "400")["smaa"]
     assert smaa["value_draws"] == 20 and "evidence intervals" in smaa["sampling"]
+
+
+def test_measured_item_latency_feeds_the_p95_sla(cli_db, run_cli, tmp_path):
+    """Walkthrough: a golden-set CSV with per-item latency makes the p95 SLA checkable."""
+    profile = _profile()
+    rows = ["item_id,candidate,passed,latency_ms"]
+    rows += [f"q{i},GPT-5.4,1,{600 + i}" for i in range(100)]  # p95 = 694.05 ms
+    rows += [f"q{i},Gemini 3 Pro,1,{1500 + i}" for i in range(100)]  # p95 = 1594.05 ms
+    csv = tmp_path / "golden.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    run_cli.json("import", "evidence", str(csv), "--format", "csv", "--profile", "Contracts",
+                  "--metric-kind", "golden_set_accuracy")
+    sla = profile.model.constraints.model_copy(update={"max_p95_latency_ms": 1200.0})
+    create_scenario(engine(), profile.id, scenario_from(profile.model, "SLA").model_copy(
+        update={"constraints": sla}), "ada")
+    ranking = run_cli.json("rank", "--profile", "Contracts", "--scenario", "SLA")["ranking"]
+    rows_by_name = {r["name"]: r for r in ranking["rows"]}
+    assert rows_by_name["GPT-5.4"]["latency_p95_ms"] == 694.05
+    excluded = {e["name"]: " ".join(e["reasons"]) for e in ranking["excluded"]}
+    assert "1,594 ms" in excluded["Gemini 3 Pro"] and "1,200 ms" in excluded["Gemini 3 Pro"]

@@ -10,7 +10,8 @@ Criteria (DESIGN.md 3 "Scoring"; order = ``models.CRITERIA``):
   (E = 1, A = 0.5, D = 0, measured evidence in [0, 1] wins), benefit;
 * ``cost_per_success`` USD per successful outcome, cost (lower is better), supplied by the caller
   from the economics module (``economics.cost_per_success_for``), NaN when unknown;
-* ``latency`` estimated p95 total in ms, cost: ``ttft_p95_ms + output_tokens * k / output_tokens_per_s
+* ``latency`` p95 total in ms, cost: the measured ``latency.total_p95_ms`` when evidence gave one, else
+  the estimate ``ttft_p95_ms + output_tokens * k / output_tokens_per_s
   * 1000`` with ``output_tokens`` from ``profile.workload`` and ``k`` the candidate's token
   multiplier of ``profile.workload.effort_tier`` (1 when the candidate has no such tier). This adds a
   p95 TTFT to a typical decode time, so it is an estimate, not a measured p95 (seed 002, "Latency SLA":
@@ -66,7 +67,8 @@ CRITERION_UNITS: dict[str, str] = {
     CONTEXT_CRITERION: "ratio 0-1 (context window / need)",
 }
 LATENCY_DEFINITION = (
-    "estimated p95 total ms = ttft_p95_ms + output_tokens x effort multiplier / output_tokens_per_s x 1000"
+    "p95 total ms: measured on the task where evidence gives it (latency.total_p95_ms), else estimated as "
+    "ttft_p95_ms + output_tokens x effort multiplier / output_tokens_per_s x 1000"
 )
 QUALITY_DEFINITION = "weighted mean of capability values (E=1, A=0.5, D=0) with the capability weights"
 CONTRIBUTION_KIND = {
@@ -216,6 +218,7 @@ def build_decision_matrix(
     tier = profile.workload.effort_tier
     # Gathering fields from pydantic objects is inherently per candidate; it runs once per
     # catalog change (cache the DecisionMatrix). Everything after this is vectorised.
+    measured_p95 = np.full(len(candidates), np.nan)
     for i, c in enumerate(candidates):
         for j, vector in enumerate(CAPABILITY_VECTORS):
             v = c.capability_value(vector)
@@ -227,6 +230,8 @@ def build_decision_matrix(
             ttft[i] = c.latency.ttft_p95_ms
         if c.latency.output_tokens_per_s is not None:
             tps[i] = c.latency.output_tokens_per_s
+        if c.latency.total_p95_ms is not None:
+            measured_p95[i] = c.latency.total_p95_ms
         if tier is not None:
             for t in c.effort_tiers:
                 if t.name == tier:
@@ -243,7 +248,8 @@ def build_decision_matrix(
                 restrictions[i, _RESTRICTIONS.index(r.value)] = True
         open_weights[i] = c.open_weights
     values[:, COST_INDEX] = _costs_array(candidates, cost_per_success)
-    values[:, LATENCY_INDEX] = ttft + profile.workload.output_tokens * effort / tps * 1000.0
+    estimate = ttft + profile.workload.output_tokens * effort / tps * 1000.0
+    values[:, LATENCY_INDEX] = np.where(np.isnan(measured_p95), estimate, measured_p95)
     values[:, CONTEXT_INDEX] = np.minimum(1.0, context / profile.context_length_tokens)
     return DecisionMatrix(
         names=names,

@@ -1199,3 +1199,15 @@ def match_source_models(source_models: Iterable[str], catalog_names: Iterable[st
     for name in catalog_names:
         index.setdefault(normalize_model_name(name), name)
     return {src: index.get(normalize_model_name(src)) for src in source_models}
+
+
+def pooled_latency_p95(runs: Iterable[EvaluationRun]) -> float | None:
+    """p95 of the per-item latencies (ms) pooled over ``runs``; None when no item has a latency.
+
+    Percentile by linear interpolation between order statistics (numpy's default, Hyndman & Fan
+    type 7). This is the measured end-to-end latency the ranking's latency criterion and the p95 SLA
+    constraint use in place of the TTFT + decode estimate.
+    """
+    samples = [run.latencies_ms() for run in runs]
+    pooled = np.concatenate(samples) if samples else np.zeros(0)
+    return float(np.percentile(pooled, 95)) if pooled.size else None

@@ -267,11 +267,13 @@ class Pricing(Model):
 
 
 class Latency(Model):
-    """Latency figures: time to first token (ms) and decode speed (output tokens/s)."""
+    """Latency figures: time to first token (ms), decode speed (output tokens/s) and, where someone
+    measured it on the task (evidence import, shadow telemetry), the end-to-end p95 in ms."""
 
     ttft_p50_ms: float | None = Field(default=None, gt=0)
     ttft_p95_ms: float | None = Field(default=None, gt=0)
     output_tokens_per_s: float | None = Field(default=None, gt=0)
+    total_p95_ms: float | None = Field(default=None, gt=0, description="measured end-to-end p95 (ms)")
 
 
 class EffortTier(Model):

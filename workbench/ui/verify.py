@@ -65,18 +65,19 @@ def show_verdict(report: VerifyReport) -> None:
 
 
 def signatures_table(report: VerifyReport) -> pd.DataFrame:
+    columns = ["Signer", "E-mail", "Signature", "Key", "Signed at (UTC)", "Key id"]
     return pd.DataFrame([{
-        "Signer": s.name or "?", "E-mail": s.email or "?", "Key id": s.keyid, "Signed at (UTC)": s.signed_at or "",
-        "Signature": "valid" if s.ok else f"invalid: {s.problem}",
+        "Signer": s.name or "?", "E-mail": s.email or "?", "Signature": "valid" if s.ok else f"invalid: {s.problem}",
         "Key": "trusted (provided)" if s.trusted else f"from the {s.key_source}" if s.key_source else "not found",
-    } for s in report.signatures], columns=["Signer", "E-mail", "Key id", "Signed at (UTC)", "Signature", "Key"])
+        "Signed at (UTC)": s.signed_at or "", "Key id": s.keyid,
+    } for s in report.signatures], columns=columns)
 
 
 def files_table(report: VerifyReport) -> pd.DataFrame:
     return pd.DataFrame([{
-        "File": f.name, "SHA-256": f.sha256, "Signed SHA-256": f.expected_sha256 or "—",
-        "Check": "ok" if f.ok else f"FAILED: {f.problem}",
-    } for f in report.files], columns=["File", "SHA-256", "Signed SHA-256", "Check"])
+        "File": f.name, "Check": "ok" if f.ok else f"FAILED: {f.problem}", "SHA-256": f.sha256,
+        "Signed SHA-256": f.expected_sha256 or "— (not a signed subject)",
+    } for f in report.files], columns=["File", "Check", "SHA-256", "Signed SHA-256"])
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner="Re-ranking from the snapshot…")
