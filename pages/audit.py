@@ -15,7 +15,7 @@ st.title("Audit log")
 st.caption("Every change to the workspace, written in the same transaction as the change itself.")
 
 f1, f2, f3, f4 = st.columns([2, 2, 3, 2])
-entity = f1.selectbox("Entity", [None, "candidate", "profile", "import"], key="audit_entity",
+entity = f1.selectbox("Entity", [None, *workspace.audited_entity_types(engine)], key="audit_entity",
                       format_func=lambda v: "all" if v is None else v)
 actor = f2.text_input("Who", key="audit_actor", placeholder="exact name")
 text = f3.text_input("Search", key="audit_text", placeholder="entity name or change summary")

@@ -229,7 +229,13 @@ class VersionedRepository(Generic[M]):
         before = dict(row.body)  # type: ignore[attr-defined]
         name = row.name  # type: ignore[attr-defined]
         session.delete(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise StoreError(
+                f"{self.entity} '{name}' cannot be deleted: other records depend on it (e.g. its model "
+                "decision records, which are kept as governance evidence)."
+            ) from exc
         record_audit(
             session, actor=actor, action="delete", entity_type=self.entity, entity_id=id_,
             entity_name=name, before=before,

@@ -143,3 +143,11 @@ def counts(engine: Engine) -> dict[str, int]:
 def audit_events(engine: Engine, **filters: Any) -> list[AuditEvent]:
     with read_session(engine) as session:
         return list_audit(session, **filters)
+
+
+def audited_entity_types(engine: Engine) -> list[str]:
+    """Every entity type that has audit events (for the Audit log's filter)."""
+    from sqlmodel import select
+
+    with read_session(engine) as session:
+        return sorted(set(session.exec(select(AuditEvent.entity_type).distinct()).all()))
