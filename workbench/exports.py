@@ -10,7 +10,7 @@ import pandas as pd
 from workbench.analysis import Decision
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
-from workbench.domain.models import CRITERION_LABELS
+from workbench.domain.models import CRITERION_LABELS, Candidate, Profile, Workload
 from workbench.domain.smaa import SmaaResult
 from workbench.io.excel import (
     CapabilityRow,
@@ -59,32 +59,61 @@ def constraint_rows(result: RankingResult) -> list[ConstraintRow]:
     return rows
 
 
-def economics_frame(decision: Decision) -> pd.DataFrame:
-    costs = cost_breakdown_for(list(decision.candidates), decision.effective.workload)
-    return pd.DataFrame(costs.rows())
+def economics_frame(candidates: list[Candidate], workload: Workload) -> pd.DataFrame:
+    return pd.DataFrame(cost_breakdown_for(candidates, workload).rows())
+
+
+def workbook_for(*, profile_name: str, scenario_name: str | None, effective: Profile,
+                 candidates: list[Candidate], ranking: RankingResult, smaa: SmaaResult | None = None,
+                 snapshot_hash: str = "", gpu_fit: pd.DataFrame | None = None,
+                 evidence: pd.DataFrame | None = None) -> DecisionWorkbook:
+    by_name = {c.name: c for c in candidates}
+    shown = [row.name for row in ranking.rows] + [e.name for e in ranking.excluded]
+    return DecisionWorkbook(
+        profile=profile_name,
+        scenario=scenario_name,
+        method=ranking.method,
+        normalisation=f"{ranking.normalisation}: {ranking.normalisation_detail}",
+        date=date.today(),
+        snapshot_hash=snapshot_hash or _ranking_digest(ranking),
+        winner=ranking.winner or "none (no candidate meets every hard constraint)",
+        robustness=smaa.headline if smaa else "",
+        capability=[CapabilityRow(candidate=name, capabilities=by_name[name].capabilities) for name in shown],
+        scoring=scoring_table(ranking),
+        constraints=constraint_rows(ranking),
+        economics=economics_frame(candidates, effective.workload),
+        gpu_fit=gpu_fit,
+        evidence=evidence,
+    )
 
 
 def decision_workbook(decision: Decision, smaa: SmaaResult | None = None, *, snapshot_hash: str = "",
                       gpu_fit: pd.DataFrame | None = None, evidence: pd.DataFrame | None = None) -> DecisionWorkbook:
-    result = decision.ranking
-    by_name = {c.name: c for c in decision.candidates}
-    shown = [row.name for row in result.rows] + [e.name for e in result.excluded]
-    return DecisionWorkbook(
-        profile=decision.profile.model.name,
-        scenario=decision.scenario.model.name if decision.scenario else None,
-        method=decision.method,
-        normalisation=f"{result.normalisation}: {result.normalisation_detail}",
-        date=date.today(),
-        snapshot_hash=snapshot_hash or _ranking_digest(result),
-        winner=result.winner or "none (no candidate meets every hard constraint)",
-        robustness=smaa.headline if smaa else "",
-        capability=[CapabilityRow(candidate=name, capabilities=by_name[name].capabilities) for name in shown],
-        scoring=scoring_table(result),
-        constraints=constraint_rows(result),
-        economics=economics_frame(decision),
-        gpu_fit=gpu_fit,
-        evidence=evidence,
-    )
+    return workbook_for(
+        profile_name=decision.profile.model.name,
+        scenario_name=decision.scenario.model.name if decision.scenario else None,
+        effective=decision.effective, candidates=list(decision.candidates), ranking=decision.ranking, smaa=smaa,
+        snapshot_hash=snapshot_hash, gpu_fit=gpu_fit, evidence=evidence)
+
+
+def snapshot_workbook_bytes(snapshot: dict[str, object]) -> bytes:
+    """The decision matrix of a Model Decision Record, recomputed from its own snapshot (so it matches the
+    signed ranking bit for bit); the snapshot's canonical digest goes on the Summary sheet."""
+    from workbench.decisions_draft import rerank_snapshot
+    from workbench.domain.snapshot import canonical_json, snapshot_digest
+
+    restored = rerank_snapshot(snapshot)  # type: ignore[arg-type]
+    profile_part = snapshot["profile"]
+    assert isinstance(profile_part, dict)
+    effective = Profile.model_validate(profile_part["effective"])
+    candidates = [Candidate.model_validate(c) for c in snapshot["candidates"]]  # type: ignore[union-attr]
+    scenario = snapshot.get("scenario")
+    workbook = workbook_for(
+        profile_name=str(profile_part.get("name", effective.name)),
+        scenario_name=str(scenario["name"]) if isinstance(scenario, dict) else None,
+        effective=effective, candidates=candidates, ranking=restored.ranking, smaa=restored.smaa,
+        snapshot_hash=snapshot_digest(canonical_json(snapshot)))
+    return decision_workbook_bytes(workbook)
 
 
 def _ranking_digest(result: RankingResult) -> str:

@@ -36,3 +36,21 @@ def test_export_opens_back_and_formulas_match_the_ranking(cli_db, run_cli, tmp_p
                                atol=1e-9)
     notes = [c.value for row in book["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
     assert not any("differ" in n for n in notes), "live formulas and static values disagree"
+
+
+def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
+    """The Decision page's Excel download: the matrix recomputed from the record's snapshot."""
+    import io
+
+    from workbench.decisions_draft import draft_from_workspace
+    from workbench.exports import snapshot_workbook_bytes
+
+    create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
+    record = draft_from_workspace(engine(), "Contracts", "ada")
+    data = snapshot_workbook_bytes(record.snapshot)
+    static = pd.read_excel(io.BytesIO(data), sheet_name="Scoring", header=SCORING_HEADER_ROW - 1)
+    stored = record.snapshot["results"]["ranking"]["rows"]
+    assert list(static[STATIC_SCORE].round(9)) == [round(r["score"], 9) for r in stored]
+    summary = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    values = [c.value for row in summary.iter_rows() for c in row]
+    assert stored[0]["name"] in values

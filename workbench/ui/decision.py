@@ -29,6 +29,7 @@ from workbench.domain.mdr import (
     render_markdown,
 )
 from workbench.domain.models import Profile
+from workbench.exports import snapshot_workbook_bytes
 from workbench.io.mdr_bundle import VerifyReport, verify_files
 from workbench.signing import SigningError, default_key_dir, list_keys, load_signing_key
 from workbench.store import decisions as store
@@ -413,6 +414,11 @@ def signing_panel(engine: Engine, rec: store.DecisionRecord, seen: int, actor: s
                        key="dec_download", icon=":material/download:",
                        help="record.md (MADR Markdown), snapshot.json (RFC 8785), envelope.dsse.json (DSSE, Ed25519) "
                             "and the signers' public keys.")
+    snapshot = rec.snapshot
+    st.download_button("Download Excel decision matrix", data=lambda: snapshot_workbook_bytes(snapshot),
+                       file_name=f"{rec.mdr_id} decision matrix.xlsx", key="dec_excel", icon=":material/table_view:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       help="The ranking of this record's snapshot, with live formulas and the computed values.")
     st.caption(f"Verify offline: `workbench mdr verify {name} --pubkey <signer>.pub`, or upload it on the Verify page. "
                f"Bundle verdict now: **{report.verdict.replace('_', ' ')}**.")
 
