@@ -66,7 +66,7 @@ def decision_panel() -> None:
             st.dataframe(ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile))),
                          hide_index=True, width="stretch", column_config={
                 "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
-                "p95 latency (ms, est.)": st.column_config.NumberColumn(format="%.0f ms"),
+                "p95 latency (ms)": st.column_config.NumberColumn(format="%.0f ms"),
                 "Score": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.3f")})
             for note in result.imputations:
                 st.caption(f":material/help: {note.note}")

@@ -309,7 +309,7 @@ def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[
             threshold=constraints.max_cost_per_success_usd, kind="max", word="max", fmt=format_usd))
     if constraints.max_p95_latency_ms is not None:
         checks.append(scoring.ThresholdCheck(
-            key="max_p95_latency_ms", label="p95 latency (est.)", values=dm.values[:, LATENCY_INDEX],
+            key="max_p95_latency_ms", label="p95 latency", values=dm.values[:, LATENCY_INDEX],
             threshold=constraints.max_p95_latency_ms, kind="max", word="SLA", fmt=format_ms))
     if constraints.allowed_topologies:
         checks.append(scoring.SetCheck(

@@ -216,9 +216,9 @@ def constraint_widgets(view: View) -> HardConstraints:
     a, b = st.columns(2)
     min_context = a.number_input("Minimum context (tokens)", min_value=0, value=c.min_context_tokens or 0,
                                  step=8_000, key=f"{k}-c-ctx", help="0 = no minimum")
-    max_latency = b.number_input("p95 latency SLA (ms, estimated)", min_value=0.0,
+    max_latency = b.number_input("p95 latency SLA (ms)", min_value=0.0,
                                  value=float(c.max_p95_latency_ms or 0.0), step=100.0, key=f"{k}-c-lat",
-                                 help="0 = no SLA. Estimated p95 = TTFT p95 + output tokens / decode speed.")
+                                 help="0 = no SLA. p95 = measured (imported evidence) where known, else TTFT p95 + output tokens / decode speed.")
     max_cost = a.number_input("Max cost per successful outcome (USD)", min_value=0.0,
                               value=float(c.max_cost_per_success_usd or 0.0), step=0.001, format="%.4f",
                               key=f"{k}-c-cost", help="0 = no ceiling")
@@ -282,7 +282,7 @@ def result_table(result: RankingResult, measured: dict[str, list[str]] | None = 
         "Score": round(row.score, 4),
         "Quality (0-1)": round(row.quality, 3),
         "Cost / success (USD)": row.cost_per_success,
-        "p95 latency (ms, est.)": row.latency_p95_ms,
+        "p95 latency (ms)": row.latency_p95_ms,
         "Pareto": "yes" if row.pareto else "",
         "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in measured.get(row.name, [])),
         "Unknown values imputed": ", ".join(CRITERION_LABELS.get(c, c) for c in row.imputed) or "",
