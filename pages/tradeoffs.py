@@ -75,21 +75,25 @@ def decision_panel() -> None:
             st.markdown(f"**Excluded ({len(result.excluded)})** — relax a constraint to bring one back")
             for ex in result.excluded:
                 st.markdown(f"- **{ex.name}**: " + "; ".join(ex.reasons))
-        st.plotly_chart(pareto_chart(result), key="to_pareto")
-        st.subheader("Robustness (SMAA-2)")
-        r1, r2 = st.columns(2)
-        spread = r1.slider("Weight spread", 0.05, 2.0, 0.5, 0.05, key="to_spread",
-                           help="How far plausible weightings stray from yours (Dirichlet around your weights).")
-        samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], 2_000, key="to_samples")
         if result.rows:
-            smaa = ui.robustness(engine, view.profile, dm, weights, constraints, method, samples, spread,
-                                 analysis.DEFAULT_SMAA_SEED, extra)
-            st.info(smaa.headline)
-            st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
-            st.dataframe(ui.smaa_table(smaa), hide_index=True, width="stretch")
-            st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
+            frontier_and_robustness(result, dm, weights, constraints, method, extra)
     export_button(weights, constraints, method)
     save_controls(weights, constraints, method)
+
+
+def frontier_and_robustness(result, dm, weights: dict[str, float], constraints, method: str, extra) -> None:
+    st.plotly_chart(pareto_chart(result), key="to_pareto")
+    st.subheader("Robustness (SMAA-2)")
+    r1, r2 = st.columns(2)
+    spread = r1.slider("Weight spread", 0.05, 2.0, 0.5, 0.05, key="to_spread",
+                       help="How far plausible weightings stray from yours (Dirichlet around your weights).")
+    samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], 2_000, key="to_samples")
+    smaa = ui.robustness(engine, view.profile, dm, weights, constraints, method, samples, spread,
+                         analysis.DEFAULT_SMAA_SEED, extra)
+    st.info(smaa.headline)
+    st.plotly_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
+    st.dataframe(ui.smaa_table(smaa), hide_index=True, width="stretch")
+    st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")
 
 
 def export_button(weights: dict[str, float], constraints, method: str) -> None:

@@ -6,6 +6,7 @@ Pure functions: a domain result in, a ``plotly.graph_objects.Figure`` out (no St
 from __future__ import annotations
 
 import math
+import textwrap
 
 import plotly.graph_objects as go
 
@@ -18,9 +19,11 @@ TIED_COLOUR = "#7f7f7f"
 
 
 def _empty(title: str, message: str) -> go.Figure:
+    """A chart with no data that says why, the message wrapped to fit the plot area."""
+    wrapped = "<br>".join(textwrap.wrap(message, 70)) or message
     fig = go.Figure()
     fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                      annotations=[{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
+                      annotations=[{"text": wrapped, "showarrow": False, "xref": "paper", "yref": "paper",
                                     "x": 0.5, "y": 0.5, "font": {"size": 14}}])
     return fig
 
