@@ -141,3 +141,12 @@ def test_excel_download_reflects_the_sliders_on_screen(open_page, profile, works
     latency_weight = book.defined_names["w_latency"]
     sheet, cell = next(latency_weight.destinations)
     assert book[sheet][cell.replace("$", "")].value == pytest.approx(decision.ranking.weights["latency"])
+
+
+def test_a_constraint_that_excludes_everyone_names_the_tightest_and_keeps_the_controls(open_page, profile):
+    at = open_page("tradeoffs")
+    at.number_input(key=f"{_key(profile)}-c-ctx").set_value(20_000_000).run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "No candidate meets every hard constraint" in message and "context" in message and "13 of 13" in message
+    assert any(b.key == "to_save_profile" for b in at.button)  # saving is still possible
