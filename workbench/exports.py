@@ -8,9 +8,19 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis import Decision
+from workbench.domain.architecture import ArchitectureError, parse_hf_config
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
-from workbench.domain.models import CRITERION_LABELS, Candidate, Profile, Workload
+from workbench.domain.evidence import CapabilityEvidence
+from workbench.domain.gpu_memory import fit_arrays, fit_matrix
+from workbench.domain.models import (
+    CAPABILITY_LABELS,
+    CRITERION_LABELS,
+    Candidate,
+    GpuFitConstraint,
+    Profile,
+    Workload,
+)
 from workbench.domain.smaa import SmaaResult
 from workbench.io.excel import (
     CapabilityRow,
@@ -19,6 +29,7 @@ from workbench.io.excel import (
     ScoringTable,
     decision_workbook_bytes,
 )
+from workbench.io.gpus import load_gpu_catalog
 
 
 def scoring_table(result: RankingResult) -> ScoringTable:
@@ -63,6 +74,44 @@ def economics_frame(candidates: list[Candidate], workload: Workload) -> pd.DataF
     return pd.DataFrame(cost_breakdown_for(candidates, workload).rows())
 
 
+def gpu_fit_frame(candidates: list[Candidate], constraint: GpuFitConstraint | None) -> pd.DataFrame | None:
+    """Minimum GPUs per open-weight candidate (with an architecture) x GPU type, as on the GPU fit page's
+    matrix: at the profile's GPU-fit constraint when it has one, else 32K context x 16 concurrent, bf16."""
+    load = constraint or GpuFitConstraint(gpu="H100 SXM", context_tokens=32_768, concurrency=16)
+    specs, names = [], []
+    for c in candidates:
+        if c.open_weights and c.architecture:
+            try:
+                specs.append(parse_hf_config(dict(c.architecture)))
+            except ArchitectureError:
+                continue
+            names.append(c.name)
+    if not specs:
+        return None
+    catalog = load_gpu_catalog()
+    matrix = fit_matrix(fit_arrays(specs, load.weights_format, names), catalog.gpus, load.context_tokens,
+                        load.concurrency, load.kv_dtype, load.gpu_memory_utilization)
+    rows = []
+    for name, row in zip(names, matrix, strict=True):
+        entry: dict[str, object] = {"Candidate": name, "Context (tokens)": load.context_tokens,
+                                    "Concurrent sequences": load.concurrency, "Weights": load.weights_format,
+                                    "KV cache": load.kv_dtype}
+        for gpu, n in zip(catalog.gpus, row, strict=True):
+            entry[f"{gpu.name} (min GPUs)"] = n if n is not None else "does not fit"
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def evidence_frame(evidence: list[CapabilityEvidence]) -> pd.DataFrame | None:
+    """Measured capability values with their intervals (what replaced the E/A/D prior in the ranking)."""
+    if not evidence:
+        return None
+    return pd.DataFrame([{
+        "Candidate": e.candidate, "Capability": CAPABILITY_LABELS.get(e.vector, e.vector),
+        "Measured value (0-1)": e.value, "Lower 95%": e.lower, "Upper 95%": e.upper, "n (items)": e.n,
+        "Interval method": e.method, "Sources": "; ".join(e.sources)} for e in evidence])
+
+
 def workbook_for(*, profile_name: str, scenario_name: str | None, effective: Profile,
                  candidates: list[Candidate], ranking: RankingResult, smaa: SmaaResult | None = None,
                  snapshot_hash: str = "", gpu_fit: pd.DataFrame | None = None,
@@ -82,7 +131,7 @@ def workbook_for(*, profile_name: str, scenario_name: str | None, effective: Pro
         scoring=scoring_table(ranking),
         constraints=constraint_rows(ranking),
         economics=economics_frame(candidates, effective.workload),
-        gpu_fit=gpu_fit,
+        gpu_fit=gpu_fit if gpu_fit is not None else gpu_fit_frame(candidates, effective.constraints.gpu_fit),
         evidence=evidence,
     )
 
@@ -112,8 +161,15 @@ def snapshot_workbook_bytes(snapshot: dict[str, object]) -> bytes:
         profile_name=str(profile_part.get("name", effective.name)),
         scenario_name=str(scenario["name"]) if isinstance(scenario, dict) else None,
         effective=effective, candidates=candidates, ranking=restored.ranking, smaa=restored.smaa,
-        snapshot_hash=snapshot_digest(canonical_json(snapshot)))
+        snapshot_hash=snapshot_digest(canonical_json(snapshot)),
+        evidence=evidence_frame([CapabilityEvidence.model_validate(e) for e in _snapshot_evidence(snapshot)]))
     return decision_workbook_bytes(workbook)
+
+
+def _snapshot_evidence(snapshot: dict[str, object]) -> list[object]:
+    method = snapshot.get("method")
+    smaa = method.get("smaa") if isinstance(method, dict) else None
+    return list(smaa.get("capability_evidence") or []) if isinstance(smaa, dict) else []
 
 
 def _ranking_digest(result: RankingResult) -> str:

@@ -54,3 +54,29 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
     summary = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
     values = [c.value for row in summary.iter_rows() for c in row]
     assert stored[0]["name"] in values
+
+
+def test_gpu_fit_and_evidence_sheets_carry_the_pages_numbers(cli_db, run_cli, tmp_path):
+    from workbench.domain.architecture import parse_hf_config
+    from workbench.domain.gpu_memory import FitRequest, min_gpus
+    from workbench.io.gpus import load_gpu_catalog
+
+    create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
+    rows = ["item_id,candidate,passed"] + [f"q{i},GPT-5.4,{1 if i < 170 else 0}" for i in range(200)]
+    (tmp_path / "schema.csv").write_text("\n".join(rows) + "\n")
+    run_cli.json("import", "evidence", str(tmp_path / "schema.csv"), "--format", "csv", "--profile", "Contracts",
+                 "--metric-kind", "schema_validity")
+    out = tmp_path / "m.xlsx"
+    run_cli.json("export", "excel", "--profile", "Contracts", "--smaa", "0", "--out", str(out))
+    gpu = pd.read_excel(out, sheet_name="GPU Fit")
+    evidence = pd.read_excel(out, sheet_name="Evidence")
+    assert set(gpu["Candidate"]) >= {"Llama 3.1 8B Instruct", "Mixtral 8x7B Instruct", "gpt-oss-20b"}
+    # the same minimum as the GPU fit domain gives for Mixtral at 32K x 16 on an H100
+    mixtral = next(c for c in decide(engine(), "Contracts").candidates if c.name == "Mixtral 8x7B Instruct")
+    expected = min_gpus(parse_hf_config(dict(mixtral.architecture)), FitRequest(context=32_768, concurrency=16),
+                        load_gpu_catalog())
+    h100 = load_gpu_catalog().get("H100 SXM").name
+    assert gpu.set_index("Candidate").loc["Mixtral 8x7B Instruct", f"{h100} (min GPUs)"] == expected[h100]
+    row = evidence.set_index("Candidate").loc["GPT-5.4"]
+    assert row["Measured value (0-1)"] == pytest.approx(0.85) and row["n (items)"] == 200
+    assert row["Lower 95%"] < 0.85 < row["Upper 95%"]
