@@ -15,7 +15,7 @@ from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
 from workbench.ui.identity import current_actor
 from workbench.ui.resources import get_engine
 from workbench.ui.state import flash, seen_versions, show_flash
-from workbench.ui.tables import candidate_table, filter_candidates
+from workbench.ui.tables import candidate_table, deployment_fit_table, filter_candidates, license_matrix_table
 from workbench.ui.widgets import delete_with_confirmation, show_validation_error, undo_last_delete
 
 engine = get_engine()
@@ -29,7 +29,8 @@ undo_last_delete("candidate", lambda payload: workspace.create_candidate(
 records = workspace.list_candidates(engine)
 table = candidate_table(records)
 
-browse, add, imports = st.tabs(["Catalog", "Add candidate", "Import prices (LiteLLM)"])
+browse, add, imports, reference = st.tabs(["Catalog", "Add candidate", "Import prices (LiteLLM)",
+                                           "Reference matrices"])
 
 with browse:
     if table.empty:
@@ -135,3 +136,10 @@ with imports:
                         flash("success", f"Imported from {upload.name}: {summary['create']} added, "
                                          f"{summary['update']} updated.")
                         st.rerun()
+
+with reference:
+    for title, (frame, source) in (("Deployment fit", deployment_fit_table()),
+                                   ("Governance and licence fit", license_matrix_table())):
+        st.subheader(title)
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.caption(f"Source: {source}")

@@ -122,3 +122,11 @@ def test_audit_page_lists_changes_and_filters(open_page, workspace_engine):
     at.text_input(key="audit_actor").set_value("Zoe").run()
     df = at.dataframe[0].value
     assert list(df["Who"]) == ["Zoe"] and list(df["Name"]) == ["DeepSeek V4"]
+
+
+def test_reference_matrices_are_shown_with_their_source(open_page):
+    at = open_page("candidates")
+    frames = [d.value for d in at.dataframe]
+    deployment = next(f for f in frames if "Metric" in f.columns)
+    assert "Managed API" in deployment.columns and "P50 Latency" in list(deployment["Metric"])
+    assert any("seed 002" in c.value for c in at.caption)

@@ -91,3 +91,21 @@ def field_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> p
     dump = lambda v: "—" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)[:400]  # noqa: E731
     return pd.DataFrame({"Field": keys, "Before": [dump(before.get(k)) for k in keys],
                          "After": [dump(after.get(k)) for k in keys]})
+
+
+def deployment_fit_table() -> tuple[pd.DataFrame, str]:
+    """Seed 002's Deployment Fit Matrix as a table, with its source."""
+    from workbench.io.shipped import reference_table
+
+    doc = reference_table("deployment_fit")
+    frame = pd.DataFrame(doc["metrics"]).rename(columns={"metric": "Metric", **doc["labels"]})
+    return frame, doc["provenance"]["source"]
+
+
+def license_matrix_table() -> tuple[pd.DataFrame, str]:
+    """Seed 002's Governance and License Fit Matrix as a table, with its source."""
+    from workbench.io.shipped import reference_table
+
+    doc = reference_table("license_matrix")
+    frame = pd.DataFrame(doc["rows"]).rename(columns=lambda c: c.replace("_", " ").capitalize())
+    return frame, doc["provenance"]["source"]
