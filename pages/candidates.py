@@ -16,7 +16,12 @@ from workbench.ui.identity import current_actor
 from workbench.ui.resources import get_engine
 from workbench.ui.state import flash, seen_versions, show_flash
 from workbench.ui.tables import candidate_table, deployment_fit_table, filter_candidates, license_matrix_table
-from workbench.ui.widgets import delete_with_confirmation, show_validation_error, undo_last_delete
+from workbench.ui.widgets import (
+    delete_with_confirmation,
+    seen_version,
+    show_validation_error,
+    undo_last_delete,
+)
 
 engine = get_engine()
 actor = current_actor()
@@ -59,13 +64,8 @@ with browse:
                                 index=None, key="cand_selected", placeholder="choose a candidate to view or edit")
         if selected is not None:
             record = workspace.get_candidate(engine, int(selected))
-            seen = seen_versions().setdefault(f"candidate:{record.id}", record.version)
-            if seen != record.version:
-                st.warning(f"{record.updated_by} saved a newer version of this candidate. "
-                           "Your form still shows what you were editing.")
-                if st.button("Reload their version", key="cand_reload"):
-                    seen_versions()[f"candidate:{record.id}"] = record.version
-                    st.rerun()
+            seen = seen_version("candidate", record.id, record.version, record.updated_by,
+                                f"candidate {record.model.name}", key="cand_reload")
             if record.model.provenance:
                 with st.expander("Provenance of the values"):
                     st.dataframe([{"field": k, "source": p.source, "retrieved": p.retrieved, "entered by": p.entered_by,

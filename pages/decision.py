@@ -11,8 +11,8 @@ from workbench.ui import decision as ui
 from workbench.ui.identity import current_actor
 from workbench.ui.registry import page
 from workbench.ui.resources import get_engine
-from workbench.ui.state import seen_versions, show_flash
-from workbench.ui.widgets import show_validation_error
+from workbench.ui.state import show_flash
+from workbench.ui.widgets import seen_version, show_validation_error
 
 engine = get_engine()
 actor = current_actor()
@@ -43,13 +43,7 @@ if st.session_state.get("dec_record") not in by_id:
 chosen = st.selectbox("Open a record", list(by_id), key="dec_record",
                       format_func=lambda m: f"{m} · {by_id[m].status.value} · {by_id[m].record.title}")
 rec = store.get_decision(engine, by_id[chosen].id)
-seen = seen_versions().setdefault(f"decision:{rec.id}", rec.version)
-if seen != rec.version:
-    st.warning(f"{rec.updated_by} changed {rec.mdr_id} after you opened it (now version {rec.version}). "
-               "Your form still shows your edits; saving them will be refused until you reload.")
-    if st.button("Reload their version", key="dec_reload"):
-        seen_versions()[f"decision:{rec.id}"] = rec.version
-        st.rerun()
+seen = seen_version("decision", rec.id, rec.version, rec.updated_by, rec.mdr_id, key="dec_reload")
 
 ui.header(rec)
 ui.lifecycle(engine, rec, seen, actor, profile, scenario)

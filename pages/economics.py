@@ -13,7 +13,7 @@ from workbench.ui import economics as ui
 from workbench.ui.identity import current_actor
 from workbench.ui.resources import get_engine
 from workbench.ui.state import flash, seen_versions, show_flash
-from workbench.ui.widgets import show_validation_error
+from workbench.ui.widgets import seen_version, show_validation_error
 
 engine = get_engine()
 actor = current_actor()
@@ -30,12 +30,8 @@ if records:
     chosen = st.selectbox("Profile", list(records), key="econ_profile", bind="query-params",
                           help="The workload below comes from this profile; the link shares this view")
     record = records[chosen]
-    seen = seen_versions().setdefault(f"profile:{record.id}", record.version)
-    if seen != record.version:
-        st.warning(f"{record.updated_by} saved a newer version of this profile. The inputs still show your edits.")
-        if st.button("Reload their version", key="econ_reload"):
-            seen_versions()[f"profile:{record.id}"] = record.version
-            st.rerun()
+    seen = seen_version("profile", record.id, record.version, record.updated_by, f"profile {record.model.name}",
+                        key="econ_reload")
     stored = record.model.workload
     form_key = f"econ_wl_{record.id}_v{seen}"
 else:

@@ -14,7 +14,12 @@ from workbench.ui.identity import current_actor
 from workbench.ui.resources import get_engine
 from workbench.ui.state import flash, seen_versions, show_flash
 from workbench.ui.tables import profile_table
-from workbench.ui.widgets import delete_with_confirmation, show_validation_error, undo_last_delete
+from workbench.ui.widgets import (
+    delete_with_confirmation,
+    seen_version,
+    show_validation_error,
+    undo_last_delete,
+)
 
 engine = get_engine()
 actor = current_actor()
@@ -71,12 +76,8 @@ if selected is None:
     st.stop()
 
 record = workspace.get_profile(engine, int(selected))
-seen = seen_versions().setdefault(f"profile:{record.id}", record.version)
-if seen != record.version:
-    st.warning(f"{record.updated_by} saved a newer version of this profile. Your form still shows your edits.")
-    if st.button("Reload their version", key="prof_reload"):
-        seen_versions()[f"profile:{record.id}"] = record.version
-        st.rerun()
+seen = seen_version("profile", record.id, record.version, record.updated_by, f"profile {record.model.name}",
+                    key="prof_reload")
 
 raw = profile_form(record.model, key=f"prof-{record.id}-v{seen}", submit_label="Save profile")
 if raw is not None:

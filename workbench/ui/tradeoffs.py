@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from workbench import analysis
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
+from workbench.domain.evidence import CapabilityEvidence
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
@@ -33,7 +34,6 @@ from workbench.domain.models import (
     Topology,
 )
 from workbench.domain.scenario import Scenario, effective_profile
-from workbench.domain.evidence import CapabilityEvidence
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog

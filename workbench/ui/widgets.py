@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from workbench.ui.state import LAST_DELETED, PENDING_DELETE, flash
+from workbench.ui.state import LAST_DELETED, PENDING_DELETE, flash, seen_versions
 
 
 def tokens(value: int | float | None) -> str:
@@ -87,3 +87,20 @@ def undo_last_delete(entity: str, restore: Callable[[dict[str, Any]], Any], key:
         st.session_state[LAST_DELETED] = None
         flash("success", f"Restored {entity} {payload.get('name')}.")
         st.rerun()
+
+
+def seen_version(kind: str, record_id: int, version: int, updated_by: str, label: str, key: str) -> int:
+    """The version of a record this browser session loaded: the optimistic lock's "version the user saw".
+
+    When someone else has saved a newer version since, say who and offer to reload theirs; until then
+    the form keeps this person's edits and a save is refused (never silently overwritten).
+    """
+    versions = seen_versions()
+    seen = versions.setdefault(f"{kind}:{record_id}", version)
+    if seen != version:
+        st.warning(f"{updated_by} saved a newer version of {label} (version {version}; you opened version {seen}). "
+                   "Your form still shows your edits; saving them is refused until you reload.")
+        if st.button("Reload their version", key=key):
+            versions[f"{kind}:{record_id}"] = version
+            st.rerun()
+    return seen
