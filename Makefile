@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup setup-test browser lint clean
+.PHONY: run test test-postgres setup setup-test browser lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: setup-test
 test: setup-test browser lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+
+# The store and CLI suites against a throwaway local PostgreSQL server (Debian `postgresql`, installed if
+# missing); .ci/run runs this after `make test`. Against your own server instead:
+#   WORKBENCH_TEST_DATABASE_URL=postgresql+psycopg://USER@HOST:PORT/postgres .venv/bin/pytest tests/store tests/cli
+test-postgres: setup-test
+	.ci/run --postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.store import database_url, workspace
+from workbench.ui.backup import backup_panel
 from workbench.ui.identity import current_actor
 from workbench.ui.registry import page
 from workbench.ui.resources import get_engine
@@ -52,3 +53,5 @@ with st.expander("About this workspace"):
     url = database_url()
     st.write(f"Database: `{url.split('@')[-1] if '@' in url else url}`")
     st.caption("Set WORKBENCH_DATABASE_URL to use PostgreSQL; see the README.")
+
+backup_panel(engine, current_actor())

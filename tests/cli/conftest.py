@@ -1,4 +1,8 @@
-"""CLI fixtures: each test gets its own workspace database through the environment."""
+"""CLI fixtures: each test gets its own workspace database through the environment.
+
+SQLite by default; with WORKBENCH_TEST_DATABASE_URL set (see tests/store/conftest.py) a fresh PostgreSQL
+database per test, dropped when the test ends.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,19 @@ import json
 
 import pytest
 
+from tests.store.conftest import drop_test_databases, fresh_database_url
 from workbench.cli import _store
 
 
 @pytest.fixture
 def cli_db(tmp_path, monkeypatch):
-    base = __import__("os").environ.get("WORKBENCH_TEST_DATABASE_URL")
-    if base:
-        from tests.store.conftest import _postgres_url
-
-        url = _postgres_url(base)
-    else:
-        url = f"sqlite:///{tmp_path / 'workbench.db'}"
+    url = fresh_database_url(tmp_path)
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
     monkeypatch.setenv("WORKBENCH_USER", "ci-bot")
     _store._engine.cache_clear()
     yield url
     _store._engine.cache_clear()
+    drop_test_databases(url)  # WITH (FORCE): the server closes the CLI engine's pooled connections
 
 
 @pytest.fixture

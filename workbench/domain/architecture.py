@@ -509,9 +509,9 @@ def _layer_mixers(cfg: dict[str, Any], n_layers: int, model_type: str, notes: li
 def _moe_layer_flags(cfg: dict[str, Any], n_layers: int, mixers: list[Mixer], notes: list[str]) -> list[bool]:
     """Which layers carry a MoE block (DeepSeek ``first_k_dense_replace``/``moe_layer_freq``, Qwen
     ``decoder_sparse_step``/``mlp_only_layers``, Llama 4 ``interleave_moe_layer_step``)."""
-    first_k = int(cfg.get("first_k_dense_replace") or 0)
-    freq = int(cfg.get("moe_layer_freq") or 1)
-    step = int(cfg.get("decoder_sparse_step") or cfg.get("interleave_moe_layer_step") or 1)
+    first_k = _int(cfg, "first_k_dense_replace", required=False, minimum=0) or 0
+    freq = _int(cfg, "moe_layer_freq", required=False) or 1
+    step = _int(cfg, "decoder_sparse_step", "interleave_moe_layer_step", required=False) or 1
     mlp_only = set(cfg.get("mlp_only_layers") or [])
     flags = []
     for i in range(n_layers):
@@ -565,8 +565,19 @@ def parse_hf_config(raw: dict[str, Any]) -> ArchitectureSpec:
 
     Raises :class:`ArchitectureError` naming the field when a required value is missing or inconsistent
     (e.g. heads not dividing ``hidden_size`` without an explicit ``head_dim``; attention heads not a multiple
-    of KV heads; ``layer_types`` of the wrong length).
+    of KV heads; ``layer_types`` of the wrong length). A value of the wrong type anywhere (real users bring
+    configs this code has never seen) is reported the same way, never as a crash.
     """
+    try:
+        return _parse_hf_config(raw)
+    except ArchitectureError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        raise ArchitectureError(f"config.json has a value of an unexpected type or shape ({type(exc).__name__}: "
+                                f"{exc}); check the fields this model type uses") from exc
+
+
+def _parse_hf_config(raw: dict[str, Any]) -> ArchitectureSpec:
     if not isinstance(raw, dict):
         raise ArchitectureError(f"config must be a JSON object, got {type(raw).__name__}")
     notes: list[str] = []
@@ -689,12 +700,11 @@ def parse_hf_config(raw: dict[str, Any]) -> ArchitectureSpec:
 
     # ---- MoE
     moe: MoESpec | None = None
-    experts_name, experts = _first(
-        cfg, "num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts"
-    )
+    experts_name, _ = _first(cfg, "num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts")
+    experts = _int(cfg, experts_name, minimum=0) if experts_name is not None else None
     intermediate = _int(cfg, "intermediate_size", "ffn_dim", "n_inner", "ffn_hidden_size", required=False)
     moe_flags = [False] * n_layers
-    if experts_name is not None and int(experts) > 1:
+    if experts is not None and experts > 1:
         top_k = _int(cfg, "num_experts_per_tok", "experts_per_token", "moe_top_k", "num_experts_per_token")
         expert_size = _int(cfg, "moe_intermediate_size", "expert_intermediate_size", required=False)
         if expert_size is None:
@@ -702,19 +712,19 @@ def parse_hf_config(raw: dict[str, Any]) -> ArchitectureSpec:
                 raise ArchitectureError("MoE config has no 'moe_intermediate_size' nor 'intermediate_size'")
             expert_size = intermediate
         assert top_k is not None
-        if top_k > int(experts):
+        if top_k > experts:
             raise ArchitectureError(
                 f"num_experts_per_tok={top_k} exceeds the number of experts {experts_name}={experts}"
             )
-        n_shared = int(cfg.get("n_shared_experts") or cfg.get("num_shared_experts") or 0)
+        n_shared = _int(cfg, "n_shared_experts", "num_shared_experts", required=False, minimum=0) or 0
         shared_size = expert_size
         shared_gate = False
         if cfg.get("shared_expert_intermediate_size"):
             n_shared = max(n_shared, 1)
-            shared_size = int(cfg["shared_expert_intermediate_size"])
+            shared_size = _int(cfg, "shared_expert_intermediate_size") or expert_size
             shared_gate = model_type.startswith(("qwen2_moe", "qwen3_next", "qwen3_5"))
         moe = MoESpec(
-            num_experts=int(experts),
+            num_experts=experts,
             experts_per_token=top_k,
             expert_intermediate_size=expert_size,
             num_shared_experts=n_shared,

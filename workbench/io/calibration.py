@@ -20,7 +20,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +64,13 @@ def _parse_bool(value: str, where: str) -> bool:
 def parse_calibration_csv(text: str, source: str = "<calibration>") -> CalibrationData:
     """Parse calibration CSV text (see the module docstring for the columns)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _parse_rows(reader, source)
+    except csv.Error as exc:  # e.g. a bare carriage return inside a field
+        raise CalibrationFormatError(f"{source}: malformed CSV at line {reader.line_num}: {exc}") from exc
+
+
+def _parse_rows(reader: Any, source: str) -> CalibrationData:
     try:
         header = next(reader)
     except StopIteration:

@@ -400,7 +400,11 @@ def _parse_lm_eval(
     if not any(k in obj for k in ("config", "configs", "versions", "n-shot", "lm_eval_version")):
         raise EvidenceImportError(file, "not an lm-eval results file (no config/configs/versions)", field="config")
     model = _lm_eval_model(obj)
-    groups = {g for g, subs in (obj.get("group_subtasks") or {}).items() if subs}
+    group_subtasks = obj.get("group_subtasks") or {}
+    if not isinstance(group_subtasks, dict):
+        raise EvidenceImportError(file, f"expected an object of group -> subtasks, got {type(group_subtasks).__name__}",
+                                  field="group_subtasks")
+    groups = {g for g, subs in group_subtasks.items() if subs}
     n_samples = _dict(obj, "n-samples")
     runs: list[EvaluationRun] = []
     warnings: list[str] = []
@@ -683,6 +687,9 @@ def _parse_helm_stats(
         loc = f"[{i}]"
         if not isinstance(st, dict) or not isinstance(st.get("name"), dict) or "name" not in st["name"]:
             raise EvidenceImportError(file, "expected a Stat with a name object", location=loc, field="name")
+        if not isinstance(st["name"]["name"], str) or not isinstance(st["name"].get("split") or "", str):
+            raise EvidenceImportError(file, f"expected text in name.name/name.split, got {st['name']!r}",
+                                      location=loc, field="name.name")
         if not isinstance(st.get("count"), int) or isinstance(st.get("count"), bool):
             raise EvidenceImportError(file, f"expected an integer, got {st.get('count')!r}", location=loc,
                                       field="count")
@@ -767,6 +774,8 @@ def _parse_csv(text: str, file: str, kind: MetricKind, meta: dict[str, Any]) -> 
         header = next(reader)
     except StopIteration as exc:
         raise EvidenceImportError(file, "empty CSV", location="row 1") from exc
+    except csv.Error as exc:  # e.g. a bare carriage return in the header row
+        raise EvidenceImportError(file, f"malformed CSV: {exc}", location="row 1") from exc
     cols = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     for need in ("item_id", "candidate"):
         if need not in cols:

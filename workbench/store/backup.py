@@ -299,18 +299,24 @@ def _parse_iso(value: Any, where: str, kind: type[date]) -> Any:
         raise BackupError(f"{where}: not an ISO 8601 {kind.__name__}: {value!r:.60}") from exc
 
 
-def _validate(document: Any, tables: list[sa.Table], source: str) -> dict[str, list[dict[str, Any]]]:
-    """The document's rows, converted to column values; BackupError on the first problem."""
+def check_header(document: Any, source: str = "backup") -> Mapping[str, Any]:
+    """Is this a workspace backup this workbench reads? Returns its tables; BackupError says why not."""
     if not isinstance(document, Mapping):
         raise BackupError(f"{source}: expected a JSON object, got {type(document).__name__}")
     if document.get("format") != FORMAT:
         raise BackupError(f"{source}: not a workspace backup (field 'format' must be {FORMAT!r})")
     if document.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{source}: backup format version {document.get('format_version')!r:.40} is not "
+        raise BackupError(f"{source}: backup format version {str(document.get('format_version'))[:40]!r} is not "
                           f"supported (this workbench reads version {FORMAT_VERSION})")
     raw_tables = document.get("tables")
     if not isinstance(raw_tables, Mapping):
         raise BackupError(f"{source}: field 'tables' must be an object of table name -> rows")
+    return raw_tables
+
+
+def _validate(document: Any, tables: list[sa.Table], source: str) -> dict[str, list[dict[str, Any]]]:
+    """The document's rows, converted to column values; BackupError on the first problem."""
+    raw_tables = check_header(document, source)
     by_name = {t.name: t for t in tables}
     unknown = sorted(str(name) for name in raw_tables if name not in by_name)
     if unknown:
@@ -514,7 +520,7 @@ def _merge(conn: Connection, tables: list[sa.Table], rows: dict[str, list[dict[s
                 new_id: Any = ("new", i)
             else:
                 result = conn.execute(table.insert().values(values))
-                new_id = result.inserted_primary_key[0] if single_pk else None
+                new_id = result.inserted_primary_key[0] if single_pk and result.inserted_primary_key else None
             if single_pk:
                 mapping[original[single_pk]] = new_id
             inserted = {**values, **({single_pk: new_id} if single_pk else {})}
@@ -584,8 +590,7 @@ def import_workspace(
     """
     if mode not in ("replace", "merge"):
         raise BackupError(f"mode must be 'replace' or 'merge', not {mode!r:.40}")
-    if not isinstance(document, Mapping):
-        raise BackupError(f"{source}: expected a JSON object, got {type(document).__name__}")
+    check_header(document, source)
     here = current_revision(engine)
     revision = document.get("schema_revision")
     upgraded_from = None
@@ -644,9 +649,10 @@ def has_user_changes(engine: Engine) -> bool:
     """True when the workspace holds anything besides the seeded catalog (any non-seed audit event)."""
     from workbench.store.tables import AuditEvent
 
+    audit: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        other = conn.execute(sa.select(sa.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action != "seed")).scalar_one()
+        other = conn.execute(sa.select(sa.func.count()).select_from(audit)
+                             .where(audit.c.action != "seed")).scalar_one()
     return bool(other)
 
 
@@ -658,6 +664,6 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 
 __all__ = [
-    "BackupError", "ImportReport", "TableReport", "dumps", "export_workspace", "has_user_changes",
+    "BackupError", "ImportReport", "TableReport", "check_header", "dumps", "export_workspace", "has_user_changes",
     "import_workspace", "is_sqlite", "loads", "table_counts", "workspace_tables",
 ]

@@ -1,6 +1,17 @@
-"""Who is making a change: the signed-in user (if auth is configured) or the name set in the sidebar."""
+"""Who is making a change: the signed-in user (if auth is configured) or the name set in the sidebar.
+
+Two modes (README "Identity"):
+
+- default: each person types their name once per browser session in the sidebar; the audit trail records it.
+- ``[auth]`` in ``.streamlit/secrets.toml`` (Streamlit's OpenID Connect login): the sidebar shows Log in /
+  Log out, and the audit trail records the authenticated e-mail (``st.user.email``; the name if the
+  provider sends no e-mail). The typed name is not offered then, so nobody can act under another name.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -9,24 +20,63 @@ from workbench.ui.state import ACTOR_NAME
 ANONYMOUS = "anonymous"
 
 
+def _auth_section() -> Mapping[str, Any] | None:
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets.toml at all
+        return None
+    return section if isinstance(section, Mapping) else None
+
+
+def auth_configured() -> bool:
+    """True when ``[auth]`` is configured in secrets.toml (log in with st.login)."""
+    return _auth_section() is not None
+
+
+def _providers() -> list[str]:
+    """Named providers (``[auth.google]``, ``[auth.okta]``...); empty for a single unnamed provider."""
+    section = _auth_section() or {}
+    return sorted(k for k, v in section.items() if isinstance(v, Mapping))
+
+
 def _signed_in_user() -> str | None:
     try:
         user = st.user
         if user.get("is_logged_in"):
-            return str(user.get("email") or user.get("name") or "")
+            identity = str(user.get("email") or user.get("name") or user.get("sub") or "").strip()
+            return identity or None
     except Exception:  # st.user raises when auth is not configured in some versions
         return None
     return None
 
 
 def current_actor() -> str:
-    return _signed_in_user() or (st.session_state.get(ACTOR_NAME) or "").strip() or ANONYMOUS
+    signed_in = _signed_in_user()
+    if signed_in:
+        return signed_in
+    if auth_configured():
+        return ANONYMOUS  # with login configured, only an authenticated identity names a person
+    return (st.session_state.get(ACTOR_NAME) or "").strip() or ANONYMOUS
 
 
 def identity_sidebar() -> None:
     signed_in = _signed_in_user()
     if signed_in:
         st.sidebar.caption(f"Signed in as **{signed_in}**")
+        if auth_configured():
+            st.sidebar.button("Log out", key="auth_logout", on_click=st.logout, icon=":material/logout:")
+        return
+    if auth_configured():
+        providers = _providers()
+        provider: str | None
+        if len(providers) > 1:
+            provider = st.sidebar.selectbox("Sign in with", providers, key="auth_provider")
+        else:
+            provider = providers[0] if providers else None
+        st.sidebar.button("Log in", key="auth_login", on_click=st.login, args=(provider,) if provider else (),
+                          type="primary", icon=":material/login:")
+        st.sidebar.caption("Log in so the audit log records your changes under your e-mail; until then they "
+                           "are recorded as **anonymous**.")
         return
     st.sidebar.text_input(
         "Your name",

@@ -1,0 +1,76 @@
+"""`workbench workspace export|import`: round trip, merge/replace choice, refusal of bad files."""
+
+from __future__ import annotations
+
+import json
+
+from tests.store.conftest import drop_test_databases, fresh_database_url
+from workbench.cli import _store
+from workbench.store.workspace import create_profile, new_profile_model
+
+
+def _switch_to_new_database(tmp_path, monkeypatch, name: str) -> str:
+    url = fresh_database_url(tmp_path, name)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    _store._engine.cache_clear()
+    return url
+
+
+def test_export_then_import_into_an_empty_workspace_round_trips(cli_db, run_cli, tmp_path, monkeypatch):
+    create_profile(_store.engine(), new_profile_model("CLI <b>profile</b>", "research_synthesis"), "ci-bot")
+    first = tmp_path / "backup.json"
+    summary = run_cli.json("workspace", "export", str(first))
+    assert summary["schema_revision"] and summary["tables"]["candidate"] >= 13
+    assert summary["bytes"] == first.stat().st_size
+
+    second_url = _switch_to_new_database(tmp_path, monkeypatch, "second")
+    try:
+        report = run_cli.json("workspace", "import", str(first), "--no-audit")  # fresh: replace by default
+        assert report["mode"] == "replace" and report["conflict_count"] == 0
+        second = tmp_path / "again.json"
+        run_cli("workspace", "export", str(second))
+        assert second.read_bytes() == first.read_bytes()
+    finally:
+        _store._engine.cache_clear()
+        drop_test_databases(second_url)
+
+
+def test_a_workspace_with_changes_needs_an_explicit_mode(cli_db, run_cli, tmp_path):
+    backup = tmp_path / "backup.json"
+    run_cli("workspace", "export", str(backup))
+    create_profile(_store.engine(), new_profile_model("Local work", "research_synthesis"), "ci-bot")
+    code, _, err = run_cli("workspace", "import", str(backup))
+    assert code == 2 and "--mode merge" in err and "--mode replace" in err
+
+    dry = run_cli.json("workspace", "import", str(backup), "--mode", "replace", "--dry-run")
+    assert dry["dry_run"] and dry["tables"]["profile"]["deleted"] == 1
+    merged = run_cli.json("workspace", "import", str(backup), "--mode", "merge")
+    assert merged["inserted"] == 0 and merged["tables"]["candidate"]["unchanged"] == 13
+    replaced = run_cli.json("workspace", "import", str(backup), "--mode", "replace")
+    assert replaced["tables"]["profile"] == {"inserted": 0, "unchanged": 0, "conflicts": 0, "deleted": 1}
+    code, out, _ = run_cli("workspace", "export", "-")
+    after = json.loads(out)
+    assert after["tables"]["profile"] == []
+    assert after["tables"]["audit_event"][-1]["action"] == "restore"
+    assert after["tables"]["audit_event"][-1]["actor"] == "ci-bot"
+
+
+def test_bad_files_exit_2_naming_the_problem_and_write_nothing(cli_db, run_cli, tmp_path):
+    good = tmp_path / "good.json"
+    run_cli("workspace", "export", str(good))
+    document = json.loads(good.read_text())
+    document["tables"]["candidate"][0]["version"] = "one"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document))
+    for path, message in [
+        (bad, "bad.json: table 'candidate', row 1, column 'version': expected an integer"),
+        (tmp_path / "missing.json", "cannot read"),
+    ]:
+        code, _, err = run_cli("workspace", "import", str(path), "--mode", "replace")
+        assert code == 2 and message in err, err
+    (tmp_path / "text.json").write_bytes(b"\xff\xfe not json")
+    code, _, err = run_cli("workspace", "import", str(tmp_path / "text.json"), "--mode", "merge")
+    assert code == 2 and "not UTF-8" in err
+    again = tmp_path / "again.json"
+    run_cli("workspace", "export", str(again))
+    assert again.read_bytes() == good.read_bytes()
