@@ -33,10 +33,8 @@ steps = [
 ]
 for done, text, target in steps:
     icon = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
-    if target:
-        st.page_link(str(page(target).path), label=text, icon=icon)
-    else:
-        st.markdown(f"{icon} {text}")
+    # a step without a page of its own is a disabled link, so every step looks the same
+    st.page_link(str(page(target or "overview").path), label=text, icon=icon, disabled=target is None)
 
 if counts["profiles"] == 0:
     st.info("Your workspace has the shipped catalog but no profiles yet. **Start with Profiles → Create a profile.**")
