@@ -12,9 +12,8 @@ from workbench.store import workspace
 from workbench.store.imports import apply_litellm_plan, existing_candidates
 from workbench.store.repository import ConflictError, StoreError
 from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
-from workbench.ui.identity import current_actor
-from workbench.ui.resources import get_engine
-from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.page import page_header
+from workbench.ui.state import flash, seen_versions
 from workbench.ui.tables import candidate_table, deployment_fit_table, filter_candidates, license_matrix_table
 from workbench.ui.widgets import (
     delete_with_confirmation,
@@ -23,11 +22,10 @@ from workbench.ui.widgets import (
     undo_last_delete,
 )
 
-engine = get_engine()
-actor = current_actor()
-st.title("Candidates")
-st.caption("Models that could be chosen. Every number carries its source; unknown values stay unknown.")
-show_flash()
+engine, actor = page_header(
+    "Candidates",
+    "Models that could be chosen. Every number carries its source; unknown values stay unknown.",
+)
 undo_last_delete("candidate", lambda payload: workspace.create_candidate(
     engine, Candidate.model_validate(payload), actor), key="cand")
 

@@ -8,24 +8,19 @@ from pydantic import ValidationError
 from workbench.domain.mdr import field_changes, render_markdown
 from workbench.store import decisions as store
 from workbench.ui import decision as ui
-from workbench.ui.identity import current_actor
-from workbench.ui.registry import page
-from workbench.ui.resources import get_engine
-from workbench.ui.state import show_flash
+from workbench.ui.page import no_profile_yet, page_header
 from workbench.ui.widgets import seen_version, show_validation_error
 
-engine = get_engine()
-actor = current_actor()
-st.title("Decision")
-st.caption("The Model Decision Record (seed 002's seven sections, MADR 4 front matter): drafted from the ranking, "
-           "robustness, economics, GPU fit, evidence and linter; edited by people; proposed, accepted, signed.")
-show_flash()
+engine, actor = page_header(
+    "Decision",
+    "The Model Decision Record (seed 002's seven sections, MADR 4 front matter): drafted from the "
+    'ranking, robustness, economics, GPU fit, evidence and linter; edited by people; proposed, accepted, "
+    "signed.',
+)
 
 profile, scenario = ui.choose_profile(engine)
 if profile is None:
-    st.info("There is no requirement profile yet. A decision is drafted from a profile's ranking: create one first.")
-    st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
-    st.stop()
+    no_profile_yet("A decision is drafted from a profile's ranking: create one first.")
 
 ui.draft_button(engine, profile, scenario, actor)
 records = store.list_decisions(engine, profile.id)

@@ -10,17 +10,15 @@ from workbench.domain.models import Profile, Workload
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, Record, StoreError
 from workbench.ui import economics as ui
-from workbench.ui.identity import current_actor
-from workbench.ui.resources import get_engine
-from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.page import page_header
+from workbench.ui.state import flash, seen_versions
 from workbench.ui.widgets import seen_version, show_validation_error
 
-engine = get_engine()
-actor = current_actor()
-st.title("Economics")
-st.caption("What each candidate costs per successful outcome for a profile's workload, and how cascades, routers, "
-           "retrieval and serving choices change it. All money is USD; prices are USD per 1M tokens.")
-show_flash()
+engine, actor = page_header(
+    "Economics",
+    "What each candidate costs per successful outcome for a profile's workload, and how cascades, "
+    'routers, retrieval and serving choices change it. All money is USD; prices are USD per 1M tokens.',
+)
 
 candidates = [r.model for r in workspace.list_candidates(engine)]
 records = {r.model.name: r for r in workspace.list_profiles(engine)}

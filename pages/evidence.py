@@ -5,23 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.ui import evidence as ui
-from workbench.ui.identity import current_actor
-from workbench.ui.registry import page
-from workbench.ui.resources import get_engine
-from workbench.ui.state import show_flash
+from workbench.ui.page import no_profile_yet, page_header
 
-engine = get_engine()
-actor = current_actor()
-st.title("Evidence")
-st.caption("Measured results from your own evaluation harness, per requirement profile: pass rates with intervals, "
-           "paired comparisons on the same items, the seed's production targets, and the anti-pattern linter.")
-show_flash()
+engine, actor = page_header(
+    "Evidence",
+    "Measured results from your own evaluation harness, per requirement profile: pass rates with "
+    "intervals, paired comparisons on the same items, the seed's production targets, and the anti-pattern "
+    'linter.',
+)
 
 profile = ui.choose_profile(engine)
 if profile is None:
-    st.info("There is no requirement profile yet. Evidence belongs to a profile: create one first.")
-    st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
-    st.stop()
+    no_profile_yet("Evidence belongs to a profile: create one first.")
 
 runs = ui.stored_runs(engine, profile.id)
 results, importing, listing, linter = st.tabs([

@@ -17,18 +17,16 @@ from workbench.ui.gpu_fit import (
     read_upload,
     show_architecture,
 )
-from workbench.ui.identity import current_actor
-from workbench.ui.resources import get_engine
-from workbench.ui.state import seen_versions, show_flash
+from workbench.ui.page import page_header
+from workbench.ui.state import seen_versions
 
 ADHOC = "adhoc"
 
-engine = get_engine()
-actor = current_actor()
-st.title("GPU fit")
-st.caption("Will an open-weight model fit on your GPUs? Weights, KV cache and runtime overhead per GPU against "
-           "the usable memory, following vLLM's per-layer rules; the seed's rule of thumb is shown beside it.")
-show_flash()
+engine, actor = page_header(
+    "GPU fit",
+    "Will an open-weight model fit on your GPUs? Weights, KV cache and runtime overhead per GPU against "
+    "the usable memory, following vLLM"s per-layer rules; the seed"s rule of thumb is shown beside it.",
+)
 init_inputs()
 
 records = {r.id: r for r in workspace.list_candidates(engine) if r.model.open_weights}

@@ -10,9 +10,8 @@ from workbench.io.shipped import load_templates
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, StoreError
 from workbench.ui.forms import PROFILE_LABELS, profile_form
-from workbench.ui.identity import current_actor
-from workbench.ui.resources import get_engine
-from workbench.ui.state import flash, seen_versions, show_flash
+from workbench.ui.page import page_header
+from workbench.ui.state import flash, seen_versions
 from workbench.ui.tables import profile_table
 from workbench.ui.widgets import (
     delete_with_confirmation,
@@ -21,11 +20,11 @@ from workbench.ui.widgets import (
     undo_last_delete,
 )
 
-engine = get_engine()
-actor = current_actor()
-st.title("Requirement profiles")
-st.caption("A profile states what the task needs: seed 002's thirteen dimensions, plus weights and hard constraints.")
-show_flash()
+engine, actor = page_header(
+    "Requirement profiles",
+    "A profile states what the task needs: seed 002's thirteen dimensions, plus weights and hard "
+    'constraints.',
+)
 undo_last_delete("profile", lambda payload: workspace.create_profile(engine, Profile.model_validate(payload), actor),
                  key="prof")
 

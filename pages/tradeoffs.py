@@ -14,23 +14,18 @@ from workbench.exports import evidence_frame, workbook_bytes
 from workbench.store import workspace
 from workbench.store.repository import StoreError
 from workbench.ui import tradeoffs as ui
-from workbench.ui.identity import current_actor
-from workbench.ui.registry import page
-from workbench.ui.resources import get_engine
-from workbench.ui.state import flash, show_flash
+from workbench.ui.page import no_profile_yet, page_header
+from workbench.ui.state import flash
 
-engine = get_engine()
-actor = current_actor()
-st.title("Trade-offs")
-st.caption("Move weights and constraints: the ranking, its reasons and its robustness follow at once. "
-           "Your view (profile, scenario, method) is in the link — share it.")
-show_flash()
+engine, actor = page_header(
+    "Trade-offs",
+    "Move weights and constraints: the ranking, its reasons and its robustness follow at once. Your view "
+    "(profile, scenario, method) is in the link — share it.",
+)
 
 view = ui.choose_view(engine)
 if view is None:
-    st.info("There is no requirement profile yet. Create one first — a template fills in weights and constraints.")
-    st.page_link(str(page("profiles").path), label="Create a profile", icon=":material/add:")
-    st.stop()
+    no_profile_yet("Create one first — a template fills in weights and constraints.")
 if view.stale:
     st.warning(f"{view.stale}. Your sliders keep your settings; saving now would be refused.")
     if st.button("Reload their version", key="to_reload"):
