@@ -14,8 +14,8 @@ from workbench.ui.widgets import seen_version, show_validation_error
 engine, actor = page_header(
     "Decision",
     "The Model Decision Record (seed 002's seven sections, MADR 4 front matter): drafted from the "
-    'ranking, robustness, economics, GPU fit, evidence and linter; edited by people; proposed, accepted, "
-    "signed.',
+    "ranking, robustness, economics, GPU fit, evidence and linter; edited by people; proposed, accepted, "
+    "signed.",
 )
 
 profile, scenario = ui.choose_profile(engine)

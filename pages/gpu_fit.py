@@ -25,7 +25,7 @@ ADHOC = "adhoc"
 engine, actor = page_header(
     "GPU fit",
     "Will an open-weight model fit on your GPUs? Weights, KV cache and runtime overhead per GPU against "
-    "the usable memory, following vLLM"s per-layer rules; the seed"s rule of thumb is shown beside it.",
+    "the usable memory, following vLLM's per-layer rules; the seed's rule of thumb is shown beside it.",
 )
 init_inputs()
 
