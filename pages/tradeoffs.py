@@ -10,7 +10,7 @@ from workbench.domain.comparison import compare_rankings
 from workbench.domain.models import Profile
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import ScoringError
-from workbench.exports import evidence_frame, workbook_bytes
+from workbench.exports import workbook_bytes
 from workbench.store import workspace
 from workbench.store.repository import StoreError
 from workbench.ui import tradeoffs as ui
@@ -93,9 +93,8 @@ def frontier_and_robustness(result, dm, weights: dict[str, float], constraints, 
 def export_button(weights: dict[str, float], constraints, method: str) -> None:
     def workbook() -> bytes:  # runs only when clicked (deferred download), not on every slider move
         decision = analysis.decide_as_shown(engine, view.profile, view.scenario, weights, constraints, method)
-        evidence = analysis.profile_evidence(engine, view.profile)
-        smaa = analysis.robustness(decision, 2_000, evidence=evidence) if decision.ranking.rows else None
-        return workbook_bytes(decision, smaa, evidence=evidence_frame(evidence))
+        smaa = analysis.robustness(decision, 2_000) if decision.ranking.rows else None
+        return workbook_bytes(decision, smaa)
 
     name = view.profile.model.name + (f" - {view.scenario.model.name}" if view.scenario else "")
     st.download_button("Download Excel decision matrix", data=workbook, file_name=f"{name} - decision matrix.xlsx",

@@ -47,6 +47,7 @@ class Decision:
     method: str
     matrix: DecisionMatrix
     ranking: RankingResult
+    evidence: tuple[CapabilityEvidence, ...] = ()  # the profile's measured capabilities (value + interval)
 
 
 def build_matrix(profile: Profile, candidates: list[Candidate]) -> DecisionMatrix:
@@ -61,8 +62,17 @@ def profile_evidence(engine: Engine, profile: Record[Profile]) -> list[Capabilit
 
 
 def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
-    """Every candidate, with this profile's evidence applied: measured capability values replace the
-    E/A/D prior, and the p95 of measured item latencies becomes the candidate's end-to-end p95."""
+    """Every candidate, with this profile's evidence applied (see :func:`candidates_with_evidence`)."""
+    return candidates_with_evidence(engine, profile)[0]
+
+
+def candidates_with_evidence(engine: Engine, profile: Record[Profile]
+                             ) -> tuple[tuple[Candidate, ...], list[CapabilityEvidence]]:
+    """Every candidate with this profile's evidence applied, and that evidence (read once).
+
+    Measured capability values replace the E/A/D prior, and the p95 of measured item latencies becomes
+    the candidate's end-to-end p95.
+    """
     runs_by_candidate = evidence_for_profile(engine, profile.id)
     runs = [run for runs in runs_by_candidate.values() for run in runs]
     evidence = capability_evidence(runs, task_class=profile.model.task_class) if runs else []
@@ -77,7 +87,7 @@ def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate,
                     source=f"evidence imported for profile '{profile.model.name}'",
                     note="p95 of measured item latencies")}})
         out.append(candidate)
-    return tuple(out)
+    return tuple(out), evidence
 
 
 def capability_draws(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],
@@ -112,10 +122,10 @@ def decide(engine: Engine, profile_name: str, scenario_name: str | None = None, 
     scenario = scenario_by_name(engine, profile.id, scenario_name) if scenario_name else None
     effective = effective_profile(profile.model, scenario.model if scenario else None)
     chosen_method = method or (scenario.model.method if scenario else "wsm")
-    candidates = candidates_for(engine, profile)
+    candidates, evidence = candidates_with_evidence(engine, profile)
     matrix = build_matrix(effective, list(candidates))
     ranking = rank_decision(matrix, candidates, effective, chosen_method)
-    return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking)
+    return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking, tuple(evidence))
 
 
 def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[Scenario] | None,
@@ -124,18 +134,18 @@ def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[S
     base = effective_profile(profile.model, scenario.model if scenario else None)
     effective = Profile.model_validate({**base.model_dump(), "weights": weights,
                                         "constraints": constraints.model_dump()})
-    candidates = candidates_for(engine, profile)
+    candidates, evidence = candidates_with_evidence(engine, profile)
     matrix = build_matrix(effective, list(candidates))
     ranking = rank_decision(matrix, candidates, effective, method)
-    return Decision(profile, scenario, effective, candidates, method, matrix, ranking)
+    return Decision(profile, scenario, effective, candidates, method, matrix, ranking, tuple(evidence))
 
 
-def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None,
-               evidence: list[CapabilityEvidence] | None = None) -> SmaaResult:
+def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None
+               ) -> SmaaResult:
     """SMAA-2 around the decision's weights; with evidence, measured capabilities are uncertain too."""
     spread = spread if spread is not None else (decision.scenario.model.smaa_spread if decision.scenario else 0.5)
     return run_smaa(decision.matrix, decision.effective.weights, decision.effective.constraints,
                     method=decision.method, n_samples=samples, spread=spread, seed=seed,
                     extra_checks=extra_checks(decision.matrix, decision.candidates, decision.effective.constraints),
-                    capability_draws=capability_draws(decision.matrix, decision.candidates, evidence or [],
-                                                      seed=seed))
+                    capability_draws=capability_draws(decision.matrix, decision.candidates,
+                                                      list(decision.evidence), seed=seed))

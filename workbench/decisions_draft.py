@@ -34,7 +34,6 @@ from workbench.analysis import (
     build_matrix,
     capability_draws,
     decide,
-    profile_evidence,
     robustness,
 )
 from workbench.domain.architecture import ArchitectureError, parse_hf_config
@@ -279,8 +278,8 @@ def gather(
     n = samples or (scenario.smaa_samples if scenario else DEFAULT_SAMPLES)
     s = seed if seed is not None else (scenario.smaa_seed if scenario else DEFAULT_SMAA_SEED)
     sp = spread if spread is not None else (scenario.smaa_spread if scenario else DEFAULT_SPREAD)
-    capability = profile_evidence(engine, decision.profile)
-    smaa = robustness(decision, n, s, sp, evidence=capability)
+    capability = list(decision.evidence)
+    smaa = robustness(decision, n, s, sp)
     ranking = decision.ranking
     selected = ranking.winner
     profile = decision.effective

@@ -142,7 +142,8 @@ def decision_workbook(decision: Decision, smaa: SmaaResult | None = None, *, sna
         profile_name=decision.profile.model.name,
         scenario_name=decision.scenario.model.name if decision.scenario else None,
         effective=decision.effective, candidates=list(decision.candidates), ranking=decision.ranking, smaa=smaa,
-        snapshot_hash=snapshot_hash, gpu_fit=gpu_fit, evidence=evidence)
+        snapshot_hash=snapshot_hash, gpu_fit=gpu_fit,
+        evidence=evidence if evidence is not None else evidence_frame(list(decision.evidence)))
 
 
 def snapshot_workbook_bytes(snapshot: dict[str, object]) -> bytes:

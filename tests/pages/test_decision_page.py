@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages.helpers import button, texts
 from workbench.domain.mdr import SECTION_HEADINGS, MDRStatus, with_people
 from workbench.signing import init_key
 from workbench.store import decisions as store
 from workbench.store.workspace import create_profile, new_profile_model
-
-
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
-
-
-def _texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.warning] + [e.value for e in at.error] + [c.value for c in at.caption]
-    return "\n".join(str(p) for p in parts)
 
 
 @pytest.fixture
@@ -35,15 +26,15 @@ def keys(tmp_path, monkeypatch):
 
 def _draft(open_page):
     at = open_page("decision", actor="Ada")
-    _button(at, "dec_draft").click().run()
+    button(at, "dec_draft").click().run()
     assert not at.exception, at.exception
     return at
 
 
 def _confirm(at, action: str, rec_id: int = 1):
-    _button(at, f"dec_{action}_{rec_id}").click().run()
+    button(at, f"dec_{action}_{rec_id}").click().run()
     assert any("?" in w.value for w in at.warning)  # asks first
-    _button(at, f"dec_confirm_{rec_id}").click().run()
+    button(at, f"dec_confirm_{rec_id}").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -57,7 +48,7 @@ def test_page_without_profile_says_what_to_do(open_page):
 def test_draft_fills_the_seven_sections(open_page, workspace_engine, profile):
     at = open_page("decision", actor="Ada")
     assert any("No decision records for **Contracts** yet" in i.value for i in at.info)
-    _button(at, "dec_draft").click().run()
+    button(at, "dec_draft").click().run()
     assert not at.exception, at.exception
     assert any("Drafted MDR-0001" in s.value for s in at.success)
     rec = store.list_decisions(workspace_engine)[0]
@@ -68,7 +59,7 @@ def test_draft_fills_the_seven_sections(open_page, workspace_engine, profile):
         rec.record.body.economics.cost_per_success_usd)
     code = at.get("code")[0].proto.code_text
     assert all(h in code for h in SECTION_HEADINGS) and "status: draft" in code
-    assert "everything below is as generated" in _texts(at)
+    assert "everything below is as generated" in texts(at)
     assert list(at.dataframe[0].value["Record"]) == ["MDR-0001"]
 
 
@@ -82,7 +73,7 @@ def test_edit_and_save_marks_the_field_edited_and_is_audited(open_page, workspac
     rec = store.get_decision(workspace_engine, 1)
     assert rec.record.body.rollout.canary_traffic_pct == 25.0
     assert rec.record.front.decision_makers == ("Ana Lima", "Bo Chen")
-    text = _texts(at)
+    text = texts(at)
     assert "1 field(s) changed by a person since drafting: rollout.canary_traffic_pct" in text
     canary = at.number_input(key="dec-1-v2-rollout-canary_traffic_pct")
     assert canary.value == 25.0 and "edited by a person" in canary.label  # the field's badge
@@ -122,16 +113,16 @@ def test_sign_and_cosign_with_local_keys_then_download(open_page, workspace_engi
     at = _draft(open_page)
     assert at.selectbox(key="dec_sign_key").options  # both local keys offered
     at.selectbox(key="dec_sign_key").set_value(keys[0].key_id).run()
-    _button(at, "dec_sign").click().run()
+    button(at, "dec_sign").click().run()
     assert not at.exception, at.exception
     assert any("Signed MDR-0001 as Ana Lima (1 signature(s))" in s.value for s in at.success)
     at.selectbox(key="dec_sign_key").set_value(keys[1].key_id).run()
-    _button(at, "dec_sign").click().run()
+    button(at, "dec_sign").click().run()
     rec = store.get_decision(workspace_engine, 1)
     assert rec.signature_count == 2
     signers = [t for t in at.dataframe if "Signer" in t.value.columns][0].value
     assert list(signers["Signer"]) == ["Ana Lima", "Bo Chen"] and set(signers["Status"]) == {"valid"}
-    assert "Bundle verdict now: **verified**" in _texts(at)
+    assert "Bundle verdict now: **verified**" in texts(at)
     assert at.get("download_button")
 
 
@@ -148,4 +139,4 @@ def test_supersede_by_a_new_draft_links_both_when_accepted(open_page, workspace_
     assert any("Drafted MDR-0002 to supersede MDR-0001" in s.value for s in at.success)
     new = store.decision_by_ref(workspace_engine, "MDR-0002")
     assert new.record.front.supersedes == "MDR-0001"
-    assert "supersedes **MDR-0001**" in _texts(at)
+    assert "supersedes **MDR-0001**" in texts(at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.pages.helpers import button, texts
 from tests.store.golden_set import CANDIDATES, golden_set_csv
 from workbench.io.evidence import import_evidence
 from workbench.store import evidence as ev
@@ -13,14 +14,6 @@ from workbench.store.workspace import create_profile, new_profile_model
 PROMPTFOO = "promptfoo_results_v0.118.0_echo.json"
 
 
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
-
-
-def _texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.warning] + [e.value for e in at.error] + [c.value for c in at.caption]
-    return "\n".join(str(p) for p in parts)
 
 
 def _profile(engine) -> int:
@@ -46,7 +39,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     data = (fixtures_dir / "evidence" / PROMPTFOO).read_bytes()
     at.file_uploader(key="ev_upload_0").set_value((PROMPTFOO, data, "application/json")).run()
     assert not at.exception, at.exception
-    text = _texts(at)
+    text = texts(at)
     assert at.selectbox(key="ev_format").options[0] == "Auto-detect (promptfoo JSON)"
     preview = at.dataframe[-1].value
     assert list(preview["Source model"]) == ["echo-a", "echo-b"] and list(preview["n (items)"]) == [3, 3]
@@ -56,7 +49,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     at.selectbox(key=f"ev_map_{sha}_1").set_value("Qwen 3.5 72B").run()
     assert ev.list_runs(workspace_engine, pid) == []  # nothing before the confirmation
     at.checkbox(key=f"ev_import_{sha}_confirm").check().run()
-    _button(at, f"ev_import_{sha}").click().run()
+    button(at, f"ev_import_{sha}").click().run()
     assert not at.exception, at.exception
     stored = ev.list_runs(workspace_engine, pid)
     assert {s.candidate for s in stored} == {"DeepSeek V4", "Qwen 3.5 72B"}
@@ -74,12 +67,12 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     at.file_uploader(key="ev_upload_1").set_value((PROMPTFOO, data, "application/json")).run()
     assert any("already imported into this profile by Ada" in w.value for w in at.warning)
     assert at.selectbox(key=f"ev_map_{sha}_0").value == "DeepSeek V4"
-    _button(at, f"ev_import_{sha}_skip").click().run()
+    button(at, f"ev_import_{sha}_skip").click().run()
     assert len(ev.list_runs(workspace_engine, pid)) == 2
     assert any("Skipped" in i.value for i in at.info)
     at.file_uploader(key="ev_upload_2").set_value((PROMPTFOO, data, "application/json")).run()
     at.session_state["actor_name"] = "Bob"
-    _button(at, f"ev_import_{sha}_replace").click().run()
+    button(at, f"ev_import_{sha}_replace").click().run()
     assert not at.exception, at.exception
     assert {s.imported_by for s in ev.list_runs(workspace_engine, pid)} == {"Bob"}
 

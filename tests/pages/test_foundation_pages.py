@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages.helpers import button
 from workbench.store import read_session
 from workbench.store.repository import candidates, list_audit, profiles
 from workbench.store.workspace import candidate_by_name, save_candidate
@@ -23,15 +24,12 @@ def test_overview_guides_a_new_user(open_page):
     assert any("Create a profile" in i.value for i in at.info)
 
 
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
-
 
 def test_create_profile_from_template_and_edit_it(open_page, workspace_engine):
     at = open_page("profiles", actor="Ada")
     at.selectbox(key="prof_new_template").set_value("high_precision_extraction").run()
     at.text_input(key="prof_new_name").set_value("Contract clauses").run()
-    _button(at, "prof_create").click().run()
+    button(at, "prof_create").click().run()
     assert not at.exception
     with read_session(workspace_engine) as session:
         record = profiles.require(session, "Contract clauses")
@@ -43,7 +41,7 @@ def test_create_profile_from_template_and_edit_it(open_page, workspace_engine):
     # form widgets are sent together with the submit click, in one run
     at.number_input(key=f"{key}-p95").set_value(1200.0)
     at.number_input(key=f"{key}-ctx").set_value(64000)
-    _button(at, f"FormSubmitter:{key}-form-Save profile").click().run()
+    button(at, f"FormSubmitter:{key}-form-Save profile").click().run()
     assert not at.exception, at.exception
     with read_session(workspace_engine) as session:
         saved = profiles.require(session, "Contract clauses").model
@@ -63,7 +61,7 @@ def test_edit_candidate_price_saves_with_provenance_and_audit(open_page, workspa
     key = f"cand-{before.id}-v{before.version}"
     at.number_input(key=f"{key}-pin").set_value(3.0)
     at.text_input(key=f"{key}-source").set_value("vendor price sheet 2026-11")
-    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
     assert not at.exception, at.exception
     after = candidate_by_name(workspace_engine, "GPT-5.4")
     assert after.model.pricing.input_per_mtok == 3.0 and after.version == before.version + 1
@@ -80,7 +78,7 @@ def test_invalid_value_shows_the_field_error_and_saves_nothing(open_page, worksp
     key = f"cand-{before.id}-v{before.version}"
     at.number_input(key=f"{key}-pin").set_value(-1.0)
     at.number_input(key=f"{key}-ctx").set_value(0)
-    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
     errors = " ".join(e.value for e in at.error)
     assert "Input price (USD / 1M tokens)" in errors and "Context window (tokens)" in errors
     assert "Nothing was saved" in errors
@@ -95,7 +93,7 @@ def test_second_editor_is_refused_and_told_who_changed_it(open_page, workspace_e
                    before.version, "Alice")
     key = f"cand-{before.id}-v{before.version}"
     at.text_area(key=f"{key}-notes").set_value("Bob's note")
-    _button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
+    button(at, f"FormSubmitter:{key}-form-Save changes").click().run()
     assert any("Alice" in e.value and "not saved" in e.value for e in at.error)
     assert candidate_by_name(workspace_engine, "Claude Opus 4.7").model.notes == "Alice's note"
 
@@ -103,14 +101,14 @@ def test_second_editor_is_refused_and_told_who_changed_it(open_page, workspace_e
 def test_delete_asks_for_confirmation_and_can_be_undone(open_page, workspace_engine):
     at = _open_candidate(open_page, workspace_engine, "Mixtral 8x7B Instruct")
     record = candidate_by_name(workspace_engine, "Mixtral 8x7B Instruct")
-    _button(at, f"cand-del-{record.id}-ask").click().run()
+    button(at, f"cand-del-{record.id}-ask").click().run()
     assert any("Delete candidate" in w.value for w in at.warning)
     with read_session(workspace_engine) as session:
         assert candidates.by_name(session, "Mixtral 8x7B Instruct") is not None  # not yet
-    _button(at, f"cand-del-{record.id}-yes").click().run()
+    button(at, f"cand-del-{record.id}-yes").click().run()
     with read_session(workspace_engine) as session:
         assert candidates.by_name(session, "Mixtral 8x7B Instruct") is None
-    _button(at, "cand-undo").click().run()
+    button(at, "cand-undo").click().run()
     with read_session(workspace_engine) as session:
         assert candidates.by_name(session, "Mixtral 8x7B Instruct") is not None
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.pages.helpers import button
 from workbench.domain.models import Candidate, GpuFitConstraint, HardConstraints, Profile
 from workbench.store import read_session
 from workbench.store.repository import list_audit
@@ -22,9 +23,6 @@ from workbench.store.workspace import (
 def _metric(at, prefix: str) -> str:
     return next(m.value for m in at.metric if m.label.startswith(prefix))
 
-
-def _button(at, key: str):
-    return next(b for b in at.button if b.key == key)
 
 
 def _config_bytes(fixtures_dir, name: str) -> bytes:
@@ -92,7 +90,7 @@ def test_import_config_fills_architecture_and_bumps_version(open_page, workspace
     at.file_uploader(key="gpu_import_file").set_value(
         ("Llama-3.1-8B.config.json", _config_bytes(fixtures_dir, "Llama-3.1-8B"), "application/json")).run()
     assert not at.exception, at.exception
-    _button(at, "gpu_import_save").click().run()
+    button(at, "gpu_import_save").click().run()
     assert not at.exception, at.exception
     saved = get_candidate(workspace_engine, fresh.id)
     assert saved.version == fresh.version + 1 and saved.updated_by == "Ada"
@@ -133,7 +131,7 @@ def test_import_refuses_to_overwrite_a_newer_version(open_page, workspace_engine
     # Bob saves the candidate after Ada opened it
     bob = save_candidate(workspace_engine, fresh.id, fresh.model.model_copy(update={"notes": "Bob"}), fresh.version,
                          "Bob")
-    _button(at, "gpu_import_save").click().run()
+    button(at, "gpu_import_save").click().run()
     assert any("changed by Bob" in e.value for e in at.error)
     assert get_candidate(workspace_engine, fresh.id).version == bob.version
     assert get_candidate(workspace_engine, fresh.id).model.architecture is None

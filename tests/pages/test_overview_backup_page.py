@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.pages.helpers import texts
 from workbench.store.backup import dumps, export_workspace, table_counts
 from workbench.store.workspace import audit_events, create_profile, new_profile_model
 
@@ -17,16 +18,13 @@ def _backup_of_a_workspace_with(workspace_engine, name: str) -> bytes:
     return dumps(export_workspace(workspace_engine)).encode()
 
 
-def _texts(at) -> str:
-    return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.error, *at.success])
-
 
 def test_download_button_offers_the_backup(open_page, workspace_engine):
     at = open_page("overview")
     button = at.get("download_button")
     assert button, "no download button"
     assert "workspace backup" in button[0].proto.label.lower()
-    assert "rows (13 candidates" in _texts(at)
+    assert "rows (13 candidates" in texts(at)
 
 
 def test_restore_into_a_changed_workspace_asks_merge_or_replace_and_confirms(open_page, workspace_engine):
@@ -36,7 +34,7 @@ def test_restore_into_a_changed_workspace_asks_merge_or_replace_and_confirms(ope
     at.file_uploader(key="restore_file_0").set_value(("backup.json", backup, "application/json")).run()
     assert not at.exception
     assert at.radio(key="restore_mode").value is None  # a workspace with work: no default, the user chooses
-    assert "Choose merge or replace" in _texts(at)
+    assert "Choose merge or replace" in texts(at)
 
     at.radio(key="restore_mode").set_value("replace").run()
     preview = at.dataframe[-1].value
@@ -47,7 +45,7 @@ def test_restore_into_a_changed_workspace_asks_merge_or_replace_and_confirms(ope
     confirm.check().run()
     at.button(key="restore_apply").click().run()
     assert not at.exception
-    assert "Restored backup.json: replace: inserted" in _texts(at)
+    assert "Restored backup.json: replace: inserted" in texts(at)
     names = {r["name"] for r in export_workspace(workspace_engine)["tables"]["profile"]}
     assert names == {"From backup"}  # replaced: the local-only profile is gone, the backup's is back
     latest = audit_events(workspace_engine, limit=1)[0]
@@ -68,7 +66,7 @@ def test_merge_keeps_local_work_and_a_bad_file_restores_nothing(open_page, works
 
     before = table_counts(workspace_engine)
     at.file_uploader(key="restore_file_1").set_value(("bad.json", b'{"format": "zip"}', "application/json")).run()
-    assert "Nothing was restored" in _texts(at) and "not a workspace backup" in _texts(at)
+    assert "Nothing was restored" in texts(at) and "not a workspace backup" in texts(at)
     assert table_counts(workspace_engine) == before
 
 

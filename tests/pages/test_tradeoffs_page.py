@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages.helpers import button
 from workbench.store import read_session
 from workbench.store.repository import list_audit
 from workbench.store.workspace import create_profile, list_scenarios, new_profile_model, profile_by_name
@@ -23,9 +24,6 @@ def _key(profile, scenario=None) -> str:
 def _ranking(at) -> list[str]:
     return list(at.dataframe[0].value["Candidate"])
 
-
-def _button(at, key):
-    return next(b for b in at.button if b.key == key)
 
 
 def test_page_ranks_with_method_and_normalisation_named(open_page, profile):
@@ -83,7 +81,7 @@ def test_scenario_saves_without_touching_the_profile_then_compares_and_promotes(
     k = _key(profile)
     at.slider(key=f"{k}-w-latency").set_value(5.0)
     at.text_input(key="to_new_scenario").set_value("PO view").run()
-    _button(at, "to_save_as").click().run()
+    button(at, "to_save_as").click().run()
     assert not at.exception, at.exception
     scenarios = list_scenarios(workspace_engine, profile.id)
     assert [s.model.name for s in scenarios] == ["PO view"]
@@ -96,7 +94,7 @@ def test_scenario_saves_without_touching_the_profile_then_compares_and_promotes(
     assert set(compare.columns) >= {"name", "rank_a", "rank_b", "change"}
     # open the scenario and promote it into the profile
     at.selectbox(key="scenario").set_value("PO view").run()
-    _button(at, "to_promote").click().run()
+    button(at, "to_promote").click().run()
     assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 5.0
     with read_session(workspace_engine) as session:
         assert list_audit(session, entity_type="scenario")[0].action == "promote"
@@ -119,7 +117,7 @@ def test_save_to_profile_uses_the_optimistic_lock(open_page, profile, workspace_
     save_profile(workspace_engine, profile.id, profile.model.model_copy(update={"description": "x"}),
                  profile.version, "Bob")  # someone else saves meanwhile
     at.slider(key=f"{_key(profile)}-w-latency").set_value(3.0)
-    _button(at, "to_save_profile").click().run()
+    button(at, "to_save_profile").click().run()
     assert any("Bob" in e.value for e in at.error)
     assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 1.0
 

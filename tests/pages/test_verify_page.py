@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.pages.helpers import texts
 from workbench.decisions_draft import draft_from_workspace
 from workbench.signing import init_key, load_signing_key
 from workbench.store import decisions as store
 from workbench.store.workspace import create_profile, new_profile_model
-
-
-def _texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.warning] + [e.value for e in at.error] + [c.value for c in at.caption]
-    return "\n".join(str(p) for p in parts)
 
 
 @pytest.fixture
@@ -94,7 +89,7 @@ def test_tampered_bundle_fails_naming_the_file(open_page, signed_zip, member):
     assert any("Verification FAILED" in e for e in errors)
     assert any(e.startswith(member) for e in errors), errors
     assert not any(b.key == "ver_restore" for b in at.button)
-    assert "Restoring needs a bundle that verifies" in _texts(at)
+    assert "Restoring needs a bundle that verifies" in texts(at)
 
 
 def test_not_a_zip_is_a_clear_error(open_page, workspace_engine):

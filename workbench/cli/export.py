@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.analysis import decide, profile_evidence, robustness
+from workbench.analysis import decide, robustness
 from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.domain.scoring import ScoringError
-from workbench.exports import decision_workbook, evidence_frame
+from workbench.exports import decision_workbook
 from workbench.io.excel import write_decision_workbook
 from workbench.store.repository import NotFoundError
 
@@ -18,9 +18,8 @@ from workbench.store.repository import NotFoundError
 def _excel(args: argparse.Namespace) -> int:
     try:
         decision = decide(engine(), args.profile, args.scenario, args.method)
-        evidence = profile_evidence(engine(), decision.profile)
-        smaa = robustness(decision, args.smaa, evidence=evidence) if args.smaa and decision.ranking.rows else None
-        workbook = decision_workbook(decision, smaa, evidence=evidence_frame(evidence))
+        smaa = robustness(decision, args.smaa) if args.smaa and decision.ranking.rows else None
+        workbook = decision_workbook(decision, smaa)
     except (NotFoundError, ScoringError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     out = Path(args.out)

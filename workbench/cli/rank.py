@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.analysis import DEFAULT_SMAA_SEED, decide, profile_evidence, robustness
+from workbench.analysis import DEFAULT_SMAA_SEED, decide, robustness
 from workbench.cli import CliError
 from workbench.cli._common import print_json
 from workbench.cli._store import engine
@@ -16,8 +16,7 @@ from workbench.store.repository import NotFoundError
 def _rank(args: argparse.Namespace) -> int:
     try:
         decision = decide(engine(), args.profile, args.scenario, args.method)
-        smaa = robustness(decision, args.smaa, args.seed, args.spread,
-                          evidence=profile_evidence(engine(), decision.profile)) if args.smaa else None
+        smaa = robustness(decision, args.smaa, args.seed, args.spread) if args.smaa else None
     except (NotFoundError, ScoringError, SmaaError) as exc:
         raise CliError(str(exc)) from exc
     result = decision.ranking

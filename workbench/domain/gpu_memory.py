@@ -805,19 +805,28 @@ def _setup(spec: ArchitectureSpec, req: FitRequest, catalog: GpuCatalog) -> _Set
 
 def _pool_bytes(a: FitArrays, s: _Setup, overhead: str, tp: Any = None) -> tuple[FArr, FArr, FArr]:
     """(usable, weights per GPU, overhead per GPU) for the setup; pool = usable − weights − overhead."""
-    tp_v = s.tp if tp is None else tp
     usable = np.floor(s.gpu.usable_bytes * s.util) * np.ones_like(a.weights_bytes)
-    w = np.ceil(a.weights_bytes / tp_v)
+    w, ovh = weights_and_overhead(a, s.tp if tp is None else tp, overhead, s.tokens, s.gpu.usable_bytes)
+    return usable, w, np.ceil(ovh)
+
+
+def weights_and_overhead(a: FitArrays, tp: Any, overhead: str, tokens: Any, capacity: Any) -> tuple[FArr, FArr]:
+    """Per GPU: ``ceil(weights / TP)`` and the runtime overhead of the chosen overhead model (module docstring).
+
+    Broadcasts over the axes ``a``, ``tp``, ``tokens`` and ``capacity`` carry; shared by the pool size, the fit
+    matrix and the ranking's GPU-fit constraint so they can never disagree.
+    """
+    weights = np.ceil(a.weights_bytes / tp)
     ovh = overhead_bytes(
         overhead,
         attn_width=a.attn_width,
         is_moe=a.is_moe,
         weights_bytes_total=a.weights_bytes,
-        tp=tp_v,
-        tokens=s.tokens,
-        capacity_bytes=s.gpu.usable_bytes,
+        tp=tp,
+        tokens=tokens,
+        capacity_bytes=capacity,
     )
-    return usable, w, np.ceil(ovh)
+    return weights, ovh
 
 
 def max_context_array(
@@ -980,16 +989,7 @@ def per_gpu_totals(
     ``valid``: TP divides the attention heads and, without MLA, KV heads and TP divide one another
     (vLLM's tensor-parallel rule; KV heads replicate when TP exceeds them).
     """
-    weights = np.ceil(sub.weights_bytes / tp)
-    ovh = overhead_bytes(
-        overhead,
-        attn_width=sub.attn_width,
-        is_moe=sub.is_moe,
-        weights_bytes_total=sub.weights_bytes,
-        tp=tp,
-        tokens=tokens,
-        capacity_bytes=capacity,
-    )
+    weights, ovh = weights_and_overhead(sub, tp, overhead, tokens, capacity)
     kv_b = kv_request_bytes(sub, context, tp, kv, rule, tokens) * concurrency
     kvh = sub.kv_heads
     valid = (sub.heads % tp == 0) & (
