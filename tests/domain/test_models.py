@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import SHARED
+from tests.conftest import SEED_002
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
@@ -55,7 +55,7 @@ def test_profile_fills_missing_weights_with_zero_and_rejects_negative():
 
 def _seed_capability_matrix() -> dict[str, dict[str, str]]:
     """Parse the Capability Fit Matrix straight out of seed 002."""
-    text = (SHARED / "seeds" / "002_d614077aa7ad200e.txt").read_text()
+    text = SEED_002.read_text()
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| Capability Vector |"))
     header = [c.strip() for c in lines[start].strip("|").split("|")][1:]
@@ -70,8 +70,6 @@ def _seed_capability_matrix() -> dict[str, dict[str, str]]:
 
 
 def test_catalog_ratings_are_exactly_the_seed_capability_fit_matrix():
-    if not SHARED.is_dir():
-        pytest.skip("seed documents not present")
     seed = _seed_capability_matrix()
     catalog = {c.name: c for c in load_catalog()}
     assert len(seed) == 6
@@ -115,12 +113,11 @@ def test_six_workflow_templates_of_the_task_to_model_fit_matrix():
         "High-Precision Extraction", "Research Synthesis", "Tool-Use Agentic Loops",
         "Mathematical Problem Solving", "Production Code Refactoring", "Visual Document Intelligence",
     ]
-    if SHARED.is_dir():
-        seed = (SHARED / "seeds" / "002_d614077aa7ad200e.txt").read_text()
-        for t in templates:
-            # the template's matrix cells are the seed's words (citation markers stripped)
-            for cell in (t.core_failure_risk, t.structural_requirements, t.recommended_routing):
-                assert cell.rstrip(".") in seed, cell
+    seed = SEED_002.read_text()
+    for t in templates:
+        # the template's matrix cells are the seed's words (citation markers stripped)
+        for cell in (t.core_failure_risk, t.structural_requirements, t.recommended_routing):
+            assert cell.rstrip(".") in seed, cell
 
 
 def test_reference_tables_present_with_provenance():
