@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import analysis
+from workbench.services import decide as analysis
 from workbench.charts.tradeoffs import contribution_breakdown, pareto_chart, rank_acceptability_heatmap
 from workbench.domain.comparison import compare_rankings
 from workbench.domain.models import Profile
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import ScoringError
-from workbench.exports import workbook_bytes
+from workbench.services.workbook import workbook_bytes
 from workbench.store import workspace
 from workbench.store.repository import StoreError
 from workbench.ui import tradeoffs as ui

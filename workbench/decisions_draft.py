@@ -2,8 +2,8 @@
 
 :func:`gather` collects what the record is drafted from, for one profile (and optionally one scenario):
 
-* the ranking (:func:`workbench.analysis.decide`) and the SMAA-2 first-rank acceptability
-  (:func:`workbench.analysis.robustness`, seeded, so it reproduces);
+* the ranking (:func:`workbench.services.decide.decide`) and the SMAA-2 first-rank acceptability
+  (:func:`workbench.services.decide.robustness`, seeded, so it reproduces);
 * excluded candidates with their violated constraints (section 4);
 * the selected model's economics per 1M queries and its cost per successful outcome
   (:func:`workbench.domain.economics.cost_breakdown_for`; section 6);
@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from workbench.analysis import (
+from workbench.services.decide import (
     DEFAULT_SMAA_SEED,
     VALUE_DRAWS,
     Decision,

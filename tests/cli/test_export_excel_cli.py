@@ -7,9 +7,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbench.analysis import decide
+from workbench.services.decide import decide
 from workbench.cli._store import engine
-from workbench.exports import decision_workbook, scoring_table
+from workbench.services.workbook import decision_workbook, scoring_table
 from workbench.io.excel import SCORING_HEADER_ROW, STATIC_SCORE, live_scores
 from workbench.store.workspace import create_profile, new_profile_model
 
@@ -43,7 +43,7 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
     import io
 
     from workbench.decisions_draft import draft_from_workspace
-    from workbench.exports import snapshot_workbook_bytes
+    from workbench.services.workbook import snapshot_workbook_bytes
 
     create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
     record = draft_from_workspace(engine(), "Contracts", "ada")

@@ -126,8 +126,8 @@ def test_excel_download_reflects_the_sliders_on_screen(open_page, profile, works
     """The deferred download callable builds the workbook from the current (unsaved) slider values."""
     import openpyxl
 
-    from workbench import analysis
-    from workbench.exports import workbook_bytes
+    from workbench.services import decide as analysis
+    from workbench.services.workbook import workbook_bytes
 
     at = open_page("tradeoffs")
     assert any(b.label == "Download Excel decision matrix" for b in at.get("download_button"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.analysis import DEFAULT_SMAA_SEED, decide, robustness
+from workbench.services.decide import DEFAULT_SMAA_SEED, decide, robustness
 from workbench.cli import CliError
 from workbench.cli._common import print_json
 from workbench.cli._store import engine

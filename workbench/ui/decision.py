@@ -29,7 +29,7 @@ from workbench.domain.mdr import (
     render_markdown,
 )
 from workbench.domain.models import Profile
-from workbench.exports import snapshot_workbook_bytes
+from workbench.services.workbook import snapshot_workbook_bytes
 from workbench.io.mdr_bundle import VerifyReport, verify_files
 from workbench.signing import SigningError, default_key_dir, list_keys, load_signing_key
 from workbench.store import decisions as store

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from workbench import analysis
+from workbench.services import decide as analysis
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
 from workbench.domain.evidence import CapabilityEvidence
 from workbench.domain.models import (

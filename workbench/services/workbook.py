@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from workbench.analysis import Decision
+from workbench.services.decide import Decision
 from workbench.domain.architecture import ArchitectureError, parse_hf_config
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
