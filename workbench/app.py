@@ -12,11 +12,12 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from workbench.io.resources import assets_dir  # noqa: E402
 from workbench.ui.identity import identity_sidebar  # noqa: E402
 from workbench.ui.registry import PAGES  # noqa: E402
 from workbench.ui.state import init_state  # noqa: E402
 
-ASSETS = _ROOT / "assets"
+ASSETS = assets_dir()
 
 st.set_page_config(
     page_title="Model Selection Workbench",

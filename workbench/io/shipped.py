@@ -7,18 +7,11 @@ models on load, so a broken data file fails loudly at start-up rather than on a 
 from __future__ import annotations
 
 import json
-import os
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 from workbench.domain.models import Candidate, ProfileTemplate
-
-
-def data_dir() -> Path:
-    """`$WORKBENCH_DATA_DIR`, else the repository's `data/` folder."""
-    override = os.environ.get("WORKBENCH_DATA_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "data"
+from workbench.io.resources import data_dir
 
 
 def _read(name: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+from workbench.io.resources import pages_dir
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class PageSpec:
 
     @property
     def path(self) -> Path:
-        return PAGES_DIR / self.file
+        return pages_dir() / self.file
 
     @property
     def is_default(self) -> bool:
