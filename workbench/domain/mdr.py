@@ -31,7 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench.domain.models import (
     CAPABILITY_LABELS,
@@ -43,6 +43,7 @@ from workbench.domain.models import (
     RiskLevel,
 )
 from workbench.domain.snapshot import canonical_json, snapshot_digest
+from workbench.domain.text import check_model_fields
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -111,6 +112,11 @@ class Frozen(BaseModel):
     """Immutable base: unknown fields are errors, assignment is refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _storable_text(self) -> Frozen:
+        check_model_fields(self.__dict__)  # NUL / lone surrogates: refused with the field named
+        return self
 
 
 # --------------------------------------------------------------------------- sections

@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from workbench.domain.text import check_model_fields, normalise_name
+
 # --------------------------------------------------------------------------- vocabulary
 
 #: The 14 capability vectors of seed 002's Capability Fit Matrix, in the seed's order.
@@ -214,6 +216,11 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    @model_validator(mode="after")
+    def _storable_text(self) -> Model:
+        check_model_fields(self.__dict__)  # NUL / lone surrogates: refused with the field named
+        return self
+
 
 # --------------------------------------------------------------------------- provenance
 
@@ -306,6 +313,11 @@ class Candidate(Model):
     name: str = Field(min_length=1, max_length=200)
     provider: str = Field(default="", max_length=200)
     family: str = Field(default="", max_length=200)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _normalise_name(cls, value: object) -> object:
+        return normalise_name(value) if isinstance(value, str) else value
     version: str = Field(default="", max_length=100)
     open_weights: bool = False
     capabilities: dict[str, CapabilityRating] = Field(default_factory=dict)
@@ -422,6 +434,11 @@ class Profile(Model):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     template: str | None = Field(default=None, description="workflow class it was created from")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _normalise_name(cls, value: object) -> object:
+        return normalise_name(value) if isinstance(value, str) else value
     # 1-13: seed 002 "Model Requirement Profile"
     task_class: TaskClass = TaskClass.extraction
     user_exposure: UserExposure = UserExposure.internal

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from workbench.domain.models import HardConstraints, Model, Profile, Workload
+from workbench.domain.text import normalise_name
 
 Method = Literal["wsm", "topsis"]
 
@@ -26,6 +27,11 @@ class Scenario(Model):
     smaa_spread: float = Field(default=0.5, gt=0.0, le=5.0)
     smaa_samples: int = Field(default=2_000, ge=100, le=100_000)
     smaa_seed: int = Field(default=20261123, ge=0)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _normalise_name(cls, value: object) -> object:
+        return normalise_name(value) if isinstance(value, str) else value
 
 
 def effective_profile(profile: Profile, scenario: Scenario | None) -> Profile:
