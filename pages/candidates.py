@@ -7,9 +7,9 @@ from pydantic import ValidationError
 
 from workbench.domain.editing import candidate_from_edit
 from workbench.domain.models import TOPOLOGY_LABELS, Candidate, Topology
-from workbench.io.litellm import LiteLLMError, parse_price_text, plan_import
+from workbench.io.litellm import LiteLLMError, parse_price_text
+from workbench.services import catalog_import
 from workbench.store import workspace
-from workbench.store.imports import apply_litellm_plan, existing_candidates
 from workbench.store.repository import ConflictError, StoreError
 from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
 from workbench.ui.page import page_header
@@ -117,9 +117,14 @@ with imports:
             models = st.multiselect(f"Models to add ({len(chat):,} chat models in the file)", chat, key="litellm_models")
             refresh = st.checkbox("Also refresh prices of catalog candidates found in the file", key="litellm_refresh")
             if models or refresh:
+                # The preview is kept until Apply: Apply writes exactly it, against the versions it saw.
+                preview_key = ("litellm_preview", upload.file_id, tuple(models), refresh)
                 try:
-                    plan = plan_import(prices, existing_candidates(engine), models=models, update_prices=refresh,
-                                       filename=upload.name, entered_by=actor)
+                    if st.session_state.get("litellm_preview_key") != preview_key:
+                        st.session_state["litellm_preview"] = catalog_import.preview_litellm(
+                            engine, prices, models=models, update_prices=refresh, filename=upload.name, actor=actor)
+                        st.session_state["litellm_preview_key"] = preview_key
+                    plan = st.session_state["litellm_preview"]
                 except LiteLLMError as exc:
                     st.error(str(exc))
                 else:
@@ -130,10 +135,15 @@ with imports:
                                    "changes": "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in c.changes.items())}
                                   for c in plan.changes], hide_index=True)
                     if plan.writes and st.button("Apply import", type="primary", key="litellm_apply"):
-                        apply_litellm_plan(engine, plan, actor)
-                        flash("success", f"Imported from {upload.name}: {summary['create']} added, "
-                                         f"{summary['update']} updated.")
-                        st.rerun()
+                        st.session_state.pop("litellm_preview_key", None)
+                        try:
+                            catalog_import.apply_litellm(engine, plan, actor)
+                        except catalog_import.ImportConflictError as exc:
+                            st.error(str(exc))
+                        else:
+                            flash("success", f"Imported from {upload.name}: {summary['create']} added, "
+                                             f"{summary['update']} updated.")
+                            st.rerun()
 
 with reference:
     for title, (frame, source) in (("Deployment fit", deployment_fit_table()),

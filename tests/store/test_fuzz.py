@@ -30,11 +30,11 @@ from workbench.domain.evidence import EvidenceFormat
 from workbench.io.calibration import CalibrationFormatError, parse_calibration_csv
 from workbench.io.evidence import EvidenceImportError, import_evidence
 from workbench.io.hf_config import HfConfigError, parse_config_bytes
-from workbench.io.litellm import LiteLLMError, parse_price_text, plan_import
+from workbench.io.litellm import LiteLLMError, parse_price_text
 from workbench.io.mdr_bundle import BundleError, read_bundle, verify_files
 from workbench.store import evidence as ev
 from workbench.store.backup import BackupError, export_workspace, import_workspace, loads, table_counts
-from workbench.store.imports import apply_litellm_plan, existing_candidates
+from workbench.services import catalog_import
 from workbench.store.repository import StoreError
 from workbench.store.workspace import create_profile, new_profile_model
 
@@ -192,14 +192,14 @@ def test_fuzz_litellm_price_file(engine, litellm_sample):
         try:
             prices = parse_price_text(data.decode("utf-8", errors="replace"), "prices.json")
             models = [sorted(prices)[pick % len(prices)]] if pick % 3 else []
-            plan = plan_import(prices, existing_candidates(engine), models=models, update_prices=update,
-                               filename="prices.json", entered_by="fuzz")
+            plan = catalog_import.preview_litellm(engine, prices, models=models, update_prices=update,
+                                                  filename="prices.json", actor="fuzz")
         except LiteLLMError as exc:
             _rejected(exc)
             assert table_counts(engine) == before
             return
         try:
-            apply_litellm_plan(engine, plan, "fuzz")
+            catalog_import.apply_litellm(engine, plan, "fuzz")
         except StoreError as exc:  # e.g. a duplicate name: the whole plan is refused
             _rejected(exc)
             assert table_counts(engine) == before

@@ -10,8 +10,8 @@ from datetime import date
 from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
-from workbench.io.litellm import LiteLLMError, load_price_file, plan_import
-from workbench.store.imports import apply_litellm_plan, existing_candidates
+from workbench.io.litellm import LiteLLMError, load_price_file
+from workbench.services import catalog_import
 from workbench.store.workspace import list_candidates, list_profiles
 
 
@@ -58,14 +58,15 @@ def _import_litellm(args: argparse.Namespace) -> int:
     try:
         prices = load_price_file(args.file)
         db = engine()
-        plan = plan_import(prices, existing_candidates(db), models=args.model or [], update_prices=args.update_prices,
-                           filename=os.path.basename(args.file), entered_by=cli_actor(), retrieved=date.today())
-    except LiteLLMError as exc:
+        plan = catalog_import.preview_litellm(
+            db, prices, models=args.model or [], update_prices=args.update_prices,
+            filename=os.path.basename(args.file), actor=cli_actor(), retrieved=date.today())
+        if not args.dry_run:
+            catalog_import.apply_litellm(db, plan, cli_actor())
+    except (LiteLLMError, catalog_import.ImportConflictError) as exc:
         raise CliError(str(exc)) from exc
-    if not args.dry_run:
-        apply_litellm_plan(db, plan, cli_actor())
     report = {"file": os.path.basename(args.file), "dry_run": args.dry_run, "summary": plan.summary(),
-              "changes": [c.model_dump(exclude={"new_candidate"}) for c in plan.changes]}
+              "changes": [c.model_dump(exclude={"new_candidate", "seen_body"}) for c in plan.changes]}
     if args.json:
         print_json(report)
     else:

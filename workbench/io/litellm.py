@@ -175,6 +175,10 @@ class PlannedChange(BaseModel):
     candidate: str
     changes: dict[str, list[Any]] = Field(default_factory=dict, description="field -> [old, new]")
     new_candidate: dict[str, Any] | None = None
+    # filled by the catalog-import service at preview: what the user saw (for the optimistic lock)
+    candidate_id: int | None = None
+    seen_version: int | None = None
+    seen_body: dict[str, Any] | None = None
 
 
 class ImportPlan(BaseModel):
