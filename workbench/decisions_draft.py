@@ -7,7 +7,7 @@
 * excluded candidates with their violated constraints (section 4);
 * the selected model's economics per 1M queries and its cost per successful outcome
   (:func:`workbench.domain.economics.cost_breakdown_for`; section 6);
-* vLLM flags from the GPU fit (:func:`workbench.domain.gpu_memory.evaluate_fit`) when the winner has open
+* vLLM flags from the GPU fit (:func:`workbench.domain.gpu.evaluate_fit`) when the winner has open
   weights and an imported architecture, else a sentence saying what is missing (section 2);
 * evidence lines with Wilson 95 % intervals (:func:`workbench.domain.evidence.summarize_rates`; section 3);
 * the anti-pattern linter's findings (:func:`workbench.domain.linter.lint_decision`; section 5).
@@ -48,7 +48,7 @@ from workbench.domain.evidence import (
     summarize_rates,
 )
 from workbench.domain.gpu_constraint import gpu_fit_check
-from workbench.domain.gpu_memory import (
+from workbench.domain.gpu import (
     FitInputError,
     FitRequest,
     FitResult,

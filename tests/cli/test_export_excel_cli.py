@@ -58,7 +58,7 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
 
 def test_gpu_fit_and_evidence_sheets_carry_the_pages_numbers(cli_db, run_cli, tmp_path):
     from workbench.domain.architecture import parse_hf_config
-    from workbench.domain.gpu_memory import FitRequest, min_gpus
+    from workbench.domain.gpu import FitRequest, min_gpus
     from workbench.io.gpus import load_gpu_catalog
 
     create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from workbench.charts.gpu import concurrency_vs_context, fit_matrix_heatmap, memory_stack
 from workbench.domain.architecture import parse_hf_config
-from workbench.domain.gpu_memory import FitRequest, concurrency_context_curve, evaluate_fit
+from workbench.domain.gpu import FitRequest, concurrency_context_curve, evaluate_fit
 from workbench.io.gpus import load_gpu_catalog
 
 

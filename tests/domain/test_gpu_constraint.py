@@ -16,7 +16,7 @@ from workbench.domain.gpu_constraint import (
     gpu_fit_violations,
     per_gpu_bytes_by_tp,
 )
-from workbench.domain.gpu_memory import GIB, FitInputError, FitRequest, evaluate_fit, fit_arrays, fit_matrix
+from workbench.domain.gpu import GIB, FitInputError, FitRequest, evaluate_fit, fit_arrays, fit_matrix
 from workbench.domain.models import Candidate, GpuFitConstraint
 from workbench.io.gpus import load_gpu_catalog
 

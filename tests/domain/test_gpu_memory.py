@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench.domain.architecture import ArchitectureSpec, parse_hf_config
-from workbench.domain.gpu_memory import (
+from workbench.domain.gpu import (
     GIB,
     KV_DTYPES,
     OVERHEAD_MODELS,

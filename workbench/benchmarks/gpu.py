@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureSpec, parse_hf_config
-from workbench.domain.gpu_memory import FitArrays, fit_arrays, kv_dtype, min_gpus_array
+from workbench.domain.gpu import FitArrays, fit_arrays, kv_dtype, min_gpus_array
 from workbench.io.gpus import load_gpu_catalog
 
 TARGET_MS = 50.0

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from workbench.domain.gpu_memory import FitResult
+from workbench.domain.gpu import FitResult
 
 GIB = 2**30
 

@@ -181,7 +181,7 @@ def _spec(args: argparse.Namespace) -> Any:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from workbench.domain.gpu_memory import FitRequest, evaluate_fit
+    from workbench.domain.gpu import FitRequest, evaluate_fit
     from workbench.io.gpus import GpuCatalogError, load_gpu_catalog
 
     spec = _spec(args)

@@ -1,6 +1,6 @@
 """Model architecture from a Hugging Face ``config.json``: layer types, attention shape, MoE, MLA, parameters.
 
-The GPU-memory fit (``workbench.domain.gpu_memory``) needs to know, per decoder layer, which token mixer it
+The GPU-memory fit (``workbench.domain.gpu``) needs to know, per decoder layer, which token mixer it
 has (full attention, sliding window, chunked local attention, MLA, linear attention / Gated DeltaNet, Mamba)
 and which feed-forward block (dense MLP, mixture of experts, none). This module reads those from the
 generic ``config.json`` fields that transformers and vLLM read, so that a model released after this code

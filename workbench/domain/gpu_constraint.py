@@ -1,13 +1,13 @@
 """The ranking's GPU-fit constraint: "self-hosted on ≤ N × GPU type at context C and concurrency K".
 
 A candidate satisfies :class:`~workbench.domain.models.GpuFitConstraint` when some tensor-parallel size
-``TP ≤ max_gpus`` (one replica; TP from :data:`~workbench.domain.gpu_memory.TP_CANDIDATES`, and it must pass
+``TP ≤ max_gpus`` (one replica; TP from :data:`~workbench.domain.gpu.TP_CANDIDATES`, and it must pass
 vLLM's head checks) gives
 
 ``weights/TP + overhead(TP) + K · KV(C, TP) ≤ usable_gib × gpu_memory_utilization``   (per GPU, bytes)
 
 with the same per-layer KV rules, weight formats and overhead profiles as the fit page and
-``workbench gpu-fit`` (:mod:`workbench.domain.gpu_memory`, reference ``gpu-memory.md`` §1-§3, §6, §7), and
+``workbench gpu-fit`` (:mod:`workbench.domain.gpu`, reference ``gpu-memory.md`` §1-§3, §6, §7), and
 ``C ≤ max_position_embeddings`` (vLLM refuses a longer ``--max-model-len`` without an override). The arithmetic
 runs over all candidates × TP sizes in one numpy pass; only parsing each ``config.json`` and writing each
 reason touch candidates one by one.
@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureError, ArchitectureSpec, parse_hf_config
-from workbench.domain.gpu_memory import (
+from workbench.domain.gpu import (
     GIB,
     OVERHEAD_MODELS,
     TP_CANDIDATES,

@@ -1,4 +1,4 @@
-"""Load and validate the GPU catalog (``data/gpus.json``) into :class:`workbench.domain.gpu_memory.GpuCatalog`."""
+"""Load and validate the GPU catalog (``data/gpus.json``) into :class:`workbench.domain.gpu.GpuCatalog`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from workbench.domain.gpu_memory import GpuCatalog
+from workbench.domain.gpu import GpuCatalog
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gpus.json"
 

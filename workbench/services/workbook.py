@@ -12,7 +12,7 @@ from workbench.domain.architecture import ArchitectureError, parse_hf_config
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
 from workbench.domain.evidence import CapabilityEvidence
-from workbench.domain.gpu_memory import fit_arrays, fit_matrix
+from workbench.domain.gpu import fit_arrays, fit_matrix
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CRITERION_LABELS,

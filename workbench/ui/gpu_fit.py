@@ -1,6 +1,6 @@
 """Streamlit helpers for the GPU fit page: cached fits, the input panel (a fragment), outputs and charts.
 
-Formulas live in :mod:`workbench.domain.gpu_memory`; this module only lays out inputs and results. Every
+Formulas live in :mod:`workbench.domain.gpu`; this module only lays out inputs and results. Every
 byte figure is shown in GiB (2^30 B, what engines log) and GB (10^9 B, what vendors print), both labelled.
 """
 
@@ -18,7 +18,7 @@ from workbench.charts.gpu import concurrency_vs_context, fit_matrix_heatmap, mem
 from workbench.domain.architecture import ArchitectureError, ArchitectureSpec, parse_hf_config
 from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
 from workbench.domain.gpu_constraint import format_context
-from workbench.domain.gpu_memory import (
+from workbench.domain.gpu import (
     KV_DTYPES,
     MAX_CONCURRENCY,
     MAX_CONTEXT,
