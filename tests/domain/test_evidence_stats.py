@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from scipy import special, stats
+from scipy import stats
 
 from workbench.domain.evidence import (
     BENCHMARK_GUIDE,
@@ -17,8 +17,6 @@ from workbench.domain.evidence import (
     MetricKind,
     apply_evidence,
     benchmark_info,
-    beta_ppf,
-    betainc,
     capability_evidence,
     check_target,
     clopper_pearson_interval,
@@ -29,7 +27,6 @@ from workbench.domain.evidence import (
     hygiene_warnings,
     match_source_models,
     mcnemar_exact,
-    norm_ppf,
     paired_bootstrap,
     proportion_interval,
     sample_capabilities,
@@ -119,15 +116,43 @@ def test_interval_other_confidence_and_bad_input() -> None:
         proportion_interval(1, 2, "wald")  # type: ignore[arg-type]
 
 
-def test_special_functions_match_scipy() -> None:
-    a = np.array([0.5, 1.0, 3.0, 17.0, 300.0])
-    b = np.array([0.5, 2.0, 4.0, 4.0, 20.0])
-    x = np.array([0.1, 0.5, 0.3, 0.9, 0.93])
-    assert betainc(a, b, x) == pytest.approx(special.betainc(a, b, x), abs=1e-12)
-    q = np.array([0.025, 0.5, 0.975, 0.01, 0.99])
-    assert beta_ppf(q, a, b) == pytest.approx(stats.beta.ppf(q, a, b), abs=1e-10)
-    for p in (1e-6, 0.01, 0.025, 0.5, 0.9, 0.975, 0.999999):
-        assert norm_ppf(p) == pytest.approx(stats.norm.ppf(p), rel=1e-10)
+@pytest.mark.parametrize(("k", "n", "expected"), [
+    (18, 20, (0.698966, 0.972134)),
+    (4, 20, (0.080658, 0.416017)),
+    (190, 200, (0.910422, 0.972617)),
+    (0, 30, (0.0, 0.113513)),
+    (30, 30, (0.886487, 1.0)),
+])
+def test_wilson_published_values(k: int, n: int, expected: tuple[float, float]) -> None:
+    # R binom.confint, kept in statsmodels' results_proportion.py (real-world-2026.md section 6)
+    lo, hi = wilson_interval(k, n)
+    assert (float(lo), float(hi)) == pytest.approx(expected, abs=5e-7)
+
+
+def test_wilson_honours_alpha() -> None:
+    lo95, hi95 = wilson_interval(18, 20, 0.95)
+    lo80, hi80 = wilson_interval(18, 20, 0.80)
+    assert lo80 > lo95 and hi80 < hi95
+    ref = stats.binomtest(18, 20).proportion_ci(confidence_level=0.80, method="wilson")
+    assert (float(lo80), float(hi80)) == pytest.approx((ref.low, ref.high), abs=1e-12)
+
+
+def test_mcnemar_published_values() -> None:
+    # statsmodels test_contingency_tables.py: table [[23, 15], [19, 31]] -> b = 15, c = 19
+    res = mcnemar_exact(15, 19)
+    assert res.p_value == pytest.approx(0.6076, abs=5e-5)
+    assert res.statistic_cc == pytest.approx(0.2647, abs=5e-5)
+    assert res.p_value_chi2_cc == pytest.approx(0.6069, abs=5e-5)
+
+
+def test_compare_runs_intervals_honour_alpha() -> None:
+    a = run_of("A", [True] * 18 + [False] * 2)
+    b = run_of("B", [True] * 14 + [False] * 6)
+    wide = compare_runs(a, b, alpha=0.05)
+    narrow = compare_runs(a, b, alpha=0.20)
+    assert wide.interval_a == pytest.approx(tuple(float(x) for x in wilson_interval(18, 20, 0.95)))
+    assert narrow.interval_a == pytest.approx(tuple(float(x) for x in wilson_interval(18, 20, 0.80)))
+    assert narrow.interval_a[0] > wide.interval_a[0]
 
 
 # --------------------------------------------------------------------------- McNemar
