@@ -29,9 +29,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# ruff; mypy over the package and the pages (strict for domain and services); the layer contract (pyproject).
 lint: setup-test
-	$(BIN)/ruff check workbench pages tests data/tools
-	$(BIN)/mypy workbench/domain
+	$(BIN)/ruff check workbench pages tests data/tools setup.py
+	$(BIN)/mypy workbench pages
+	$(BIN)/lint-imports
 
 test: setup-test browser lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup; rc=$$?; \
