@@ -1,0 +1,81 @@
+"""Guess an evaluation file's format from its content (not its name)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from workbench.domain.evidence import EvidenceFormat
+from workbench.io.evidence._common import (
+    EvidenceImportError,
+    _read,
+    _text,
+)
+
+# --------------------------------------------------------------------------- detection
+
+
+def _detect_obj(obj: Any) -> EvidenceFormat | None:
+    if isinstance(obj, dict):
+        res = obj.get("results")
+        if "evalId" in obj or (isinstance(res, dict) and isinstance(res.get("results"), list)):
+            return EvidenceFormat.promptfoo
+        if isinstance(obj.get("eval"), dict) and ("samples" in obj or "version" in obj or "results" in obj):
+            return EvidenceFormat.inspect
+        if isinstance(res, dict) and any(k in obj for k in ("configs", "config", "n-shot", "versions",
+                                                            "lm_eval_version", "group_subtasks")):
+            return EvidenceFormat.lm_eval
+    if isinstance(obj, list) and obj and isinstance(obj[0], dict):
+        first = obj[0]
+        if isinstance(first.get("name"), dict) and "count" in first:
+            return EvidenceFormat.helm
+        if "instance_id" in first and "stats" in first:
+            return EvidenceFormat.helm
+    return None
+
+
+def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) -> EvidenceFormat:
+    """Guess the format from the content (not the file name); raise EvidenceImportError if unknown.
+
+    ``name`` labels bytes in error messages.
+    """
+    if not isinstance(path_or_bytes, bytes) and Path(path_or_bytes).is_dir():
+        return EvidenceFormat.helm
+    data, file, _ = _read(path_or_bytes, name)
+    if data[:2] == b"PK":
+        return EvidenceFormat.inspect
+    text = _text(data, file)
+    stripped = text.lstrip()
+    if not stripped:
+        raise EvidenceImportError(file, "empty file")
+    if stripped[0] in "{[":
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as whole_err:
+            first = stripped.splitlines()[0]
+            try:
+                line_obj = json.loads(first)
+            except json.JSONDecodeError:
+                raise EvidenceImportError(file, f"truncated or invalid JSON: {whole_err.msg}",
+                                          location=f"line {whole_err.lineno}") from whole_err
+            if isinstance(line_obj, dict):
+                if {"spec", "final_report", "run_id"} & set(line_obj):
+                    return EvidenceFormat.openai_evals
+                if "doc_id" in line_obj:
+                    raise EvidenceImportError(
+                        file, "an lm-eval --log_samples file: import it together with its results JSON "
+                              "(samples=...)") from whole_err
+            raise EvidenceImportError(file, "JSON lines of an unknown shape: not an OpenAI evals log",
+                                      location="line 1") from whole_err
+        fmt = _detect_obj(obj)
+        if fmt is None:
+            raise EvidenceImportError(file, "JSON of an unknown shape: not promptfoo, lm-eval, inspect_ai or HELM")
+        return fmt
+    header = stripped.splitlines()[0].lower()
+    cols = {c.strip() for c in header.split(",")}
+    if "item_id" in cols or "candidate" in cols:
+        return EvidenceFormat.csv
+    raise EvidenceImportError(file, "unknown format: neither JSON, JSON lines nor a CSV with item_id/candidate")
+
+
