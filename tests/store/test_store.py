@@ -35,9 +35,12 @@ def test_migrations_reach_head_and_match_the_tables(engine):
     assert diff == [], f"tables.py and the migrations disagree: {diff}"
 
 
-def test_sqlite_pragmas(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
+def test_connection_settings(engine):
+    if engine.dialect.name != "sqlite":  # PostgreSQL pass: UTF-8 text and stale connections re-checked
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW server_encoding").scalar() == "UTF8"
+        assert engine.pool._pre_ping
+        return
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
