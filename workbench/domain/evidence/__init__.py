@@ -86,6 +86,13 @@ from workbench.domain.evidence.targets import (
     check_target,
     zero_failure_n,
 )
+from workbench.domain.evidence.ties import (
+    LeaderTie,
+    LeaderTies,
+    TieBasis,
+    leader_ties,
+    ties_among_runs,
+)
 
 __all__ = [
     "BENCHMARK_GUIDE",
@@ -104,6 +111,8 @@ __all__ = [
     "HarnessComponent",
     "IntervalMethod",
     "ItemResult",
+    "LeaderTie",
+    "LeaderTies",
     "McNemarResult",
     "MetricKind",
     "NSource",
@@ -112,6 +121,7 @@ __all__ = [
     "SMALL_SAMPLE_N",
     "TargetCheck",
     "TargetOp",
+    "TieBasis",
     "WIDE_INTERVAL",
     "apply_evidence",
     "benchmark_info",
@@ -124,6 +134,7 @@ __all__ = [
     "hygiene_tags",
     "hygiene_warnings",
     "latency_percentiles",
+    "leader_ties",
     "match_source_models",
     "mcnemar_exact",
     "normalize_model_name",
@@ -134,6 +145,7 @@ __all__ = [
     "sample_flags",
     "summarize_rates",
     "tied_with_leader",
+    "ties_among_runs",
     "vector_for",
     "verdict_text",
     "wilson_interval",
