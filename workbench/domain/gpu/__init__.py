@@ -96,8 +96,30 @@ from workbench.domain.gpu.rule_of_thumb import (
     rule_of_thumb_bytes,
     seed_kv_bytes,
 )
+from workbench.domain.gpu.throughput import (
+    BENCHMARK_TOLERANCE,
+    BENCHMARKS,
+    DECODE_EFFICIENCY,
+    PREFILL_EFFICIENCY,
+    Benchmark,
+    SelfHostedCost,
+    Throughput,
+    estimate_throughput,
+    expert_fraction,
+    self_hosted_cost,
+)
 
 __all__ = [
+    "BENCHMARKS",
+    "BENCHMARK_TOLERANCE",
+    "DECODE_EFFICIENCY",
+    "PREFILL_EFFICIENCY",
+    "Benchmark",
+    "SelfHostedCost",
+    "Throughput",
+    "estimate_throughput",
+    "expert_fraction",
+    "self_hosted_cost",
     "ALL_MATRICES",
     "BLOCK",
     "CATEGORIES",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from workbench.domain.gpu.base import GIB, FitInputError, _Frozen
 
@@ -25,6 +25,23 @@ class GpuSpec(_Frozen):
     source_url: str = Field(min_length=1)
     retrieved: str = Field(min_length=1, description="how/when the figures were retrieved")
     note: str = ""
+    tflops_bf16_dense: float | None = Field(
+        default=None, gt=0, le=100_000, description="dense BF16 tensor throughput, TFLOP/s (no sparsity); None = unknown"
+    )
+    tflops_source: str = ""
+    usd_per_hour: float | None = Field(
+        default=None, gt=0, le=10_000, description="on-demand rental price of one GPU, USD/hour; None = unknown"
+    )
+    price_source: str = ""
+    price_date: str = Field(default="", description="when the price was published or retrieved (ISO date)")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> GpuSpec:
+        if self.usd_per_hour is not None and not (self.price_source.strip() and self.price_date.strip()):
+            raise ValueError(f"{self.name}: usd_per_hour needs price_source and price_date")
+        if self.tflops_bf16_dense is not None and not self.tflops_source.strip():
+            raise ValueError(f"{self.name}: tflops_bf16_dense needs tflops_source")
+        return self
 
     @property
     def usable_bytes(self) -> int:

@@ -1,0 +1,91 @@
+"""Throughput rooflines and self-hosted cost (workbench.domain.gpu.throughput)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.domain.architecture import parse_hf_config
+from workbench.domain.gpu import (
+    BENCHMARK_TOLERANCE,
+    BENCHMARKS,
+    estimate_throughput,
+    expert_fraction,
+    self_hosted_cost,
+)
+from workbench.io.gpus import load_gpu_catalog
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "hf-config-corpus"
+
+
+def _spec(name: str):
+    return parse_hf_config(json.loads((CORPUS / name).read_text()))
+
+
+@pytest.mark.parametrize("bench", BENCHMARKS, ids=lambda b: f"{b.model}-{b.gpu}-tp{b.tp}")
+def test_matches_each_benchmark_within_tolerance(bench):
+    t = estimate_throughput(_spec(bench.config_fixture), load_gpu_catalog().get(bench.gpu), tp=bench.tp,
+                            batch=bench.batch, input_tokens=bench.input_tokens, output_tokens=bench.output_tokens,
+                            weights=bench.weights)
+    assert bench.source.startswith(("Databricks", "http", "vLLM", "SGLang"))
+    assert abs(t.decode_tokens_per_s / bench.tokens_per_s - 1) <= BENCHMARK_TOLERANCE
+
+
+@pytest.mark.parametrize("name", ["Llama-3.1-8B.json", "Mixtral-8x7B-v0.1.json", "Qwen3-Next-80B-A3B-Instruct.json",
+                                  "DeepSeek-V2-Lite.json", "Gemma-2-9B.json"])
+@pytest.mark.parametrize("batch", [1, 8, 256])
+def test_decode_never_exceeds_hbm_bandwidth_over_bytes_per_step(name, batch):
+    spec = _spec(name)
+    for gpu in load_gpu_catalog().gpus:
+        t = estimate_throughput(spec, gpu, tp=2, batch=batch, input_tokens=2000, output_tokens=500,
+                                weights="bf16", decode_efficiency=1.0)
+        physical = batch * gpu.bandwidth_gb_s * 1e9 / t.bytes_per_step_per_gpu
+        assert t.decode_tokens_per_s <= physical * (1 + 1e-12)
+        assert t.decode_bound_tokens_per_s == pytest.approx(physical)
+
+
+def test_bandwidth_bound_worked_example_llama_8b_h100():
+    # bf16 Llama-3.1-8B: 16,060,522,496 B of weights, 525,336,576 x 2 B input embedding not read per step;
+    # KV 131,072 B/token x 1 sequence x (1000 + 100/2) tokens. Bound = 3.35e12 / bytes.
+    spec = _spec("Llama-3.1-8B.json")
+    t = estimate_throughput(spec, load_gpu_catalog().get("H100"), tp=1, batch=1, input_tokens=1000,
+                            output_tokens=100, weights="bf16")
+    step = 16_060_522_496 - 2 * 525_336_576 + 131_072 * 1050
+    assert t.bytes_per_step_per_gpu == pytest.approx(step)
+    assert t.decode_bound_tokens_per_s == pytest.approx(3.35e12 / step)
+    assert t.decode_tokens_per_s == pytest.approx(0.60 * 3.35e12 / step)
+
+
+def test_moe_batch_reads_more_experts():
+    spec = _spec("Mixtral-8x7B-v0.1.json")
+    assert expert_fraction(spec, 1) == pytest.approx(2 / 8)
+    assert expert_fraction(spec, 2) == pytest.approx(1 - (6 / 8) ** 2)
+    gpu = load_gpu_catalog().get("H100")
+    one = estimate_throughput(spec, gpu, tp=2, batch=1, input_tokens=100, output_tokens=100, weights="bf16")
+    many = estimate_throughput(spec, gpu, tp=2, batch=64, input_tokens=100, output_tokens=100, weights="bf16")
+    assert many.bytes_per_step_per_gpu > one.bytes_per_step_per_gpu
+    assert many.decode_tokens_per_s > one.decode_tokens_per_s
+
+
+def test_self_hosted_cost_formula_and_unknown_price():
+    spec = _spec("Llama-3.1-8B.json")
+    cat = load_gpu_catalog()
+    h100 = cat.get("H100")
+    cost = self_hosted_cost(spec, h100, input_tokens=1000, output_tokens=300, concurrency=16)
+    assert cost is not None and cost.gpus == 1 and cost.gpu == h100.name
+    assert cost.usd_per_mtok_output == pytest.approx(2.50 / 3600 / cost.decode_tokens_per_s * 1e6)
+    assert cost.usd_per_mtok_input == pytest.approx(2.50 / 3600 / cost.prefill_tokens_per_s * 1e6)
+    assert cost.usd_per_mtok_input < cost.usd_per_mtok_output
+    assert "Spheron" in cost.basis
+    assert self_hosted_cost(spec, cat.get("L4"), input_tokens=1000, output_tokens=300) is None  # no price
+    best = self_hosted_cost(spec, cat, input_tokens=1000, output_tokens=300, concurrency=16)
+    assert best is not None and best.usd_per_mtok_output <= cost.usd_per_mtok_output
+
+
+def test_self_hosted_cost_uses_enough_gpus_for_a_70b():
+    spec = _spec("meta-llama--Meta-Llama-3.1-70B.json")
+    cost = self_hosted_cost(spec, load_gpu_catalog().get("H100"), input_tokens=4000, output_tokens=1000,
+                            concurrency=8, weights="bf16")
+    assert cost is not None and cost.gpus >= 2 and cost.usd_per_hour == pytest.approx(2.5 * cost.gpus)

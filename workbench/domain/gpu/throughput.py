@@ -1,0 +1,245 @@
+"""Throughput per replica (decode and prefill rooflines) and the self-hosted cost per 1M tokens.
+
+Decode (memory-bandwidth roofline, reference ``real-world-2026.md`` §2): one decode step of a batch of ``B``
+sequences reads, on each of the ``TP`` GPUs of a replica,
+
+``bytes_step = (W_dense + W_experts · f_E(B)) / TP + B · KV_request(T_avg, TP)``
+
+where ``W_dense`` is every weight byte outside the routed experts, ``W_experts`` the routed-expert bytes and
+``f_E(B) = 1 − (1 − k/E)^B`` the expected fraction of experts a batch of ``B`` tokens touches (top-``k`` of ``E``,
+independent uniform routing); ``KV_request`` is the per-GPU KV of one sequence at its average context
+``T_avg = input + output/2`` (sliding windows capped, linear/Mamba state included, :mod:`.kv`). The physical
+bound is ``B · BW / bytes_step`` tokens/s (``BW`` = HBM bandwidth); the estimate is
+``B / max(bytes_step / (BW · η_decode), flops_step / (F · η_prefill))`` with ``flops_step = 2 · B ·
+active_params / TP``, so it never exceeds the bound (``η_decode ≤ 1``).
+
+Prefill (compute roofline): ``tokens/s = TP · F · η_prefill / (2 · active_params + 4 · L_attn · H_q · D · T_in/2)``
+(``F`` = dense BF16 TFLOP/s; the second term is causal attention at half the prompt on average).
+
+Efficiencies (:data:`DECODE_EFFICIENCY`, :data:`PREFILL_EFFICIENCY`) are fitted to the published results in
+:data:`BENCHMARKS` (each with its source); ``tests/domain/test_gpu_throughput.py`` checks every one within
+:data:`BENCHMARK_TOLERANCE`.
+
+Self-hosted cost (full utilisation, one replica on the minimum GPUs that fit the load):
+``$/1M input = GPUs · $/h / 3600 / prefill_tokens_per_s · 1e6``; ``$/1M output = GPUs · $/h / 3600 /
+decode_tokens_per_s · 1e6`` (prefill time is charged to input tokens, decode time to output tokens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from workbench.domain.architecture import ArchitectureSpec
+from workbench.domain.gpu.base import FitInputError, _Frozen
+from workbench.domain.gpu.catalog import GpuCatalog, GpuSpec
+from workbench.domain.gpu.formats import KvDtype, WeightFormat, kv_dtype, weight_format
+from workbench.domain.gpu.kv import _check_kv_dtype, _resolve_weights, fit_arrays, kv_request_bytes
+from workbench.domain.gpu.matrix import min_gpus_array
+
+#: Fraction of HBM bandwidth a serving engine reaches in decode (model bandwidth utilisation, MBU).
+DECODE_EFFICIENCY = 0.60
+#: Fraction of dense BF16 peak reached in prefill (model FLOPs utilisation, MFU).
+PREFILL_EFFICIENCY = 0.50
+#: Relative error the fitted model must reach on every benchmark of :data:`BENCHMARKS`.
+BENCHMARK_TOLERANCE = 0.15
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One published throughput result the efficiencies are fitted to."""
+
+    model: str
+    config_fixture: str
+    gpu: str
+    tp: int
+    batch: int
+    input_tokens: int
+    output_tokens: int
+    weights: str
+    kind: str  # "decode" (tokens/s of one replica) or "prefill"
+    tokens_per_s: float
+    engine: str
+    source: str
+
+
+#: Published results (tokens/s per replica). Recalled from the cited pages, not re-fetched in this session.
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        model="Llama-3.1-8B", config_fixture="Llama-3.1-8B.json", gpu="A100 80GB", tp=1, batch=1,
+        input_tokens=512, output_tokens=256, weights="bf16", kind="decode", tokens_per_s=76.0,
+        engine="Databricks/MosaicML inference stack",
+        source="Databricks, 'LLM Inference Performance Engineering: Best Practices' (2023-10-12), MBU ~60% at "
+        "batch 1 on A100 for 7-8B models: 16.1 GB at 0.6 × 2.039 TB/s = 76 tok/s "
+        "https://www.databricks.com/blog/llm-inference-performance-engineering-best-practices",
+    ),
+    Benchmark(
+        model="Llama-3.1-70B", config_fixture="meta-llama--Meta-Llama-3.1-70B.json", gpu="H100 80GB SXM", tp=4,
+        batch=1, input_tokens=512, output_tokens=256, weights="bf16", kind="decode", tokens_per_s=55.0,
+        engine="vLLM",
+        source="Databricks (same post): MBU 55-60% for Llama2-70B on 4×A100/H100 at batch 1; 141 GB over "
+        "4 × 3.35 TB/s at 0.58 = 55 tok/s",
+    ),
+)
+
+
+class SelfHostedCost(_Frozen):
+    """Self-hosted cost of one candidate on one GPU type (one replica, minimum GPUs that fit the load)."""
+
+    gpu: str
+    gpus: int = Field(gt=0)
+    tp: int = Field(gt=0)
+    usd_per_hour: float = Field(description="all GPUs of the replica")
+    decode_tokens_per_s: float = Field(description="output tokens/s of the replica at the concurrency")
+    decode_bound_tokens_per_s: float = Field(description="HBM bandwidth ÷ bytes per step (physical bound)")
+    prefill_tokens_per_s: float
+    usd_per_mtok_input: float
+    usd_per_mtok_output: float
+    concurrency: int
+    basis: str
+
+
+class Throughput(_Frozen):
+    decode_tokens_per_s: float
+    decode_bound_tokens_per_s: float
+    prefill_tokens_per_s: float | None
+    bytes_per_step_per_gpu: float
+
+
+def _weight_split(spec: ArchitectureSpec, fmt: WeightFormat) -> tuple[float, float]:
+    """(bytes outside the routed experts, routed-expert bytes) of the whole model."""
+    counts = spec.parameter_counts()
+    experts = (counts.routed_experts * fmt.bits_for("routed_experts")
+               + counts.routed_expert_bias * fmt.bits_for("routed_expert_bias")) / 8
+    total = 0.0
+    for category in ("embedding", "lm_head", "attention", "linear_attention", "dense_mlp", "shared_experts",
+                     "router", "small", "vision"):
+        total += getattr(counts, category, 0) * fmt.bits_for(category) / 8
+    # The input embedding is a lookup: one row per token is read, not the table.
+    total -= counts.embedding * fmt.bits_for("embedding") / 8
+    return total, experts
+
+
+def expert_fraction(spec: ArchitectureSpec, batch: int) -> float:
+    """``1 − (1 − k/E)^B``: expected fraction of routed experts a batch of ``B`` tokens reads."""
+    if spec.moe is None:
+        return 0.0
+    k, e = spec.moe.experts_per_token, spec.moe.num_experts
+    return 1.0 - (1.0 - k / e) ** max(1, batch)
+
+
+def estimate_throughput(
+    spec: ArchitectureSpec,
+    gpu: GpuSpec,
+    *,
+    tp: int,
+    batch: int,
+    input_tokens: int,
+    output_tokens: int,
+    weights: str = "checkpoint",
+    kv: str | KvDtype = "auto",
+    decode_efficiency: float = DECODE_EFFICIENCY,
+    prefill_efficiency: float = PREFILL_EFFICIENCY,
+) -> Throughput:
+    """Decode and prefill tokens/s of one replica of ``tp`` GPUs (formulas in the module docstring)."""
+    if not (0 < decode_efficiency <= 1 and 0 < prefill_efficiency <= 1):
+        raise FitInputError("efficiencies must be within (0, 1]")
+    if tp < 1 or batch < 1 or input_tokens < 0 or output_tokens < 1:
+        raise FitInputError("tp and batch must be >= 1, input_tokens >= 0, output_tokens >= 1")
+    fmt = weight_format(_resolve_weights(spec, weights))
+    kvd = kv_dtype(kv) if isinstance(kv, str) else kv
+    _check_kv_dtype(spec, kvd)
+    dense_b, expert_b = _weight_split(spec, fmt)
+    a = fit_arrays([spec], "bf16")
+    t_avg = input_tokens + output_tokens / 2
+    kv_seq = float(kv_request_bytes(a, t_avg, tp, kvd, "simple")[0])
+    step_bytes = (dense_b + expert_b * expert_fraction(spec, batch)) / tp + batch * kv_seq
+    bw = gpu.bandwidth_gb_s * 1e9
+    bound = batch * bw / step_bytes
+    counts = spec.parameter_counts()
+    active = float(counts.active_excl_embedding)
+    t_mem = step_bytes / (bw * decode_efficiency)
+    prefill: float | None = None
+    t_compute = 0.0
+    if gpu.tflops_bf16_dense is not None:
+        flops = gpu.tflops_bf16_dense * 1e12 * prefill_efficiency
+        t_compute = 2.0 * batch * active / tp / flops
+        attn_layers = sum(spec.count(m) for m in ("full_attention", "sliding_attention", "chunked_attention", "mla"))
+        attn = 4.0 * attn_layers * spec.num_attention_heads * spec.head_dim * input_tokens / 2
+        prefill = tp * flops / (2.0 * active + attn)
+    decode = batch / max(t_mem, t_compute)
+    return Throughput(
+        decode_tokens_per_s=min(decode, bound),
+        decode_bound_tokens_per_s=bound,
+        prefill_tokens_per_s=prefill,
+        bytes_per_step_per_gpu=step_bytes,
+    )
+
+
+def _min_tp(spec: ArchitectureSpec, gpu: GpuSpec, context: int, concurrency: int, weights: str, kv: str,
+            gpu_memory_utilization: float) -> int | None:
+    fmt = weight_format(_resolve_weights(spec, weights))
+    a = fit_arrays([spec], fmt.name)
+    kvd = kv_dtype(kv)
+    raw = min_gpus_array(a, [gpu], context, concurrency, kvd, gpu_memory_utilization)
+    value = int(raw[0][0])
+    return value or None
+
+
+def self_hosted_cost(
+    spec: ArchitectureSpec,
+    gpu: GpuSpec | GpuCatalog,
+    *,
+    input_tokens: int,
+    output_tokens: int,
+    concurrency: int = 1,
+    weights: str = "checkpoint",
+    kv: str = "auto",
+    gpu_memory_utilization: float = 0.92,
+    tp: int | None = None,
+) -> SelfHostedCost | None:
+    """Cost per 1M input and output tokens of serving ``spec`` self-hosted (module docstring).
+
+    ``gpu``: one GPU type, or a catalog (then the priced GPU type with the lowest output cost is chosen).
+    The replica uses ``tp`` GPUs, or the fewest that fit ``concurrency`` sequences of ``input + output``
+    tokens. Returns None when the GPU has no price, no compute figure, or nothing fits (never a guess).
+    """
+    if isinstance(gpu, GpuCatalog):
+        options = [
+            self_hosted_cost(spec, g, input_tokens=input_tokens, output_tokens=output_tokens,
+                             concurrency=concurrency, weights=weights, kv=kv,
+                             gpu_memory_utilization=gpu_memory_utilization, tp=tp)
+            for g in gpu.gpus if g.usd_per_hour is not None
+        ]
+        found = [o for o in options if o is not None]
+        return min(found, key=lambda o: (o.usd_per_mtok_output, o.usd_per_mtok_input)) if found else None
+    if gpu.usd_per_hour is None or gpu.tflops_bf16_dense is None:
+        return None
+    context = max(1, input_tokens + output_tokens)
+    n = tp or _min_tp(spec, gpu, context, concurrency, weights, kv, gpu_memory_utilization)
+    if n is None:
+        return None
+    tput = estimate_throughput(spec, gpu, tp=n, batch=concurrency, input_tokens=input_tokens,
+                               output_tokens=output_tokens, weights=weights, kv=kv)
+    assert tput.prefill_tokens_per_s is not None
+    usd_s = n * gpu.usd_per_hour / 3600.0
+    basis = (
+        f"self-hosted on {n} × {gpu.name} at ${gpu.usd_per_hour:.2f}/GPU-hour ({gpu.price_source}, "
+        f"{gpu.price_date}); {concurrency} concurrent × {input_tokens:,} in / {output_tokens:,} out tokens; "
+        f"decode {tput.decode_tokens_per_s:,.0f} tok/s (bandwidth roofline × {DECODE_EFFICIENCY:.0%}), prefill "
+        f"{tput.prefill_tokens_per_s:,.0f} tok/s (compute roofline × {PREFILL_EFFICIENCY:.0%}); full utilisation"
+    )
+    return SelfHostedCost(
+        gpu=gpu.name,
+        gpus=n,
+        tp=n,
+        usd_per_hour=n * gpu.usd_per_hour,
+        decode_tokens_per_s=tput.decode_tokens_per_s,
+        decode_bound_tokens_per_s=tput.decode_bound_tokens_per_s,
+        prefill_tokens_per_s=tput.prefill_tokens_per_s,
+        usd_per_mtok_input=usd_s / tput.prefill_tokens_per_s * 1e6,
+        usd_per_mtok_output=usd_s / tput.decode_tokens_per_s * 1e6,
+        concurrency=concurrency,
+        basis=basis,
+    )
