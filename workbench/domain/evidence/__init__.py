@@ -64,6 +64,14 @@ from workbench.domain.evidence.paired import (
     paired_bootstrap,
     verdict_text,
 )
+from workbench.domain.evidence.planner import (
+    DEFAULT_POWER,
+    SampleSizePlan,
+    mcnemar_mde,
+    mcnemar_power,
+    mcnemar_sample_size,
+    plan_sample_size,
+)
 from workbench.domain.evidence.runs import (
     DEFAULT_CONFIDENCE,
     FEW_DISCORDANT,
@@ -100,6 +108,7 @@ __all__ = [
     "BootstrapResult",
     "CapabilityEvidence",
     "DEFAULT_CONFIDENCE",
+    "DEFAULT_POWER",
     "EvaluationRun",
     "EvidenceError",
     "EvidenceFormat",
@@ -119,6 +128,7 @@ __all__ = [
     "PairedComparison",
     "RateSummary",
     "SMALL_SAMPLE_N",
+    "SampleSizePlan",
     "TargetCheck",
     "TargetOp",
     "TieBasis",
@@ -137,8 +147,12 @@ __all__ = [
     "leader_ties",
     "match_source_models",
     "mcnemar_exact",
+    "mcnemar_mde",
+    "mcnemar_power",
+    "mcnemar_sample_size",
     "normalize_model_name",
     "paired_bootstrap",
+    "plan_sample_size",
     "pooled_latency_p95",
     "proportion_interval",
     "sample_capabilities",
