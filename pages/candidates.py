@@ -26,8 +26,7 @@ engine, actor = page_header(
     "Candidates",
     "Models that could be chosen. Every number carries its source; unknown values stay unknown.",
 )
-undo_last_delete("candidate", lambda payload: workspace.create_candidate(
-    engine, Candidate.model_validate(payload), actor), key="cand")
+undo_last_delete("candidate", lambda deleted: workspace.undo_delete(engine, deleted, actor), key="cand")
 
 records = workspace.list_candidates(engine)
 table = candidate_table(records)
@@ -86,7 +85,8 @@ with browse:
             delete_with_confirmation(
                 entity="candidate", record_id=record.id, name=record.model.name, key=f"cand-del-{record.id}",
                 on_delete=lambda: workspace.delete_candidate(engine, record.id, seen, actor),
-                restore_payload=record.model.model_dump(mode="json"),
+                takes_with_it=lambda: workspace.describe_dependents(
+                    workspace.dependents(engine, "candidate", record.id)),
             )
 
 with add:

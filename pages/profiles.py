@@ -25,8 +25,7 @@ engine, actor = page_header(
     "A profile states what the task needs: seed 002's thirteen dimensions, plus weights and hard "
     'constraints.',
 )
-undo_last_delete("profile", lambda payload: workspace.create_profile(engine, Profile.model_validate(payload), actor),
-                 key="prof")
+undo_last_delete("profile", lambda deleted: workspace.undo_delete(engine, deleted, actor), key="prof")
 
 templates = {t.key: t for t in load_templates()}
 records = workspace.list_profiles(engine)
@@ -106,5 +105,5 @@ with d2:
     delete_with_confirmation(
         entity="profile", record_id=record.id, name=record.model.name, key=f"prof-del-{record.id}",
         on_delete=lambda: workspace.delete_profile(engine, record.id, seen, actor),
-        restore_payload=record.model.model_dump(mode="json"),
+        takes_with_it=lambda: workspace.describe_dependents(workspace.dependents(engine, "profile", record.id)),
     )

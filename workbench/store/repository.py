@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
@@ -110,6 +110,53 @@ def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None,
     return f"{shown} changed"
 
 
+def compare_and_swap(
+    session: Session, table: type[SQLModel], id_: int, seen_version: int, actor: str, entity: str, label: str,
+    /, **values: Any,
+) -> None:
+    """The optimistic lock, the one implementation for every versioned table (``id, version, updated_at,
+    updated_by`` columns): ``UPDATE table SET values, version = version + 1, updated_at, updated_by WHERE id = ?
+    AND version = seen_version``. When no row matched, someone saved (or deleted) the row since the user saw
+    ``seen_version``: :class:`ConflictError` names who and when, and nothing is written."""
+    result = session.execute(
+        update(table)
+        .where(table.id == id_, table.version == seen_version)  # type: ignore[attr-defined]
+        .values(**values, version=table.version + 1, updated_at=utcnow(), updated_by=actor)  # type: ignore[attr-defined]
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.expire_all()
+        latest: Any = session.get(table, id_)
+        raise ConflictError(
+            entity, label, seen_version, latest.version if latest else None,
+            latest.updated_by if latest else "someone", latest.updated_at if latest else None,
+        )
+
+
+def compare_and_delete(
+    session: Session, table: type[SQLModel], id_: int, seen_version: int, entity: str, name: str,
+) -> None:
+    """The optimistic lock for a delete: ``DELETE FROM table WHERE id = ? AND version = seen_version``.
+
+    The version condition is in the DELETE itself, so it holds on every database: on PostgreSQL (READ
+    COMMITTED) a concurrent save that committed version 2 makes the DELETE re-check its WHERE against the
+    new row and match nothing; reading the version first and deleting afterwards would delete version 2.
+    No row matched: :class:`ConflictError` names who saved since (or who deleted it)."""
+    result = session.execute(
+        delete(table)
+        .where(table.id == id_, table.version == seen_version)  # type: ignore[attr-defined]
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.expire_all()
+        latest: Any = session.get(table, id_)
+        raise ConflictError(
+            entity, name, seen_version, latest.version if latest else None,
+            latest.updated_by if latest else "someone", latest.updated_at if latest else None,
+        )
+    session.expire_all()
+
+
 class VersionedRepository(Generic[M]):
     """CRUD for a table with ``id, name, body, version, updated_at, updated_by`` columns."""
 
@@ -194,23 +241,8 @@ class VersionedRepository(Generic[M]):
             if other is not None and other.id != id_:
                 raise DuplicateNameError(f"a {self.entity} named {new_name!r} already exists; choose another name")
         body = body_of(model)
-        values = {"name": new_name, "body": body, "updated_at": utcnow(), "updated_by": actor,
-                  "version": self.table.version + 1, **self.extra_columns(model)}  # type: ignore[attr-defined]
-        result = session.execute(
-            update(self.table)
-            .where(self.table.id == id_, self.table.version == seen_version)  # type: ignore[attr-defined]
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.expire_all()
-            latest = session.get(self.table, id_)
-            raise ConflictError(
-                self.entity, current.name, seen_version,  # type: ignore[attr-defined]
-                latest.version if latest else None,  # type: ignore[attr-defined]
-                latest.updated_by if latest else "someone",  # type: ignore[attr-defined]
-                latest.updated_at if latest else None,  # type: ignore[attr-defined]
-            )
+        compare_and_swap(session, self.table, id_, seen_version, actor, self.entity, current.name,  # type: ignore[attr-defined]
+                         name=new_name, body=body, **self.extra_columns(model))
         record_audit(
             session, actor=actor, action="update", entity_type=self.entity, entity_id=id_,
             entity_name=new_name, before=before, after=body,
@@ -222,15 +254,10 @@ class VersionedRepository(Generic[M]):
         row = session.get(self.table, id_)
         if row is None:
             raise NotFoundError(f"{self.entity} #{id_} was already deleted")
-        if row.version != seen_version:  # type: ignore[attr-defined]
-            raise ConflictError(
-                self.entity, row.name, seen_version, row.version, row.updated_by, row.updated_at  # type: ignore[attr-defined]
-            )
         before = dict(row.body)  # type: ignore[attr-defined]
         name = row.name  # type: ignore[attr-defined]
-        session.delete(row)
         try:
-            session.flush()
+            compare_and_delete(session, self.table, id_, seen_version, self.entity, name)
         except IntegrityError as exc:
             raise StoreError(
                 f"{self.entity} '{name}' cannot be deleted: other records depend on it (e.g. its model "
