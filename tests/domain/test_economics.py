@@ -36,10 +36,31 @@ def test_cascade_break_even_rate_and_quality() -> None:
     # r* = 1 - (c_W + c_J)/c_S
     assert float(E.cascade_break_even_rate(1.0, 10.0, 0.5)) == pytest.approx(0.85)
     assert float(E.cascade_expected_cost(1.0, 10.0, 0.85, 0.5)) == pytest.approx(10.0)
-    assert float(E.cascade_break_even_rate(12.0, 10.0)) < 0  # cheap stage alone too expensive
+    assert float(E.cascade_break_even_rate(12.0, 10.0)) == 0.0  # cheap stage alone too expensive: clipped
     assert float(E.cascade_expected_quality(0.2, 0.9, 0.95)) == pytest.approx(0.8 * 0.9 + 0.2 * 0.95)
     f_star = float(E.router_break_even_share(1.0, 10.0, 0.5))
     assert float(E.router_expected_cost(1.0, 10.0, f_star, 0.5)) == pytest.approx(10.0)
+
+
+def test_break_even_rates_are_clipped_with_a_plain_sentence() -> None:
+    # issue 13: cheap + judge above premium gave r* = 1 - (9 + 13.1)/10 = -1.21
+    assert float(E.cascade_break_even_rate(9.0, 10.0, 13.1)) == 0.0
+    never = E.cascade_break_even(9.0, 10.0, 13.1)
+    assert never.never_pays and never.rate == 0.0 and never.unclipped == pytest.approx(-1.21)
+    assert never.sentence.startswith("The cascade never pays")
+    pays = E.cascade_break_even(1.0, 10.0, 0.5)
+    assert not pays.never_pays and pays.rate == pytest.approx(0.85) and "85.0%" in pays.sentence
+    free = E.cascade_break_even(0.0, 10.0)
+    assert free.rate == 1.0 and "any escalation rate" in free.sentence
+    np.testing.assert_allclose(E.cascade_break_even_rate([9.0, 1.0, 0.0], 10.0, [13.1, 0.5, 0.0]), [0.0, 0.85, 1.0])
+    # router: f* = (C_H - C_R - C_L)/(C_H - C_L); never pays when the router costs the whole saving
+    assert float(E.router_break_even_share(1.0, 10.0, 9.5)) == 0.0
+    r = E.router_break_even(1.0, 10.0, 9.5)
+    assert r.never_pays and r.unclipped == pytest.approx(-0.5 / 9) and "never pays" in r.sentence
+    inverted = E.router_break_even(12.0, 10.0)
+    assert inverted.never_pays and "not cheaper than the premium" in inverted.sentence
+    assert float(E.router_break_even_share(12.0, 10.0)) == 0.0
+    assert E.router_break_even(1.0, 10.0, 0.5).rate == pytest.approx(8.5 / 9)
 
 
 def test_cascade_vectorised_over_escalation_rates() -> None:
@@ -107,6 +128,19 @@ def test_rag_break_even_volume() -> None:
     assert "0.0128" in r.notes[0]
     never = E.rag_vs_stuffing(corpus_tokens=1000, input_per_mtok=5.0, top_k=5, chunk_tokens=512)
     assert math.isinf(never.break_even_queries)
+
+
+def test_rag_break_even_below_one_query_per_month_is_said_plainly() -> None:
+    # issue 17: "RAG is cheaper above 1 queries per month" for a break-even of 0.0003
+    r = E.rag_vs_stuffing(corpus_tokens=400_000, input_per_mtok=5.0, top_k=5, chunk_tokens=512, embed_per_mtok=0.02)
+    assert r.break_even_queries_per_month == pytest.approx(0.0003358, rel=1e-3)
+    assert "1 queries" not in r.explanation and "above 1 " not in r.explanation
+    assert "cheaper at any volume" in r.explanation and "0.00034 queries per month" in r.explanation
+    assert "pays for itself with the first query" in r.explanation
+    big = E.rag_vs_stuffing(corpus_tokens=400_000, input_per_mtok=5.0, top_k=5, chunk_tokens=512,
+                            embed_per_mtok=0.02, monthly_fixed_usd=1.9872)
+    assert big.break_even_queries_per_month == pytest.approx(1.0, abs=1e-3)
+    assert "above 1 query per month" in big.explanation or "above 2 queries per month" in big.explanation
 
 
 def test_rag_index_with_overlap() -> None:

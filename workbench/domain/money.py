@@ -7,8 +7,8 @@ Precision rules (``docs/economics.md``, "Money"):
   below $1 three significant digits, at least two decimals, trailing zeros dropped
   (``$0.00539``, ``$0.0036``, ``$0.50``). Per-request amounts are often fractions of a cent, so a
   fixed number of decimals either hides them (``$0.00``) or pads them (``$0.005390``).
-* **per 1M tokens** (:func:`usd_per_mtok`): prices as vendors publish them, two decimals
-  (``$0.15``, ``$24.70``); below $0.01 three significant digits (``$0.005``).
+* **per 1M tokens** (:func:`usd_per_mtok`): prices as vendors publish them, by the same rule
+  (``$24.70``, ``$0.15``, ``$0.075``; two fixed decimals would print $0.075 as ``$0.07``).
 * **per month** and other totals (:func:`usd_per_month`): whole dollars from $1,000 up
   (``$12,346``); two decimals from $1 to $1,000 (``$412.35``); below $1 the per-request rule.
 
@@ -37,7 +37,7 @@ class MoneyUnit(StrEnum):
     MONTH = "per month"
 
 
-#: Significant digits below $1 (per request / per success; per 1M tokens below $0.01).
+#: Significant digits below $1.
 SIGNIFICANT_DIGITS = 3
 
 
@@ -99,14 +99,9 @@ def usd_per_success(x: float | None) -> str:
 
 
 def usd_per_mtok(x: float | None) -> str:
-    """USD per 1M tokens: two decimals (``$0.15``, ``$24.70``), three significant digits below $0.01."""
-    special = _special(x)
-    if special is not None:
-        return special
-    value = float(x)  # type: ignore[arg-type]
-    if value == 0 or abs(value) >= 0.01:
-        return format_usd(value, 2)
-    return _significant(value)
+    """USD per 1M tokens, as vendors publish prices: ``$24.70``, ``$0.15``, ``$0.075`` (the
+    per-request rule: two decimals from $1, three significant digits below)."""
+    return usd_per_request(x)
 
 
 def usd_per_month(x: float | None) -> str:

@@ -23,10 +23,6 @@ def tokens(value: int | float | None) -> str:
     return f"{value:.0f}"
 
 
-def usd_per_mtok(value: float | None) -> str:
-    return "unknown" if value is None else f"${value:,.2f} / 1M tok"
-
-
 def show_validation_error(exc: ValidationError, labels: dict[str, str] | None = None) -> None:
     """One line per invalid field, naming the field as the form labels it."""
     labels = labels or {}

@@ -47,15 +47,46 @@ def cascade_expected_quality(
     return np.asarray((1.0 - p) * ql + p * qh, dtype=np.float64)
 
 
-def cascade_break_even_rate(cheap_cost: ArrayLike, premium_cost: ArrayLike, judge_cost: ArrayLike = 0.0) -> FloatArray:
-    """Escalation rate below which the cascade is cheaper than premium-direct.
-
-    ``r* = 1 - (C_L + C_J) / C_H`` (reference section 1). ``r* <= 0`` means the cascade never
-    pays off (the cheap stage alone costs as much as premium-direct).
-    """
+def _raw_cascade_break_even(cheap_cost: ArrayLike, premium_cost: ArrayLike, judge_cost: ArrayLike) -> FloatArray:
     cl, cj = _nonneg("cheap_cost", cheap_cost), _nonneg("judge_cost", judge_cost)
     ch = _positive("premium_cost", premium_cost)
     return np.asarray(1.0 - (cl + cj) / ch, dtype=np.float64)
+
+
+def cascade_break_even_rate(cheap_cost: ArrayLike, premium_cost: ArrayLike, judge_cost: ArrayLike = 0.0) -> FloatArray:
+    """Escalation rate below which the cascade is cheaper than premium-direct, clipped to [0, 1].
+
+    ``r* = clip(1 - (C_L + C_J) / C_H, 0, 1)`` (reference section 1: cheaper iff
+    ``r < 1 - (c_W + c_J) / c_S``). 0 means the cascade never pays off (the cheap stage and judge
+    alone cost at least as much as premium-direct); :func:`cascade_break_even` says so in words.
+    A rate is a probability, so a negative "break-even" (e.g. -1.21) is never returned.
+    """
+    return np.asarray(np.clip(_raw_cascade_break_even(cheap_cost, premium_cost, judge_cost), 0.0, 1.0),
+                      dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """A break-even rate in [0, 1] and the plain sentence that goes with it."""
+
+    rate: float  #: clipped to [0, 1]
+    unclipped: float  #: the formula's value (may be < 0 or -inf: never pays)
+    never_pays: bool
+    sentence: str
+
+
+def cascade_break_even(cheap_cost: float, premium_cost: float, judge_cost: float = 0.0) -> BreakEven:
+    """:func:`cascade_break_even_rate` with a sentence: "never pays" when ``C_L + C_J >= C_H``."""
+    raw = float(_raw_cascade_break_even(cheap_cost, premium_cost, judge_cost))
+    rate = min(max(raw, 0.0), 1.0)
+    if raw <= 0.0:
+        text = ("The cascade never pays: the cheap model and judge alone cost at least as much as "
+                "premium-direct, so it is not cheaper at any escalation rate.")
+    elif raw >= 1.0:
+        text = "The cascade's first stage is free: it is cheaper than premium-direct at any escalation rate below 100%."
+    else:
+        text = f"The cascade is cheaper than premium-direct while fewer than {_pct(rate)} of requests escalate."
+    return BreakEven(rate, raw, raw <= 0.0, text)
 
 
 def router_expected_cost(
@@ -72,14 +103,36 @@ def router_expected_cost(
     return np.asarray(cr + f * ch + (1.0 - f) * cl, dtype=np.float64)
 
 
-def router_break_even_share(cheap_cost: ArrayLike, premium_cost: ArrayLike, router_cost: ArrayLike = 0.0) -> FloatArray:
-    """Strong-model share below which the router is cheaper than premium-direct:
-    ``f* = (C_H - C_R - C_L) / (C_H - C_L)`` (from ``C_R + f*C_H + (1-f)*C_L = C_H``)."""
+def _raw_router_break_even(cheap_cost: ArrayLike, premium_cost: ArrayLike, router_cost: ArrayLike) -> FloatArray:
     cl, cr = _nonneg("cheap_cost", cheap_cost), _nonneg("router_cost", router_cost)
     ch = _positive("premium_cost", premium_cost)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(ch > cl, (ch - cr - cl) / np.where(ch > cl, ch - cl, 1.0), -np.inf)
     return np.asarray(out, dtype=np.float64)
+
+
+def router_break_even_share(cheap_cost: ArrayLike, premium_cost: ArrayLike, router_cost: ArrayLike = 0.0) -> FloatArray:
+    """Strong-model share below which the router is cheaper than premium-direct, clipped to [0, 1]:
+    ``f* = clip((C_H - C_R - C_L) / (C_H - C_L), 0, 1)`` (from ``C_R + f*C_H + (1-f)*C_L = C_H``).
+    0 means the router never pays (the cheap model is not cheaper than the premium one, or the
+    router costs at least the saving); :func:`router_break_even` says so in words."""
+    return np.asarray(np.clip(_raw_router_break_even(cheap_cost, premium_cost, router_cost), 0.0, 1.0),
+                      dtype=np.float64)
+
+
+def router_break_even(cheap_cost: float, premium_cost: float, router_cost: float = 0.0) -> BreakEven:
+    """:func:`router_break_even_share` with a sentence: "never pays" when ``C_R >= C_H - C_L``."""
+    raw = float(_raw_router_break_even(cheap_cost, premium_cost, router_cost))
+    rate = min(max(raw, 0.0), 1.0)
+    if _nonneg("premium_cost", premium_cost) <= _nonneg("cheap_cost", cheap_cost):
+        text = ("The router never pays: the cheap model is not cheaper than the premium model, so no "
+                "strong-model share makes routing cheaper than premium-direct.")
+    elif raw <= 0.0:
+        text = ("The router never pays: the router's cost is at least what sending a query to the cheap model "
+                "saves, so it is not cheaper than premium-direct at any strong-model share.")
+    else:
+        text = f"The router is cheaper than premium-direct while fewer than {_pct(rate)} of queries go to the premium model."
+    return BreakEven(rate, raw, raw <= 0.0, text)
 
 
 def savings_ratio(premium_cost: ArrayLike, expected_cost: ArrayLike) -> FloatArray:

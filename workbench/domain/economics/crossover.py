@@ -21,7 +21,7 @@ from workbench.domain.economics._validate import (
 from workbench.domain.economics.candidates import candidate_tokenizer_multipliers, price_table
 from workbench.domain.economics.cost import cost_per_call, cost_per_success
 from workbench.domain.models import Candidate, Workload
-from workbench.domain.money import format_usd
+from workbench.domain.money import usd_per_success
 
 # =========================================================================== crossover
 
@@ -186,8 +186,8 @@ def required_quality_crossover(
     for prev, nxt in zip(segments, segments[1:], strict=False):
         text = (
             f"Above {_pct(prev.q_to)} required quality, {nxt.label} is the cheapest per success "
-            f"({format_usd(nxt.cost_per_success_usd, 4)}); {prev.label} "
-            f"({format_usd(prev.cost_per_success_usd, 4)} per success) reaches only {_pct(prev.q_to)}."
+            f"({usd_per_success(nxt.cost_per_success_usd)}); {prev.label} "
+            f"({usd_per_success(prev.cost_per_success_usd)} per success) reaches only {_pct(prev.q_to)}."
         )
         crossovers.append(QualityCrossover(prev.q_to, prev.index, nxt.index, prev.label, nxt.label,
                                            prev.cost_per_success_usd, nxt.cost_per_success_usd, text))

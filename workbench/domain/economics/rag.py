@@ -18,7 +18,7 @@ from workbench.domain.economics._validate import (
     _positive,
     _probability,
 )
-from workbench.domain.money import format_usd
+from workbench.domain.money import usd_per_month, usd_per_request
 
 # =========================================================================== RAG vs stuffing
 
@@ -100,6 +100,25 @@ def rag_index_cost(
     return np.asarray(chunks, dtype=np.float64), np.asarray(chunks * chunk * p_emb / MTOK, dtype=np.float64)
 
 
+def _queries(n: int) -> str:
+    return f"{n:,} query" if n == 1 else f"{n:,} queries"
+
+
+def _pays_back(n_star: float) -> str:
+    """"pays for itself after 1,234 queries"; below one query: "pays for itself with the first query"."""
+    if n_star <= 1.0:
+        return "pays for itself with the first query"
+    return f"pays for itself after {_queries(math.ceil(n_star))}"
+
+
+def _monthly_volume(q_star: float) -> str:
+    """Break-even monthly volume in words: a break-even below one query per month (e.g. 0.0003) means
+    RAG is cheaper at any volume, not "above 1 queries per month"."""
+    if q_star < 1.0:
+        return f"at any volume (its break-even is {q_star:.2g} queries per month, below one query)"
+    return f"above {_queries(math.ceil(q_star))} per month"
+
+
 @dataclass(frozen=True)
 class RagComparison:
     stuffing_per_query_usd: float
@@ -159,13 +178,13 @@ def rag_vs_stuffing(
         n_star = idx / saving
         q_star = (fixed + idx / months) / saving
         text = (
-            f"Stuffing costs {format_usd(stuff, 4)} per query and RAG {format_usd(rag, 6)}; the one-off "
-            f"index ({format_usd(idx, 2)}) pays for itself after {math.ceil(n_star):,} queries, and with "
-            f"{format_usd(fixed, 2)}/month fixed cost RAG is cheaper above {math.ceil(q_star):,} queries per month."
+            f"Stuffing costs {usd_per_request(stuff)} per query and RAG {usd_per_request(rag)}; the one-off "
+            f"index ({usd_per_month(idx)}) {_pays_back(n_star)}, and with {usd_per_month(fixed)}/month fixed "
+            f"cost RAG is cheaper {_monthly_volume(q_star)}."
         )
     else:
         n_star = q_star = math.inf
-        text = (f"RAG ({format_usd(rag, 6)} per query) is not cheaper than stuffing ({format_usd(stuff, 6)}) "
+        text = (f"RAG ({usd_per_request(rag)} per query) is not cheaper than stuffing ({usd_per_request(stuff)}) "
                 "per query: no break-even volume.")
     return RagComparison(
         stuffing_per_query_usd=stuff, rag_per_query_usd=rag, index_chunks=float(chunks), index_cost_usd=idx,

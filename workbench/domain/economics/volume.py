@@ -15,7 +15,7 @@ from workbench.domain.economics._validate import (
     _positive,
     _success_rate,
 )
-from workbench.domain.money import format_usd
+from workbench.domain.money import usd_per_month, usd_per_request
 
 # --------------------------------------------------------------------------- volume
 
@@ -105,13 +105,13 @@ def self_host_vs_api(
     be = float(crossings[0]) if crossings.size else math.inf
     if math.isinf(be):
         text = (
-            f"Self-hosting ({format_usd(replica, 2)} per replica-month) never beats the API at "
-            f"{format_usd(a, 6)} per request: a full replica costs more than its capacity on the API."
+            f"Self-hosting ({usd_per_month(replica)} per replica-month) never beats the API at "
+            f"{usd_per_request(a)} per request: a full replica costs more than its capacity on the API."
         )
     else:
         text = (
-            f"Above {be:,.0f} requests per month, self-hosting ({format_usd(replica, 2)} per "
-            f"replica-month) is cheaper than the API at {format_usd(a, 6)} per request."
+            f"Above {be:,.0f} requests per month, self-hosting ({usd_per_month(replica)} per "
+            f"replica-month) is cheaper than the API at {usd_per_request(a)} per request."
         )
         if reversals.size:
             text += f" Adding a replica at {reversals[0]:,.0f} requests per month makes the API cheaper again until the next crossing."
