@@ -148,3 +148,14 @@ def test_compare_errors_exit_2(profile, run_cli, tmp_path):
     assert code == 2 and "GPT-5.4 has no evidence" in err
     code, _, err = run_cli("evidence", "compare", "--profile", profile, "--a", "X", "--b", "Y", "--alpha", "2")
     assert code == 2 and "--alpha" in err
+
+
+def test_inspect_zstd_eval_with_scorer_choice(fixtures_dir: Path, profile, run_cli):
+    path = fixtures_dir / "evidence" / "inspect_ai-0.3.285" / "two-scorers.eval"
+    doc = run_cli.json("import", "evidence", str(path), "--profile", profile, "--candidate", "gpt-oss-20b",
+                       "--scorer", "match")
+    [run] = doc["runs"]
+    assert doc["format"] == "inspect" and run["n"] == 12 and run["metric_name"] == "match"
+    code, _, err = run_cli("import", "evidence", str(path), "--profile", profile, "--candidate", "gpt-oss-20b",
+                           "--scorer", "nope", "--on-duplicate", "replace")
+    assert code == 2 and "no scorer 'nope' in the log (it has: includes, match)" in err and "Traceback" not in err

@@ -4,6 +4,7 @@ Commands and their ``--json`` documents:
 
 * ``workbench import evidence FILE --profile NAME [--format promptfoo|lm-eval|inspect|openai-evals|helm|csv]
   [--candidate NAME | --candidate SOURCE=NAME ...] [--metric-kind KIND] [--model SOURCE] [--samples FILE ...]
+  [--scorer NAME]
   [--on-duplicate replace|skip] [--json]``
 
   Source model names map to catalog candidates by exact / normalised name ("openai/GPT-5.4" ->
@@ -12,7 +13,8 @@ Commands and their ``--json`` documents:
   for the profile (same SHA-256) exits 2 unless ``--on-duplicate`` says replace or skip. ->
   ``{"action": "imported"|"replaced"|"skipped", "file", "sha256", "format", "profile", "replaced": int,
   "runs": [{"id", "candidate", "source_model", "source_format", "source_file", "sha256", "metric_kind",
-  "task", "benchmark", "n", "passed", "pass_rate", "mean_score", "items", "imported_at", "imported_by"}],
+  "metric_name", "task", "benchmark", "n", "passed", "pass_rate", "mean_score", "items", "imported_at",
+  "imported_by"}],
   "warnings": [str]}``
 
 * ``workbench evidence compare --profile NAME --a X --b Y [--method wilson|clopper-pearson]
@@ -90,7 +92,7 @@ def _import(args: argparse.Namespace) -> int:
     profile_id = _profile_id(args.profile)
     try:
         result = import_evidence(Path(args.file), args.format, metric_kind=args.metric_kind, model=args.model,
-                                 samples=args.samples or [])
+                                 samples=args.samples or [], scorer=args.scorer)
     except EvidenceImportError as exc:
         raise CliError(str(exc)) from exc
     db = engine()
@@ -178,6 +180,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None, help="source model name where the file has none (HELM stats.json)")
     p.add_argument("--samples", action="append", metavar="FILE",
                    help="lm-eval samples_<task>_<date>.jsonl or HELM per_instance_stats.json (repeatable)")
+    p.add_argument("--scorer", default=None,
+                   help="inspect_ai log with several scorers: the scorer to import (default: the log's first)")
     p.add_argument("--on-duplicate", choices=["replace", "skip"], default=None,
                    help="when this file (same SHA-256) was imported before for the profile")
     p.add_argument("--json", action="store_true", help="print one JSON document (shape in the module docstring)")

@@ -106,7 +106,8 @@ def run_summary(stored: StoredRun) -> dict[str, Any]:
     return {
         "id": stored.id, "candidate": stored.candidate, "source_model": stored.source_model,
         "source_format": stored.source_format, "source_file": stored.source_file, "sha256": stored.sha256,
-        "metric_kind": stored.metric_kind, "task": r.task, "benchmark": r.benchmark, "n": stored.n,
+        "metric_kind": stored.metric_kind, "metric_name": r.metric_name, "task": r.task, "benchmark": r.benchmark,
+        "n": stored.n,
         "passed": stored.passed, "pass_rate": r.pass_rate, "mean_score": r.mean_score,
         "items": len(r.items), "imported_at": stored.imported_at.isoformat(), "imported_by": stored.imported_by,
     }

@@ -42,7 +42,13 @@ from workbench.domain.linter import (
     lint_decision,
 )
 from workbench.domain.models import CAPABILITY_LABELS, OutputForm, Profile
-from workbench.io.evidence import EvidenceImportError, ImportResult, detect_format, import_evidence
+from workbench.io.evidence import (
+    EvidenceImportError,
+    ImportResult,
+    detect_format,
+    import_evidence,
+    inspect_scorers,
+)
 from workbench.store import evidence as store
 from workbench.store.repository import NotFoundError, Record, StoreError
 from workbench.store.workspace import get_profile, list_candidates, list_profiles
@@ -87,9 +93,17 @@ def stored_runs(engine: Engine, profile_id: int) -> list[store.StoredRun]:
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def parse_upload(data: bytes, name: str, fmt: str | None, kind: str | None) -> ImportResult:
+def parse_upload(data: bytes, name: str, fmt: str | None, kind: str | None, scorer: str | None = None) -> ImportResult:
     """Validated runs of an uploaded file (EvidenceImportError names file, line/row and field)."""
-    return import_evidence(data, fmt, name=name, metric_kind=kind)
+    return import_evidence(data, fmt, name=name, metric_kind=kind, scorer=scorer)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _scorers(data: bytes, name: str) -> list[str]:
+    try:
+        return inspect_scorers(data, name)
+    except EvidenceImportError:
+        return []
 
 
 # --------------------------------------------------------------------------- import
@@ -126,8 +140,12 @@ def import_panel(engine: Engine, profile: Record[Profile], actor: str) -> None:
         f"{KIND_LABELS[k]} — target: {HARNESS_COMPONENTS[MetricKind(k)].production_target}",
         help="Seed 002's harness components. lm-eval and HELM default to public benchmark, the rest to golden set; "
              "a CSV metric_kind column overrides per row.")
+    scorers = _scorers(data, upload.name) if (fmt if fmt != AUTO else detected) == "inspect" else []
+    scorer = st.selectbox("Scorer", scorers, key="ev_scorer",
+                          help="The log has several scorers: the one to import (default: the first).") \
+        if len(scorers) > 1 else None
     try:
-        result = parse_upload(data, upload.name, None if fmt == AUTO else fmt, None if kind == AUTO else kind)
+        result = parse_upload(data, upload.name, None if fmt == AUTO else fmt, None if kind == AUTO else kind, scorer)
     except EvidenceImportError as exc:
         st.error(f"Cannot import this file — nothing was imported. {exc}")
         return

@@ -41,7 +41,7 @@ from workbench.io.evidence._common import (
 from workbench.io.evidence.csv_items import _parse_csv
 from workbench.io.evidence.detect import detect_format
 from workbench.io.evidence.helm import _helm_model, _parse_helm_stats
-from workbench.io.evidence.inspect_ai import _inspect_zip, _parse_inspect
+from workbench.io.evidence.inspect_ai import _inspect_zip, _parse_inspect, scorers_of
 from workbench.io.evidence.lm_eval import _parse_lm_eval
 from workbench.io.evidence.openai_evals import _parse_openai_evals
 from workbench.io.evidence.promptfoo import _parse_promptfoo
@@ -54,6 +54,7 @@ __all__ = [
     "ImportResult",
     "detect_format",
     "import_evidence",
+    "inspect_scorers",
     "sha256_bytes",
 ]
 
@@ -74,6 +75,7 @@ def import_evidence(
     model: str | None = None,
     samples: Sequence[Path | str] = (),
     imported_at: datetime | None = None,
+    scorer: str | None = None,
 ) -> ImportResult:
     """Parse and validate a whole evaluation-results file; return its runs and SHA-256.
 
@@ -81,7 +83,8 @@ def import_evidence(
     ``metric_kind``: what the runs measure (default: public benchmark for lm-eval / HELM, golden set
     otherwise; a CSV ``metric_kind`` column overrides per row). ``model``: source model name where the
     file has none (HELM stats.json). ``samples``: lm-eval ``samples_<task>_<date>.jsonl`` files, or HELM
-    ``per_instance_stats.json``. Nothing is returned unless the whole file is valid.
+    ``per_instance_stats.json``. ``scorer``: the inspect_ai scorer to import (default: the log's first).
+    Nothing is returned unless the whole file is valid.
     """
     if not isinstance(source, bytes) and Path(source).is_dir():
         return _import_helm_dir(Path(source), metric_kind, model, imported_at)
@@ -108,18 +111,18 @@ def import_evidence(
             detected = None  # let the named format's parser say precisely what is wrong
         if detected is not None and detected != form:
             raise EvidenceImportError(file, f"not in {form.value} format: the content looks like {detected.value}")
-    runs, warnings = _dispatch(form, data, file, path, kind, meta, model, samples, companions)
+    runs, warnings = _dispatch(form, data, file, path, kind, meta, model, samples, companions, scorer)
     return ImportResult(file=file, sha256=sha, format=form, runs=runs, warnings=warnings,
                         companion_files=companions)
 
 
 def _dispatch(
     form: EvidenceFormat, data: bytes, file: str, path: Path | None, kind: MetricKind, meta: dict[str, Any],
-    model: str | None, samples: Sequence[Path | str], companions: dict[str, str],
+    model: str | None, samples: Sequence[Path | str], companions: dict[str, str], scorer: str | None = None,
 ) -> tuple[list[EvaluationRun], list[str]]:
     if form is EvidenceFormat.inspect:
         obj = _inspect_zip(data, file) if data[:2] == b"PK" else _json(_text(data, file), file)
-        return _parse_inspect(obj, file, kind, meta)
+        return _parse_inspect(obj, file, kind, meta, scorer)
     if form is EvidenceFormat.openai_evals:
         return _parse_openai_evals(_jsonl(_text(data, file), file), file, kind, meta)
     if form is EvidenceFormat.csv:
@@ -151,6 +154,13 @@ def _dispatch(
         runs, more = _parse_helm_stats(obj, file, kind, meta, name, per_instance)
         return runs, warnings + more
     raise EvidenceImportError(file, f"unsupported format {form}")  # pragma: no cover
+
+
+def inspect_scorers(source: Path | str | bytes, name: str | None = None) -> list[str]:
+    """The scorers of an inspect_ai log (``.eval`` or ``.json``), first = the default one imported."""
+    data, file, _ = _read(source, name)
+    obj = _inspect_zip(data, file) if data[:2] == b"PK" else _json(_text(data, file), file)
+    return scorers_of(obj)
 
 
 def _samples_task(name: str, tasks: list[str]) -> str | None:
