@@ -113,3 +113,7 @@ def test_rag_curves_agree_with_the_comparison_and_the_chart_marks_break_even():
                for a in fig.layout.annotations)
     with pytest.raises(econ.EconomicsInputError):
         rag_monthly_curves(r, np.array([-1.0]))
+    tiny = econ.rag_vs_stuffing(corpus_tokens=400_000, input_per_mtok=5.0, top_k=5, chunk_tokens=512,
+                                embed_per_mtok=0.02, queries_per_month=10_000)
+    assert tiny.break_even_queries_per_month < 1
+    assert [a.text for a in rag_chart(tiny).layout.annotations if "break-even" in a.text] == ["break-even < 1/month"]

@@ -25,8 +25,8 @@ from workbench.domain.economics import (
     VolumeComparison,
     cascade_break_even_rate,
     cascade_expected_cost,
-    format_usd,
 )
+from workbench.domain.money import usd_per_success
 
 _COLORS = ("#4C78A8", "#72B7B2", "#F58518", "#E45756", "#B279A2", "#9D755D")
 
@@ -45,7 +45,7 @@ def cost_breakdown_bar(costs: CandidateCosts, *, title: str = "Cost per successf
     totals = costs.success.total_usd
     fig.add_trace(go.Scatter(
         name="Total", x=names, y=totals, mode="text", showlegend=False,
-        text=[format_usd(float(t), 4) if math.isfinite(float(t)) else "unknown" for t in totals],
+        text=[usd_per_success(float(t)) for t in totals],
         textposition="top center",
     ))
     fig.update_layout(barmode="stack", title=title, xaxis_title="Candidate",

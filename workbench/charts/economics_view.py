@@ -11,6 +11,11 @@ from workbench.domain.economics import RagComparison
 from workbench.domain.economics_view import rag_monthly_curves
 
 
+def _break_even_label(be: float) -> str:
+    """``break-even 1,234/month``; below one query per month ``break-even < 1/month`` (not "1")."""
+    return "break-even < 1/month" if be < 1 else f"break-even {math.ceil(be):,}/month"
+
+
 def rag_chart(rag: RagComparison, *, max_queries: float | None = None,
               title: str = "Context stuffing vs RAG by monthly query volume") -> go.Figure:
     """Monthly USD of stuffing and RAG over queries per month; the break-even volume and the
@@ -25,7 +30,7 @@ def rag_chart(rag: RagComparison, *, max_queries: float | None = None,
     fig.add_trace(go.Scatter(name="RAG (incl. index amortisation + fixed)", x=q, y=rag_cost, mode="lines",
                              hovertemplate="%{x:,.0f} queries/month: $%{y:,.2f}/month<extra>RAG</extra>"))
     if math.isfinite(be) and be <= top:
-        fig.add_vline(x=be, line_dash="dot", line_color="crimson", annotation_text=f"break-even {math.ceil(be):,}/month")
+        fig.add_vline(x=be, line_dash="dot", line_color="crimson", annotation_text=_break_even_label(be))
     if rag.queries_per_month > 0:
         fig.add_vline(x=rag.queries_per_month, line_dash="dash", line_color="gray",
                       annotation_text="your volume", annotation_position="bottom right")

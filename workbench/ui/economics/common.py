@@ -1,0 +1,102 @@
+"""Economics page: shared constants, cached computations, workload inputs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from workbench.domain import economics as econ
+from workbench.domain.models import Candidate, Workload
+
+SECTIONS: dict[str, str] = {
+    "cost": "Cost per success",
+    "crossover": "Crossover & volume",
+    "cascade": "Cascade",
+    "routing": "Routing",
+    "rag": "RAG vs stuffing",
+    "speculative": "Speculative decoding",
+    "tokenizer": "Tokenizer drift",
+}
+PER_REQUEST = 6  # decimals for USD per request / per success
+PER_MTOK = 4  # decimals for USD per 1M tokens
+PER_MONTH = 2  # decimals for USD per month
+SOURCE_SEED = "seed 002"
+SOURCE_REF = "reference economics-and-evidence.md"
+WORKLOAD_LABELS = {
+    "input_tokens": "Input tokens per request", "output_tokens": "Output tokens per request",
+    "cached_share": "Cached share of input", "requests_per_month": "Requests per month",
+    "effort_tier": "Reasoning effort tier", "max_retries": "Max retries after an invalid output",
+    "valid_output_rate": "Valid-output rate per attempt", "human_review_cost_usd": "Human review cost (USD per case)",
+    "human_review_rate": "Human review rate",
+}
+
+
+def pct(x: float, digits: int = 1) -> str:
+    return f"{100.0 * x:.{digits}f}%"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"\W+", "_", text).strip("_")
+
+
+# =========================================================================== cached computations
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def cost_breakdown(candidates: tuple[Candidate, ...], workload: Workload) -> econ.CandidateCosts:
+    return econ.cost_breakdown_for(list(candidates), workload)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _options(candidates: tuple[Candidate, ...], workload: Workload, domain: str) -> econ.Options:
+    return econ.effort_options(list(candidates), workload, domain)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _sweep(confidence: np.ndarray, correct: np.ndarray, premium_correct: np.ndarray | None, cheap: float,
+           premium: float, judge: float, premium_quality: float | None) -> econ.ThresholdSweep:
+    return econ.cascade_threshold_sweep(confidence, correct, cheap_cost=cheap, premium_cost=premium, judge_cost=judge,
+                                        premium_quality=premium_quality, premium_correct=premium_correct)
+
+
+# =========================================================================== workload
+
+
+def workload_inputs(workload: Workload, tiers: Sequence[str], key: str) -> dict[str, Any]:
+    """Live inputs for the workload (the sections use them unsaved); returns the raw values."""
+    c = st.columns(5)
+    raw: dict[str, Any] = {
+        "input_tokens": c[0].number_input(WORKLOAD_LABELS["input_tokens"], value=workload.input_tokens, step=100,
+                                          key=f"{key}-in"),
+        "output_tokens": c[1].number_input(WORKLOAD_LABELS["output_tokens"], value=workload.output_tokens, step=50,
+                                           key=f"{key}-out"),
+        "cached_share": c[2].number_input(WORKLOAD_LABELS["cached_share"], value=workload.cached_share, step=0.05,
+                                          format="%.2f", key=f"{key}-cached", help="0..1 of the prompt read from cache"),
+        "requests_per_month": c[3].number_input(WORKLOAD_LABELS["requests_per_month"],
+                                                value=workload.requests_per_month, step=10_000, key=f"{key}-rpm"),
+    }
+    options = [None, *tiers]
+    current = workload.effort_tier if workload.effort_tier in tiers else None
+    raw["effort_tier"] = c[4].selectbox(WORKLOAD_LABELS["effort_tier"], options, index=options.index(current),
+                                        format_func=lambda t: "none (base tokens)" if t is None else t,
+                                        key=f"{key}-effort", help="Applies to candidates that have this tier")
+    raw["max_retries"] = c[0].number_input(WORKLOAD_LABELS["max_retries"], value=workload.max_retries, step=1,
+                                           key=f"{key}-retries")
+    raw["valid_output_rate"] = c[1].number_input(WORKLOAD_LABELS["valid_output_rate"],
+                                                 value=workload.valid_output_rate, step=0.01, format="%.3f",
+                                                 key=f"{key}-valid", help="0..1; must be above 0")
+    raw["human_review_cost_usd"] = c[2].number_input(WORKLOAD_LABELS["human_review_cost_usd"],
+                                                     value=workload.human_review_cost_usd, step=0.5, format="%.2f",
+                                                     key=f"{key}-review")
+    raw["human_review_rate"] = c[3].number_input(WORKLOAD_LABELS["human_review_rate"],
+                                                 value=workload.human_review_rate, step=0.01, format="%.3f",
+                                                 key=f"{key}-rrate", help="0..1 of requests reviewed by a person")
+    return raw
+
+
+def show_econ_error(exc: Exception) -> None:
+    st.error(f"Can't compute this: {exc}. Nothing was saved.")
