@@ -291,3 +291,63 @@ def test_bad_input_in_general(tmp_path: Path) -> None:
         detect_format(b"")
     with pytest.raises(EvidenceImportError, match="not UTF-8"):
         import_evidence(b"\xff\xfe\x00garbage", "csv", name="bin.csv")
+
+
+# --------------------------------------------------------------------------- HELM: n, trials, scenario
+
+
+def test_helm_stats_alone_n_from_num_instances_not_trial_count(fixtures_dir: Path, tmp_path: Path) -> None:
+    stats = json.loads(fx(fixtures_dir, "helm").read_text())  # real HELM output: 3 train trials, 10 instances
+    stats.append({"name": {"name": "exact_match", "split": "test"}, "count": 3, "sum": 2.532, "mean": 0.844})
+    path = tmp_path / "stats.json"
+    path.write_text(json.dumps(stats))
+    res = import_evidence(path, "helm", model="simple/model1")
+    [run] = res.runs
+    assert run.n == 10 and run.n_source == "reported"  # not count = 3 (trials), not 1
+    assert run.aggregate_pass_rate == pytest.approx(0.844) and run.pass_rate != 1.0
+    assert run.task == "" and any("no HELM scenario name" in w for w in res.warnings)
+    assert run.task != "test"
+
+
+def test_helm_trials_reduced_per_instance_and_scenario_as_task(fixtures_dir: Path, tmp_path: Path) -> None:
+    stats = json.loads(fx(fixtures_dir, "helm").read_text())
+    stats.append({"name": {"name": "exact_match", "split": "test"}, "count": 3, "sum": 2.0, "mean": 2 / 3})
+    run_dir = tmp_path / "simple1:model=simple_model1"
+    run_dir.mkdir()
+    (run_dir / "stats.json").write_text(json.dumps(stats))
+    values = {"id0": [1.0, 1.0, 1.0], "id1": [0.0, 0.0, 0.0], "id2": [1.0, 0.0, 1.0]}
+    per = [{"instance_id": iid, "train_trial_index": t,
+            "stats": [{"name": {"name": "exact_match", "split": "test"}, "count": 1, "mean": v}]}
+           for iid, vs in values.items() for t, v in enumerate(vs)]
+    (run_dir / "per_instance_stats.json").write_text(json.dumps(per))
+    [run] = import_evidence(run_dir).runs
+    assert run.task == "simple1" and run.source_model == "simple/model1"
+    assert run.n == 3  # 3 instances x 3 trials: never 9
+    assert {it.item_id: it.score for it in run.items} == pytest.approx({"id0": 1.0, "id1": 0.0, "id2": 2 / 3})
+    assert any("3 train trials" in note for note in run.notes)
+
+
+# --------------------------------------------------------------------------- promptfoo 0.123.1: JSON, JSONL, CSV
+
+PF = Path("evidence") / "promptfoo-0.123.1-outputs"
+
+
+@pytest.mark.parametrize("name", ["results.json", "results.jsonl", "results.csv"])
+def test_promptfoo_outputs_agree(fixtures_dir: Path, name: str) -> None:
+    path = fixtures_dir / PF / name
+    assert detect_format(path) == EvidenceFormat.promptfoo
+    res = import_evidence(path)
+    assert {r.source_model: (r.n, r.binary_counts()) for r in res.runs} == {
+        "GPT-5.4": (8, (4, 8)), "Claude Opus 4.7": (8, (4, 8))}  # 4 tests x 2 prompts each
+
+
+def test_promptfoo_jsonl_and_csv_errors_name_line_and_field(fixtures_dir: Path, tmp_path: Path) -> None:
+    lines = (fixtures_dir / PF / "results.jsonl").read_text().splitlines()
+    row = json.loads(lines[2])
+    row["success"] = "yes"
+    path = write(tmp_path, "r.jsonl", "\n".join([*lines[:2], json.dumps(row), *lines[3:]]) + "\n")
+    with pytest.raises(EvidenceImportError, match=r"^r.jsonl: line 3: field 'success': expected true/false"):
+        import_evidence(path)
+    text = (fixtures_dir / PF / "results.csv").read_text().replace(",PASS,", ",MAYBE,", 1)
+    with pytest.raises(EvidenceImportError, match=r"^r.csv: row 2: field '\[GPT-5.4\] Extract.*expected PASS, FAIL"):
+        import_evidence(write(tmp_path, "r.csv", text))

@@ -59,8 +59,8 @@ MAX_UPLOAD_MB = 50
 AUTO = "auto"
 METHOD_LABELS: dict[IntervalMethod, str] = {"wilson": "Wilson", "clopper-pearson": "Clopper–Pearson"}
 FORMAT_LABELS: dict[str, str] = {
-    "promptfoo": "promptfoo JSON", "lm-eval": "lm-evaluation-harness results", "inspect": "inspect_ai log",
-    "openai-evals": "OpenAI evals JSONL", "helm": "HELM stats.json", "csv": "CSV (item_id, candidate, passed)",
+    "promptfoo": "promptfoo JSON / JSONL / CSV", "lm-eval": "lm-evaluation-harness results", "inspect": "inspect_ai log",
+    "openai-evals": "OpenAI evals JSONL", "helm": "HELM stats.json (a run directory: CLI)", "csv": "CSV (item_id, candidate, passed)",
 }
 KIND_LABELS: dict[str, str] = {k.value: c.label for k, c in HARNESS_COMPONENTS.items()}
 
@@ -114,7 +114,7 @@ def import_panel(engine: Engine, profile: Record[Profile], actor: str) -> None:
     n = st.session_state.setdefault("ev_upload_n", 0)
     upload = st.file_uploader(
         "Evaluation results file", key=f"ev_upload_{n}",
-        help="promptfoo `eval -o results.json`, lm-eval results_*.json, inspect_ai .json/.eval log, OpenAI evals "
+        help="promptfoo `eval -o results.json|.jsonl|.csv`, lm-eval results_*.json, inspect_ai .json/.eval log, OpenAI evals "
              "JSONL, HELM stats.json, or a CSV with item_id, candidate, passed/score[, latency_ms, cost_usd].")
     st.caption(f"Up to {MAX_UPLOAD_MB} MB per file. Larger files (or lm-eval sample files, HELM run directories): "
                "`workbench import evidence FILE --profile NAME`.")

@@ -21,6 +21,7 @@ Shapes (reference ``economics-and-evidence.md`` section 5; real samples in ``fix
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,12 +40,12 @@ from workbench.io.evidence._common import (
     sha256_bytes,
 )
 from workbench.io.evidence.csv_items import _parse_csv
-from workbench.io.evidence.detect import detect_format
+from workbench.io.evidence.detect import detect_format, is_promptfoo_row
 from workbench.io.evidence.helm import _helm_model, _parse_helm_stats
 from workbench.io.evidence.inspect_ai import _inspect_zip, _parse_inspect, scorers_of
 from workbench.io.evidence.lm_eval import _parse_lm_eval
 from workbench.io.evidence.openai_evals import _parse_openai_evals
-from workbench.io.evidence.promptfoo import _parse_promptfoo
+from workbench.io.evidence.promptfoo import _parse_promptfoo, _parse_promptfoo_csv, _parse_promptfoo_jsonl
 
 __all__ = [
     "BINARY_METRICS",
@@ -127,9 +128,9 @@ def _dispatch(
         return _parse_openai_evals(_jsonl(_text(data, file), file), file, kind, meta)
     if form is EvidenceFormat.csv:
         return _parse_csv(_text(data, file), file, kind, meta)
-    obj = _json(_text(data, file), file)
     if form is EvidenceFormat.promptfoo:
-        return _parse_promptfoo(obj, file, kind, meta)
+        return _dispatch_promptfoo(_text(data, file), file, kind, meta)
+    obj = _json(_text(data, file), file)
     if form is EvidenceFormat.lm_eval:
         by_task: dict[str, tuple[str, bytes]] = {}
         tasks = list(obj["results"]) if isinstance(obj, dict) and isinstance(obj.get("results"), dict) else []
@@ -145,15 +146,30 @@ def _dispatch(
     if form is EvidenceFormat.helm:
         if isinstance(obj, list) and obj and isinstance(obj[0], dict) and "instance_id" in obj[0]:
             raise EvidenceImportError(file, "a HELM per_instance_stats.json: import stats.json with it as samples")
-        name, warnings = _helm_model(path, model)
+        name, scenario, warnings = _helm_model(path, model)
         per_instance = None
         for sp in samples:
             sdata, sname, _ = _read(sp, None)
             companions[sname] = sha256_bytes(sdata)
             per_instance = (sname, _json(_text(sdata, sname), sname))
-        runs, more = _parse_helm_stats(obj, file, kind, meta, name, per_instance)
+        runs, more = _parse_helm_stats(obj, file, kind, meta, name, per_instance, scenario)
         return runs, warnings + more
     raise EvidenceImportError(file, f"unsupported format {form}")  # pragma: no cover
+
+
+def _dispatch_promptfoo(text: str, file: str, kind: MetricKind, meta: dict[str, Any]) -> tuple[list[EvaluationRun], list[str]]:
+    """promptfoo's three ``-o`` outputs, told apart by content: JSON summary, JSON lines, wide CSV."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return _parse_promptfoo_csv(text, file, kind, meta)
+    first = stripped.splitlines()[0]
+    try:
+        first_obj = json.loads(first)
+    except json.JSONDecodeError:
+        first_obj = None
+    if is_promptfoo_row(first_obj):
+        return _parse_promptfoo_jsonl(_jsonl(text, file), file, kind, meta)
+    return _parse_promptfoo(_json(text, file), file, kind, meta)
 
 
 def inspect_scorers(source: Path | str | bytes, name: str | None = None) -> list[str]:

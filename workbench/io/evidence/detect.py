@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,19 @@ from workbench.io.evidence._common import (
     _read,
     _text,
 )
+from workbench.io.evidence.promptfoo import is_promptfoo_csv_header
 
 # --------------------------------------------------------------------------- detection
 
 
+def is_promptfoo_row(obj: Any) -> bool:
+    """One promptfoo result (a line of ``-o results.jsonl``)."""
+    return isinstance(obj, dict) and "testIdx" in obj and "provider" in obj and "success" in obj
+
+
 def _detect_obj(obj: Any) -> EvidenceFormat | None:
+    if is_promptfoo_row(obj):
+        return EvidenceFormat.promptfoo
     if isinstance(obj, dict):
         res = obj.get("results")
         if "evalId" in obj or (isinstance(res, dict) and isinstance(res.get("results"), list)):
@@ -62,20 +71,30 @@ def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) ->
             if isinstance(line_obj, dict):
                 if {"spec", "final_report", "run_id"} & set(line_obj):
                     return EvidenceFormat.openai_evals
+                if is_promptfoo_row(line_obj):
+                    return EvidenceFormat.promptfoo
                 if "doc_id" in line_obj:
                     raise EvidenceImportError(
                         file, "an lm-eval --log_samples file: import it together with its results JSON "
                               "(samples=...)") from whole_err
-            raise EvidenceImportError(file, "JSON lines of an unknown shape: not an OpenAI evals log",
+            raise EvidenceImportError(file, "JSON lines of an unknown shape: not an OpenAI evals log nor promptfoo "
+                                            "results.jsonl",
                                       location="line 1") from whole_err
         fmt = _detect_obj(obj)
         if fmt is None:
             raise EvidenceImportError(file, "JSON of an unknown shape: not promptfoo, lm-eval, inspect_ai or HELM")
         return fmt
-    header = stripped.splitlines()[0].lower()
-    cols = {c.strip() for c in header.split(",")}
+    first_line = stripped.splitlines()[0]
+    try:
+        header = next(csv.reader([first_line]))
+    except (csv.Error, StopIteration):
+        header = first_line.split(",")
+    if is_promptfoo_csv_header(header):
+        return EvidenceFormat.promptfoo
+    cols = {c.strip().lower() for c in header}
     if "item_id" in cols or "candidate" in cols:
         return EvidenceFormat.csv
-    raise EvidenceImportError(file, "unknown format: neither JSON, JSON lines nor a CSV with item_id/candidate")
+    raise EvidenceImportError(file, "unknown format: neither JSON, JSON lines, promptfoo CSV nor a CSV with "
+                                    "item_id/candidate")
 
 
