@@ -1,3 +1,1 @@
-"""Service tests run on a fresh migrated and seeded store (SQLite, or PostgreSQL when configured)."""
-
-from tests.store.conftest import database_url, engine  # noqa: F401  (pytest fixtures)
+from tests.store.conftest import database_url, engine  # noqa: F401  (a fresh migrated + seeded workspace)

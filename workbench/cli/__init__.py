@@ -17,14 +17,20 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "catalog",
+    "profiles",
+    "scenarios",
+    "candidates",
     "gpu",
     "economics",
     "rank",
     "evidence",
+    "keys",
     "mdr",
     "export",
     "bench",
     "workspace",
+    "recheck",
+    "portfolio",
 )
 
 

@@ -60,6 +60,12 @@ class AuditEvent(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    #: set on events a backup merge brought in: "imported from backup FILE by USER at TIME" (actor/at are the
+    #: original ones); None for events written here.
+    imported_from: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: the hash chain (workbench.store.audit): the previous event's chain_hash, and this event's.
+    prev_hash: str | None = Field(default=None, max_length=64)
+    chain_hash: str | None = Field(default=None, max_length=64)
 
 
 class SeedMark(SQLModel, table=True):
@@ -164,3 +170,55 @@ class SigningKeyRow(SQLModel, table=True):
     public_key: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     created_by: str = Field(default="anonymous", max_length=200)
+
+
+class TrustedKeyRow(SQLModel, table=True):
+    """The trust store: a signer key a person deliberately trusted (never a key that merely arrived).
+
+    ``fingerprint`` is OpenSSH's ``SHA256:...`` of the key (what was shown when it was trusted). A revoked
+    entry stays (``revoked_at``), so verification can say "revoked" and the identity can get a new key. Not
+    part of workspace backups: trust is re-established deliberately on each workspace.
+    """
+
+    __tablename__ = "trusted_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: str = Field(max_length=64, unique=True)
+    fingerprint: str = Field(max_length=80)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, index=True)
+    public_key: str = Field(sa_column=Column(Text, nullable=False))
+    added_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    added_by: str = Field(default="anonymous", max_length=200)
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    revoked_by: str | None = Field(default=None, max_length=200)
+    revoke_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class DecisionQuorumRow(SQLModel, table=True):
+    """The approvals a decision record needs before it can be accepted (a ``QuorumPolicy`` as JSON)."""
+
+    __tablename__ = "decision_quorum"
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", unique=True, ondelete="CASCADE")
+    policy: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_by: str = Field(default="anonymous", max_length=200)
+
+
+class PortfolioRow(SQLModel, table=True):
+    """A portfolio: a task graph of requirement profiles (``body`` = :class:`workbench.domain.portfolio.Portfolio`).
+
+    Steps name their profile by name (a renamed or deleted profile makes the step say so when ranked)."""
+
+    __tablename__ = "portfolio"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=200)
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_by: str = Field(default="anonymous", max_length=200)
