@@ -24,6 +24,7 @@ def test_cascade_routellm_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["cascade"]["savings_ratio"] == pytest.approx(3.63, abs=0.005)
     assert doc["cascade"]["expected_cost_per_1m"] == pytest.approx(0.24 + 0.266 * 24.7)
     assert doc["break_even_escalation_rate"] == pytest.approx(1 - 0.24 / 24.7)
+    assert doc["cascade_never_pays"] is False and "99.0%" in doc["cascade_break_even_sentence"]
     assert doc["sweep"] is None
 
 
@@ -95,4 +96,17 @@ def test_bad_calibration_columns(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["economics", "rag", "--corpus-tokens", "400000", "--input-per-1m", "5"]) == 0
-    assert "$2.0000 per query" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "$2.00 per query" in out
+    # break-even 0.0003 queries per month: said plainly, never "above 1 queries per month" (issue 17)
+    assert "1 queries" not in out and "cheaper at any volume" in out
+
+
+def test_cascade_that_never_pays_is_clipped_with_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    # 1 - (9 + 13.1) / 10 = -1.21 before clipping (issue 13)
+    doc = _run(capsys, "cascade", "--cheap-cost-per-1m", "9", "--premium-cost-per-1m", "10",
+               "--judge-cost-per-1m", "13.1", "--router-cost-per-1m", "2", "--escalation-rate", "0.1")
+    assert doc["break_even_escalation_rate"] == 0.0 and doc["cascade_never_pays"] is True
+    assert doc["cascade_break_even_sentence"].startswith("The cascade never pays")
+    assert doc["router_break_even_strong_share"] == 0.0 and doc["router_never_pays"] is True
+    assert "router never pays" in doc["router_break_even_sentence"]

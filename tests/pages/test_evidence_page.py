@@ -16,6 +16,11 @@ PROMPTFOO = "promptfoo_results_v0.118.0_echo.json"
 
 
 
+def _plain(text: str) -> str:
+    """Message text without the Markdown escapes user values get (workbench.ui.text.md)."""
+    return text.replace("\\", "")
+
+
 def _profile(engine) -> int:
     return create_profile(engine, new_profile_model("Contracts", "high_precision_extraction"), "ada").id
 
@@ -40,7 +45,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     at.file_uploader(key="ev_upload_0").set_value((PROMPTFOO, data, "application/json")).run()
     assert not at.exception, at.exception
     text = texts(at)
-    assert at.selectbox(key="ev_format").options[0] == "Auto-detect (promptfoo JSON)"
+    assert at.selectbox(key="ev_format").options[0].startswith("Auto-detect (promptfoo JSON")
     preview = at.dataframe[-1].value
     assert list(preview["Source model"]) == ["echo-a", "echo-b"] and list(preview["n (items)"]) == [3, 3]
     assert "Choose a candidate for echo-a, echo-b" in text
@@ -61,7 +66,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     # results: pass rates with intervals, the paired comparison's verdict
     rates = next(d.value for d in at.dataframe if "Lower 95% (%)" in d.value.columns)
     assert list(rates["n (items)"]) == [3, 3] and all("small sample" in f for f in rates["Flags"])
-    assert any("not distinguishable at n = 3" in s.value for s in at.info)
+    assert any("not distinguishable at n = 3" in _plain(s.value) for s in at.info)
 
     # the same file again: replace or skip (the mapping defaults to the earlier import's)
     at.file_uploader(key="ev_upload_1").set_value((PROMPTFOO, data, "application/json")).run()
@@ -93,10 +98,10 @@ def test_golden_set_compare_verdict_and_method_switch(open_page, workspace_engin
     assert not at.exception, at.exception
     # top two by default: not distinguishable at n = 200
     assert at.selectbox(key="ev_cmp_a").value == "Qwen 3.5 72B" and at.selectbox(key="ev_cmp_b").value == "DeepSeek V4"
-    assert any("Verdict:** not distinguishable at n = 200" in i.value for i in at.info)
+    assert any("Verdict:** not distinguishable at n = 200" in _plain(i.value) for i in at.info)
     wilson = next(d.value for d in at.dataframe if "Lower 95% (%)" in d.value.columns)
     at.selectbox(key="ev_cmp_b").set_value("Llama 4 Scout").run()
-    assert any("Qwen 3.5 72B is better than Llama 4 Scout" in s.value for s in at.success)
+    assert any("Qwen 3.5 72B is better than Llama 4 Scout" in _plain(s.value) for s in at.success)
     at.segmented_control(key="ev_method").set_value("clopper-pearson").run()
     exact = next(d.value for d in at.dataframe if "Lower 95% (%)" in d.value.columns)
     assert (exact["Lower 95% (%)"].to_numpy() < wilson["Lower 95% (%)"].to_numpy()).all()  # exact is wider
@@ -142,3 +147,68 @@ def test_upload_over_the_size_limit_is_refused(open_page, workspace_engine, fixt
     at.file_uploader(key="ev_upload_0").set_value((PROMPTFOO, data, "application/json")).run()
     assert any("above the 0.01 MB limit" in e.value and "Nothing was imported" in e.value for e in at.error)
     assert ev.list_runs(workspace_engine, pid) == []
+
+
+def _paired_csv(both: int, a_only: int, b_only: int, neither: int) -> bytes:
+    rows = ["item_id,candidate,passed,metric_kind"]
+    outcomes = [(1, 1)] * both + [(1, 0)] * a_only + [(0, 1)] * b_only + [(0, 0)] * neither
+    for i, (pa, pb) in enumerate(outcomes):
+        rows.append(f"q{i},DeepSeek V4,{pa},golden_set_accuracy")
+        rows.append(f"q{i},Qwen 3.5 72B,{pb},golden_set_accuracy")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_tied_with_leader_follows_the_paired_test_and_explains_overlap(open_page, workspace_engine):
+    # DeepSeek 80/100, Qwen 68/100 on the same items, 12 discordant pairs all one way: the 95 % Wilson
+    # intervals overlap ([71.1, 86.7] vs [58.3, 76.2]) but exact McNemar gives p = 2 * 0.5**12 = 0.00049
+    pid = _profile(workspace_engine)
+    result = import_evidence(_paired_csv(68, 12, 0, 20), name="paired.csv")
+    ev.import_runs(workspace_engine, pid, result, {"DeepSeek V4": "DeepSeek V4", "Qwen 3.5 72B": "Qwen 3.5 72B"},
+                   "ada")
+    at = open_page("evidence")
+    assert not at.exception, at.exception
+    rates = next(d.value for d in at.dataframe if "Lower 95% (%)" in d.value.columns)
+    tied = dict(zip(rates["Candidate"], rates["Tied with leader"], strict=True))
+    assert tied["DeepSeek V4"] == "leader"
+    assert tied["Qwen 3.5 72B"] == "no (paired, Holm p = 0.00049)"  # not "yes" from the overlapping intervals
+    assert rates[rates["Candidate"] == "Qwen 3.5 72B"]["Upper 95% (%)"].iloc[0] > \
+        rates[rates["Candidate"] == "DeepSeek V4"]["Lower 95% (%)"].iloc[0]
+    assert any("Intervals overlap, but the paired test separates" in i.value for i in at.info)
+    assert "item difficulty cancels out" in _plain(texts(at))
+    # the planner: 16 % more passes already detected; the detectable difference at n = 100 is shown
+    assert any(s.value == "How many items would settle it?" for s in at.subheader)
+    detectable = next(m.value for m in at.metric if m.label.startswith("Detectable now"))
+    assert 0 < float(detectable) < 100
+    at.number_input(key="ev_plan_target").set_value(5.0).run()
+    needed = next(m.value for m in at.metric if m.label == "Items needed")
+    assert int(needed.replace(",", "")) > 100
+
+
+def test_alpha_changes_every_interval(open_page, workspace_engine):
+    pid = _profile(workspace_engine)
+    ev.import_runs(workspace_engine, pid, import_evidence(golden_set_csv(), name="golden_set_200.csv"), CANDIDATES,
+                   "ada")
+    at = open_page("evidence")
+    at95 = next(d.value for d in at.dataframe if "Lower 95% (%)" in d.value.columns)
+    at.segmented_control(key="ev_level").set_value(0.9).run()
+    assert not at.exception, at.exception
+    at90 = next(d.value for d in at.dataframe if "Lower 90% (%)" in d.value.columns)
+    assert (at90["Lower 90% (%)"].to_numpy() > at95["Lower 95% (%)"].to_numpy()).all()  # narrower
+    assert "whole 90%" in texts(at)
+
+
+def test_two_aggregate_runs_ask_for_per_item_results(open_page, workspace_engine, fixtures_dir: Path):
+    # issue 17: the page asked to "import a second candidate's run" although two runs were there
+    pid = _profile(workspace_engine)
+    data = (fixtures_dir / "evidence" / "lm_eval_results_gsm8k.json").read_bytes()
+    source = "meta-llama/Meta-Llama-3-8B-Instruct"
+    ev.import_runs(workspace_engine, pid, import_evidence(data, name="a.json"), {source: "Llama 3.1 8B Instruct"},
+                   "ada")
+    ev.import_runs(workspace_engine, pid, import_evidence(data + b"\n", name="b.json"), {source: "Gemma 2 9B IT"},
+                   "ada")
+    at = open_page("evidence")
+    assert not at.exception, at.exception
+    text = _plain(texts(at))
+    assert "import a second candidate" not in text.lower()
+    assert "needs per-item results" in text and "only aggregate results" in text
+    assert "Gemma 2 9B IT" in text and "Llama 3.1 8B Instruct" in text

@@ -17,6 +17,7 @@ from workbench.cli import CliError
 from workbench.cli._common import print_json
 from workbench.domain import economics as econ
 from workbench.domain.models import Workload
+from workbench.domain.money import usd_per_month, usd_per_request, usd_per_success
 
 _W = Workload()  # defaults shared with the app's workload form
 
@@ -104,11 +105,11 @@ def _cost(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        print(f"cost per call:    {econ.format_usd(doc['cost_per_call_usd'], 6)}")
-        print(f"cost per success: {econ.format_usd(doc['cost_per_success_usd'], 6)}")
+        print(f"cost per call:    {usd_per_request(doc['cost_per_call_usd'])}")
+        print(f"cost per success: {usd_per_success(doc['cost_per_success_usd'])}")
         for key, value in doc["breakdown_per_success_usd"].items():
-            print(f"  {econ.COST_COMPONENT_LABELS[key]:<26} {econ.format_usd(value, 6)}")
-        print(f"monthly total:    {econ.format_usd(doc['monthly']['total_usd'], 2)} "
+            print(f"  {econ.COST_COMPONENT_LABELS[key]:<26} {usd_per_success(value)}")
+        print(f"monthly total:    {usd_per_month(doc['monthly']['total_usd'])} "
               f"for {args.requests_per_month:,} requests")
     return 0
 
@@ -194,6 +195,9 @@ def _cascade(args: argparse.Namespace) -> int:
         "break_even_escalation_rate": _f(econ.cascade_break_even_rate(cl, ch, cj)),
         "router_break_even_strong_share": _f(econ.router_break_even_share(cl, ch, cr)),
     }
+    cascade_be, router_be = econ.cascade_break_even(cl, ch, cj), econ.router_break_even(cl, ch, cr)
+    doc["cascade_never_pays"], doc["cascade_break_even_sentence"] = cascade_be.never_pays, cascade_be.sentence
+    doc["router_never_pays"], doc["router_break_even_sentence"] = router_be.never_pays, router_be.sentence
     if args.escalation_rate is not None:
         p = args.escalation_rate
         f = args.strong_share if args.strong_share is not None else p
@@ -242,7 +246,9 @@ def _cascade(args: argparse.Namespace) -> int:
                   f"({doc['cascade']['savings_ratio']:.2f}x cheaper than premium-direct)")
             print(f"router  E[C] = {doc['router']['expected_cost_per_1m']:.4f} per 1M "
                   f"({doc['router']['savings_ratio']:.2f}x)")
-        print(f"cascade break-even escalation rate: {doc['break_even_escalation_rate']:.4f}")
+        print(f"cascade break-even escalation rate: {doc['break_even_escalation_rate']:.4f}. "
+              + doc["cascade_break_even_sentence"])
+        print(doc["router_break_even_sentence"])
         if doc["best_threshold"]:
             print(doc["best_threshold"]["explanation"])
         elif args.target_quality is not None and args.calibration is not None:
@@ -282,8 +288,8 @@ def _rag(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        print(f"stuffing: {econ.format_usd(r.stuffing_per_query_usd, 4)} per query")
-        print(f"RAG:      {econ.format_usd(r.rag_per_query_usd, 6)} per query")
+        print(f"stuffing: {usd_per_request(r.stuffing_per_query_usd)} per query")
+        print(f"RAG:      {usd_per_request(r.rag_per_query_usd)} per query")
         print(r.explanation)
     return 0
 

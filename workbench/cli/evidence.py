@@ -34,7 +34,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli import CliError
+from workbench.cli import CliError, evidence_plan
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.cli.catalog import cli_actor
@@ -203,3 +203,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--candidate", default=None)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=_list)
+    evidence_plan.register(esub)

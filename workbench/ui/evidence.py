@@ -14,21 +14,20 @@ import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from workbench.charts.evidence import paired_comparison_chart, pass_rate_chart
+from workbench.charts.evidence import pass_rate_chart
 from workbench.domain.evidence import (
     HARNESS_COMPONENTS,
     EvaluationRun,
     EvidenceError,
     IntervalMethod,
     MetricKind,
-    RateSummary,
     capability_evidence,
     check_target,
     hygiene_tags,
     hygiene_warnings,
     match_source_models,
     summarize_rates,
-    tied_with_leader,
+    ties_among_runs,
 )
 from workbench.domain.linter import (
     RULE_IDS,
@@ -52,6 +51,7 @@ from workbench.io.evidence import (
 from workbench.store import evidence as store
 from workbench.store.repository import NotFoundError, Record, StoreError
 from workbench.store.workspace import get_profile, list_candidates, list_profiles
+from workbench.ui import evidence_stats as stats
 from workbench.ui.state import flash
 from workbench.ui.tradeoffs import workspace_revision
 
@@ -299,21 +299,8 @@ def display_runs(group: Sequence[store.StoredRun]) -> list[EvaluationRun]:
                                      else f"{s.candidate} ({s.source_file})"}) for s in group]
 
 
-def rate_table(summaries: Sequence[RateSummary], group: Sequence[store.StoredRun]) -> pd.DataFrame:
-    if not summaries:
-        return pd.DataFrame()
-    tied = tied_with_leader([s.rate for s in summaries], [s.lower for s in summaries], [s.upper for s in summaries])
-    sources = {r.name: f"{s.source_file} ({s.sha_short})" for r, s in zip(display_runs(group), group, strict=True)}
-    rows = [{
-        "Candidate": s.name, "Passed": s.k, "n (items)": s.n, "Pass rate (%)": 100 * s.rate,
-        "Lower 95% (%)": 100 * s.lower, "Upper 95% (%)": 100 * s.upper,
-        "Tied with leader": "yes" if t else "no", "Flags": "; ".join(s.flags) or "—", "Source": sources.get(s.name, ""),
-    } for s, t in zip(summaries, tied, strict=True)]
-    return pd.DataFrame(rows).sort_values("Pass rate (%)", ascending=False)
-
-
 def target_table(runs: Sequence[store.StoredRun], method: IntervalMethod,
-                 baseline: float | None = None) -> pd.DataFrame:
+                 baseline: float | None = None, confidence: float = 0.95) -> pd.DataFrame:
     """Seed 002's harness components with their production targets, checked against each run.
 
     ``baseline``: the golden-set pass rate of the model in production (the seed's "match baseline").
@@ -325,7 +312,7 @@ def target_table(runs: Sequence[store.StoredRun], method: IntervalMethod,
         mine = [s for s in runs if s.metric_kind == kind.value]
         base: dict[str, object] = {"Component": f"{comp.label} ({comp.target_metric})",
                                    "Production target (seed 002)": comp.production_target}
-        summaries = summarize_rates([s.run for s in mine], method)
+        summaries = summarize_rates([s.run for s in mine], method, confidence)
         if not summaries:
             rows.append({**base, "Candidate": "—", "Measured (%)": None, "Meets target": "no evidence yet",
                          "Shown by the interval": "", "Note": f"import a run measuring {comp.pass_means}"})
@@ -343,10 +330,12 @@ def _yes_no(value: bool | None) -> str:
     return "n/a" if value is None else ("yes" if value else "no")
 
 
-def capability_table(runs: Sequence[store.StoredRun], profile: Profile, method: IntervalMethod) -> pd.DataFrame:
+def capability_table(runs: Sequence[store.StoredRun], profile: Profile, method: IntervalMethod,
+                     confidence: float = 0.95) -> pd.DataFrame:
     """What the ranking uses instead of the E/A/D prior: measured capability values with intervals."""
     try:
-        evidence = capability_evidence([s.run for s in runs], task_class=profile.task_class, method=method)
+        evidence = capability_evidence([s.run for s in runs], task_class=profile.task_class, method=method,
+                                       confidence=confidence)
     except EvidenceError as exc:
         st.warning(str(exc))
         return pd.DataFrame()
@@ -431,24 +420,22 @@ def results_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store
                 "intervals and paired comparisons appear here.")
         return
     groups = run_groups(runs)
-    c1, c2 = st.columns([3, 2])
+    c1, c2, c3 = st.columns([3, 2, 2])
     label = c1.selectbox("Runs measuring", list(groups), key="ev_group")
+    alpha = stats.choose_alpha(c3)
     method: IntervalMethod = c2.segmented_control(
         "Interval", list(METHOD_LABELS), key="ev_method", default="wilson", format_func=METHOD_LABELS.__getitem__,
         help="Wilson: accurate at every n (default). Clopper–Pearson: exact, conservative.") or "wilson"
     group = groups[label]
-    summaries = summarize_rates(display_runs(group), method)
+    shown = display_runs(group)
+    summaries = summarize_rates(shown, method, 1.0 - alpha)
     if summaries:
         st.plotly_chart(pass_rate_chart(summaries, title=f"Pass rate — {label}"), key="ev_rate_chart")
-        st.dataframe(rate_table(summaries, group), hide_index=True, width="stretch", column_config={
-            "Pass rate (%)": st.column_config.NumberColumn(format="%.1f %%"),
-            "Lower 95% (%)": st.column_config.NumberColumn(format="%.1f %%"),
-            "Upper 95% (%)": st.column_config.NumberColumn(format="%.1f %%")})
-        st.caption(f"95% {METHOD_LABELS[method]} intervals on the items of each run. Flags: n < 30 or an interval "
-                   "wider than 20 points. 'Tied with leader': the interval reaches the leader's lower bound.")
+        sources = {r.name: f"{s.source_file} ({s.sha_short})" for r, s in zip(shown, group, strict=True)}
+        stats.rates_section(summaries, sources, ties_among_runs(shown, alpha=alpha, method=method), alpha, method)
     else:
         st.info("These runs carry no pass/fail outcome (scores or latency only); compare them below.")
-    comparison_section(engine, profile, group, method)
+    stats.comparison_section(engine, profile, group, method, alpha)
     st.subheader("Harness components and production targets")
     golden = {s.candidate: s.run.pass_rate for s in runs
               if s.metric_kind == MetricKind.golden_set_accuracy.value and s.run.pass_rate is not None}
@@ -457,11 +444,11 @@ def results_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store
         format_func=lambda n: "— none (golden-set target not checkable) —" if n is None else
         f"{n} ({100 * golden[n]:.1f}%)",
         help="Seed 002: a replacement must match the baseline's golden-set accuracy within ±0.5 points.")
-    st.dataframe(target_table(runs, method, golden.get(base_name) if base_name else None), hide_index=True,
+    st.dataframe(target_table(runs, method, golden.get(base_name) if base_name else None, 1.0 - alpha), hide_index=True,
                  width="stretch", column_config={"Measured (%)": st.column_config.NumberColumn(format="%.1f %%")})
-    st.caption("Targets: seed 002, Model Selection Evaluation Harness. 'Shown by the interval' needs the whole 95% "
+    st.caption(f"Targets: seed 002, Model Selection Evaluation Harness. 'Shown by the interval' needs the whole {1 - alpha:.0%} "
                "interval to meet the target, not just the point estimate.")
-    caps = capability_table(runs, profile.model, method)
+    caps = capability_table(runs, profile.model, method, 1.0 - alpha)
     if not caps.empty:
         st.subheader("Measured capabilities used by the ranking")
         st.dataframe(caps, hide_index=True, width="stretch")
@@ -473,47 +460,6 @@ def results_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store
         st.warning(w, icon=":material/science:")
     if not warnings:
         st.caption("No public-benchmark evidence here: nothing saturated or contamination-prone to flag.")
-
-
-def comparison_section(engine: Engine, profile: Record[Profile], group: Sequence[store.StoredRun],
-                       method: IntervalMethod) -> None:
-    st.subheader("Paired comparison on the same items")
-    names = sorted({s.candidate for s in group if s.run.items})
-    if len(names) < 2:
-        st.info("A paired comparison needs per-item results of two candidates on the same items. Import a second "
-                "candidate's run of this test.")
-        return
-    ranked = sorted(names, key=lambda n: -max((s.run.pass_rate or 0.0) for s in group if s.candidate == n))
-    c1, c2 = st.columns(2)
-    a = c1.selectbox("Candidate A", names, index=names.index(ranked[0]), key="ev_cmp_a")
-    b = c2.selectbox("Candidate B", names, index=names.index(ranked[1]), key="ev_cmp_b")
-    try:
-        outcome = store.compare_candidates(engine, profile.id, a, b, method=method,
-                                           metric_kind=group[0].metric_kind)
-    except EvidenceError as exc:
-        st.info(str(exc))
-        return
-    cmp = outcome.comparison
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"{a} ({'pass rate' if cmp.test == 'mcnemar-exact' else 'mean score'})", _pct(cmp.rate_a, cmp.test),
-              help=f"95% {METHOD_LABELS[method]}: {_iv(cmp.interval_a, cmp.test)}")
-    m2.metric(f"{b}", _pct(cmp.rate_b, cmp.test), help=f"95% interval: {_iv(cmp.interval_b, cmp.test)}")
-    m3.metric("p-value", f"{cmp.p_value:.3g}", help="exact McNemar (two-sided binomial test on the discordant "
-              "pairs)" if cmp.test == "mcnemar-exact" else "paired bootstrap over item ids (10,000 resamples, seed 0)")
-    (st.success if cmp.significant else st.info)(f"**Verdict:** {cmp.verdict}")
-    st.plotly_chart(paired_comparison_chart(cmp), key="ev_cmp_chart")
-    for flag in cmp.flags:
-        st.caption(f":material/flag: {flag}")
-    st.caption(f"Runs: {a} from {outcome.a.source_file} ({outcome.a.sha_short}); {b} from {outcome.b.source_file} "
-               f"({outcome.b.sha_short}); {cmp.n_paired} paired items.")
-
-
-def _pct(value: float, test: str) -> str:
-    return f"{100 * value:.1f}%" if test == "mcnemar-exact" else f"{value:.3f}"
-
-
-def _iv(iv: tuple[float, float], test: str) -> str:
-    return f"{_pct(iv[0], test)} – {_pct(iv[1], test)}"
 
 
 def linter_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store.StoredRun]) -> None:

@@ -105,6 +105,7 @@ class SampleSizePlan(Model):
     n_needed: int | None
     additional_items: int | None
     cost_per_item_usd: float | None = Field(description="cost per call of A + of B: both answer each item")
+    cost_basis: str = Field(default="", description="where the cost per call comes from")
     cost_needed_usd: float | None
     cost_additional_usd: float | None
     notes: list[str] = Field(default_factory=list)
@@ -122,6 +123,7 @@ def plan_sample_size(
     power: float = DEFAULT_POWER,
     cost_per_call_a_usd: float | None = None,
     cost_per_call_b_usd: float | None = None,
+    cost_basis: str = "",
 ) -> SampleSizePlan:
     """MDE at the current n, n needed for ``target_difference`` (default: the observed difference)
     at ``power``, and its cost ``n * (c_A + c_B)`` (module docstring for the formulas)."""
@@ -166,7 +168,7 @@ def plan_sample_size(
         a=a, b=b, n_paired=n_paired, a_only=a_only, b_only=b_only, discordance=psi, observed_difference=observed,
         alpha=alpha, power=power, mde_at_current_n=mde, power_at_current_n=power_now, target_difference=target,
         target_source=source, planning_discordance=plan_psi, n_needed=n_needed, additional_items=additional,
-        cost_per_item_usd=per_item,
+        cost_per_item_usd=per_item, cost_basis=cost_basis,
         cost_needed_usd=per_item * n_needed if per_item is not None and n_needed is not None else None,
         cost_additional_usd=per_item * additional if per_item is not None and additional is not None else None,
         notes=notes,
