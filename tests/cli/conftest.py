@@ -7,6 +7,9 @@ database per test, dropped when the test ends.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -33,6 +36,25 @@ def run_cli(capsys):
         code = main(list(argv))
         captured = capsys.readouterr()
         return code, captured.out, captured.err
+
+    def _json(*argv: str) -> dict:
+        code, out, err = _run(*argv, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+    _run.json = _json  # type: ignore[attr-defined]
+    return _run
+
+
+@pytest.fixture
+def run_subprocess(cli_db):
+    """Run ``python -m workbench ARGS`` in a real child process against the test's database (exit code,
+    stdout, stderr): the way a CI pipeline calls it."""
+
+    def _run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        proc = subprocess.run([sys.executable, "-m", "workbench", *argv], capture_output=True, text=True,
+                              input=stdin, env=os.environ.copy(), timeout=600, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
 
     def _json(*argv: str) -> dict:
         code, out, err = _run(*argv, "--json")

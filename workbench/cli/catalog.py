@@ -48,7 +48,7 @@ def _profiles_list(args: argparse.Namespace) -> int:
              **r.model.model_dump(mode="json")} for r in records]})
         return 0
     if not records:
-        print("no profiles yet: create one in the app (Profiles page)")
+        print("no profiles yet: `workbench profiles create --name NAME [--template KEY]`, or the Profiles page")
     for r in records:
         print(f"{r.model.name:40} {r.model.task_class.value:24} template: {r.model.template or 'blank'}")
     return 0
@@ -85,7 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON (shape documented in the README)")
     listing.set_defaults(handler=_catalog_list)
 
-    profiles = sub.add_parser("profiles", help="requirement profiles").add_subparsers(dest="profiles_cmd", required=True)
+    profiles = command_group(sub, "profiles", "requirement profiles")  # create/set/...: workbench.cli.profiles
     plist = profiles.add_parser("list", help="list profiles")
     plist.add_argument("--json", action="store_true")
     plist.set_defaults(handler=_profiles_list)
