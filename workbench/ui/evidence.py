@@ -18,11 +18,8 @@ from workbench.charts.evidence import pass_rate_chart
 from workbench.domain.evidence import (
     HARNESS_COMPONENTS,
     EvaluationRun,
-    EvidenceError,
     IntervalMethod,
     MetricKind,
-    capability_evidence,
-    check_target,
     hygiene_tags,
     hygiene_warnings,
     match_source_models,
@@ -40,7 +37,7 @@ from workbench.domain.linter import (
     StructuredOutputApproach,
     lint_decision,
 )
-from workbench.domain.models import CAPABILITY_LABELS, OutputForm, Profile
+from workbench.domain.models import OutputForm, Profile
 from workbench.io.evidence import (
     EvidenceImportError,
     ImportResult,
@@ -299,53 +296,6 @@ def display_runs(group: Sequence[store.StoredRun]) -> list[EvaluationRun]:
                                      else f"{s.candidate} ({s.source_file})"}) for s in group]
 
 
-def target_table(runs: Sequence[store.StoredRun], method: IntervalMethod,
-                 baseline: float | None = None, confidence: float = 0.95) -> pd.DataFrame:
-    """Seed 002's harness components with their production targets, checked against each run.
-
-    ``baseline``: the golden-set pass rate of the model in production (the seed's "match baseline").
-    """
-    rows: list[dict[str, object]] = []
-    for kind, comp in HARNESS_COMPONENTS.items():
-        if kind is MetricKind.public_benchmark:
-            continue
-        mine = [s for s in runs if s.metric_kind == kind.value]
-        base: dict[str, object] = {"Component": f"{comp.label} ({comp.target_metric})",
-                                   "Production target (seed 002)": comp.production_target}
-        summaries = summarize_rates([s.run for s in mine], method, confidence)
-        if not summaries:
-            rows.append({**base, "Candidate": "—", "Measured (%)": None, "Meets target": "no evidence yet",
-                         "Shown by the interval": "", "Note": f"import a run measuring {comp.pass_means}"})
-            continue
-        for s in summaries:
-            check = check_target(kind, s.rate, s.lower, s.upper, n=s.n,
-                                 baseline=baseline if kind is MetricKind.golden_set_accuracy else None)
-            rows.append({**base, "Candidate": s.name, "Measured (%)": round(100 * s.rate, 1),
-                         "Meets target": _yes_no(check.met), "Shown by the interval": _yes_no(check.demonstrated),
-                         "Note": check.message})
-    return pd.DataFrame(rows)
-
-
-def _yes_no(value: bool | None) -> str:
-    return "n/a" if value is None else ("yes" if value else "no")
-
-
-def capability_table(runs: Sequence[store.StoredRun], profile: Profile, method: IntervalMethod,
-                     confidence: float = 0.95) -> pd.DataFrame:
-    """What the ranking uses instead of the E/A/D prior: measured capability values with intervals."""
-    try:
-        evidence = capability_evidence([s.run for s in runs], task_class=profile.task_class, method=method,
-                                       confidence=confidence)
-    except EvidenceError as exc:
-        st.warning(str(exc))
-        return pd.DataFrame()
-    return pd.DataFrame([{
-        "Candidate": e.candidate, "Capability": CAPABILITY_LABELS[e.vector], "Measured (0–1)": round(e.value, 3),
-        "Interval": f"{e.lower:.3f}–{e.upper:.3f}", "n (items)": e.n, "Method": e.method,
-        "Sources": ", ".join(e.sources),
-    } for e in evidence])
-
-
 def hygiene(runs: Sequence[store.StoredRun]) -> list[str]:
     return hygiene_warnings([s.run for s in runs])
 
@@ -444,11 +394,11 @@ def results_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store
         format_func=lambda n: "— none (golden-set target not checkable) —" if n is None else
         f"{n} ({100 * golden[n]:.1f}%)",
         help="Seed 002: a replacement must match the baseline's golden-set accuracy within ±0.5 points.")
-    st.dataframe(target_table(runs, method, golden.get(base_name) if base_name else None, 1.0 - alpha), hide_index=True,
+    st.dataframe(stats.target_table(runs, method, golden.get(base_name) if base_name else None, 1.0 - alpha), hide_index=True,
                  width="stretch", column_config={"Measured (%)": st.column_config.NumberColumn(format="%.1f %%")})
     st.caption(f"Targets: seed 002, Model Selection Evaluation Harness. 'Shown by the interval' needs the whole {1 - alpha:.0%} "
                "interval to meet the target, not just the point estimate.")
-    caps = capability_table(runs, profile.model, method, 1.0 - alpha)
+    caps = stats.capability_table(runs, profile.model, method, 1.0 - alpha)
     if not caps.empty:
         st.subheader("Measured capabilities used by the ranking")
         st.dataframe(caps, hide_index=True, width="stretch")

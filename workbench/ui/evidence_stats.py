@@ -15,8 +15,19 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from workbench.charts.evidence import paired_comparison_chart
-from workbench.domain.evidence import EvidenceError, IntervalMethod, LeaderTie, LeaderTies, RateSummary
-from workbench.domain.models import Profile
+from workbench.domain.evidence import (
+    HARNESS_COMPONENTS,
+    EvidenceError,
+    IntervalMethod,
+    LeaderTie,
+    LeaderTies,
+    MetricKind,
+    RateSummary,
+    capability_evidence,
+    check_target,
+    summarize_rates,
+)
+from workbench.domain.models import CAPABILITY_LABELS, Profile
 from workbench.domain.money import usd_per_month, usd_per_request
 from workbench.services.evidence_plan import plan_for_profile
 from workbench.store import evidence as store
@@ -163,6 +174,53 @@ def planner_section(engine: Engine, profile: Record[Profile], a: str, b: str, me
                f"passed); alpha {alpha:g}. Same figures: `workbench evidence plan --profile … --a … --b …`.")
     for note in plan.notes:
         st.text(f"Note: {note}")
+
+
+def target_table(runs: Sequence[store.StoredRun], method: IntervalMethod,
+                 baseline: float | None = None, confidence: float = 0.95) -> pd.DataFrame:
+    """Seed 002's harness components with their production targets, checked against each run.
+
+    ``baseline``: the golden-set pass rate of the model in production (the seed's "match baseline").
+    """
+    rows: list[dict[str, object]] = []
+    for kind, comp in HARNESS_COMPONENTS.items():
+        if kind is MetricKind.public_benchmark:
+            continue
+        mine = [s for s in runs if s.metric_kind == kind.value]
+        base: dict[str, object] = {"Component": f"{comp.label} ({comp.target_metric})",
+                                   "Production target (seed 002)": comp.production_target}
+        summaries = summarize_rates([s.run for s in mine], method, confidence)
+        if not summaries:
+            rows.append({**base, "Candidate": "—", "Measured (%)": None, "Meets target": "no evidence yet",
+                         "Shown by the interval": "", "Note": f"import a run measuring {comp.pass_means}"})
+            continue
+        for s in summaries:
+            check = check_target(kind, s.rate, s.lower, s.upper, n=s.n,
+                                 baseline=baseline if kind is MetricKind.golden_set_accuracy else None)
+            rows.append({**base, "Candidate": s.name, "Measured (%)": round(100 * s.rate, 1),
+                         "Meets target": _yes_no(check.met), "Shown by the interval": _yes_no(check.demonstrated),
+                         "Note": check.message})
+    return pd.DataFrame(rows)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "n/a" if value is None else ("yes" if value else "no")
+
+
+def capability_table(runs: Sequence[store.StoredRun], profile: Profile, method: IntervalMethod,
+                     confidence: float = 0.95) -> pd.DataFrame:
+    """What the ranking uses instead of the E/A/D prior: measured capability values with intervals."""
+    try:
+        evidence = capability_evidence([s.run for s in runs], task_class=profile.task_class, method=method,
+                                       confidence=confidence)
+    except EvidenceError as exc:
+        st.warning(str(exc))
+        return pd.DataFrame()
+    return pd.DataFrame([{
+        "Candidate": e.candidate, "Capability": CAPABILITY_LABELS[e.vector], "Measured (0–1)": round(e.value, 3),
+        "Interval": f"{e.lower:.3f}–{e.upper:.3f}", "n (items)": e.n, "Method": e.method,
+        "Sources": ", ".join(e.sources),
+    } for e in evidence])
 
 
 def _pct(value: float, test: str) -> str:

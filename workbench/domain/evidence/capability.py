@@ -52,6 +52,34 @@ class CapabilityEvidence(Model):
         return v
 
 
+def _pooled_scores(group: Sequence[EvaluationRun]) -> tuple[float, float, int] | None:
+    """(mean, standard error, n) of score runs pooled with weights n; None without any score.
+
+    Per run: item scores (mean, sample variance; 0.25 for a single item) or its pass rate
+    (variance p(1-p)); pooled mean ``sum w m / sum w``, ``se = sqrt(sum w v / (sum w)^2)``.
+    """
+    means, ns, vars_ = [], [], []
+    for r in group:
+        scores = np.array([it.score for it in r.items if it.score is not None], dtype=float)
+        if scores.size:
+            if scores.min() < 0 or scores.max() > 1:
+                raise EvidenceError(f"{r.source_file}: scores of {r.name} fall outside [0, 1]; "
+                                    "rescale before using them as capability evidence")
+            means.append(float(scores.mean()))
+            ns.append(scores.size)
+            vars_.append(float(scores.var(ddof=1)) if scores.size > 1 else 0.25)
+        elif r.pass_rate is not None and r.n:
+            means.append(r.pass_rate)
+            ns.append(r.n)
+            vars_.append(r.pass_rate * (1 - r.pass_rate))
+    if not ns:
+        return None
+    w = np.array(ns, dtype=float)
+    m = float(np.sum(w * np.array(means)) / w.sum())
+    se = float(math.sqrt(np.sum(w * np.array(vars_)) / w.sum() / w.sum()))
+    return m, se, int(w.sum())
+
+
 def capability_evidence(
     runs: Iterable[EvaluationRun],
     *,
@@ -92,27 +120,12 @@ def capability_evidence(
                                           upper=float(hi), n=n, kinds=kinds, sources=sources,
                                           method=f"pooled pass rate, {method} {confidence:.0%}"))
             continue
-        means, ns, vars_ = [], [], []
-        for r in group:
-            scores = np.array([it.score for it in r.items if it.score is not None], dtype=float)
-            if scores.size:
-                if scores.min() < 0 or scores.max() > 1:
-                    raise EvidenceError(f"{r.source_file}: scores of {r.name} fall outside [0, 1]; "
-                                        "rescale before using them as capability evidence")
-                means.append(float(scores.mean()))
-                ns.append(scores.size)
-                vars_.append(float(scores.var(ddof=1)) if scores.size > 1 else 0.25)
-            elif r.pass_rate is not None and r.n:
-                means.append(r.pass_rate)
-                ns.append(r.n)
-                vars_.append(r.pass_rate * (1 - r.pass_rate))
-        if not ns:
+        pooled = _pooled_scores(group)
+        if pooled is None:
             continue
-        w = np.array(ns, dtype=float)
-        m = float(np.sum(w * np.array(means)) / w.sum())
-        se = float(math.sqrt(np.sum(w * np.array(vars_)) / w.sum() / w.sum()))
+        m, se, n_items = pooled
         out.append(CapabilityEvidence(candidate=cand, vector=vec, value=min(1.0, max(0.0, m)),
-                                      lower=max(0.0, m - z * se), upper=min(1.0, m + z * se), n=int(w.sum()),
+                                      lower=max(0.0, m - z * se), upper=min(1.0, m + z * se), n=n_items,
                                       kinds=kinds, sources=sources,
                                       method=f"mean score, normal {confidence:.0%}"))
     return out

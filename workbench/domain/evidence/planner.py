@@ -85,6 +85,29 @@ def mcnemar_mde(n: int, discordance: float, alpha: float = 0.05, power: float = 
     return float(optimize.brentq(gap, 0.0, psi, xtol=1e-12))
 
 
+def _target(given: float | None, observed: float | None) -> tuple[float | None, str]:
+    if given is not None:
+        return abs(given), "given"
+    if observed:
+        return abs(observed), "observed difference"
+    return None, "none: give a target difference"
+
+
+def _data_notes(n_paired: int, psi: float | None, mde: float | None, power: float) -> list[str]:
+    if n_paired == 0:
+        return ["no paired items: the discordance of the two candidates is unknown"]
+    if not psi:
+        return ["no discordant pairs: the two candidates agree on every item, so the discordance cannot be "
+                "estimated and no sample size follows"]
+    if mde is None:
+        return [f"at n = {n_paired} no difference is detectable with {power:.0%} power"]
+    return []
+
+
+def _times(per_item: float | None, items: int | None) -> float | None:
+    return per_item * items if per_item is not None and items is not None else None
+
+
 class SampleSizePlan(Model):
     """Planner result for candidates A and B (JSON shape documented in docs/evidence.md)."""
 
@@ -135,21 +158,9 @@ def plan_sample_size(
     notes: list[str] = []
     psi = (a_only + b_only) / n_paired if n_paired else None
     observed = (a_only - b_only) / n_paired if n_paired else None
-    if target_difference is not None:
-        target: float | None = abs(target_difference)
-        source = "given"
-    elif observed:
-        target, source = abs(observed), "observed difference"
-    else:
-        target, source = None, "none: give a target difference"
+    target, source = _target(target_difference, observed)
     mde = mcnemar_mde(n_paired, psi, alpha, power) if psi else None
-    if n_paired == 0:
-        notes.append("no paired items: the discordance of the two candidates is unknown")
-    elif not psi:
-        notes.append("no discordant pairs: the two candidates agree on every item, so the discordance "
-                     "cannot be estimated and no sample size follows")
-    elif mde is None:
-        notes.append(f"at n = {n_paired} no difference is detectable with {power:.0%} power")
+    notes += _data_notes(n_paired, psi, mde, power)
     plan_psi = n_needed = None
     power_now = None
     if target is not None and psi:
@@ -169,7 +180,6 @@ def plan_sample_size(
         alpha=alpha, power=power, mde_at_current_n=mde, power_at_current_n=power_now, target_difference=target,
         target_source=source, planning_discordance=plan_psi, n_needed=n_needed, additional_items=additional,
         cost_per_item_usd=per_item, cost_basis=cost_basis,
-        cost_needed_usd=per_item * n_needed if per_item is not None and n_needed is not None else None,
-        cost_additional_usd=per_item * additional if per_item is not None and additional is not None else None,
+        cost_needed_usd=_times(per_item, n_needed), cost_additional_usd=_times(per_item, additional),
         notes=notes,
     )

@@ -116,6 +116,23 @@ def _overlap(iv: tuple[float, float] | None, leader_iv: tuple[float, float] | No
     return bool(iv[1] >= leader_iv[0] and leader_iv[1] >= iv[0])
 
 
+def _intervals(runs: Sequence[EvaluationRun], criterion: str, evidence: Iterable[CapabilityEvidence],
+               given: Mapping[str, tuple[float, float]] | None, *, task_class: TaskClass | None,
+               method: IntervalMethod, confidence: float) -> dict[str, tuple[float, float]]:
+    """Interval per candidate: ``given`` first, then ``evidence`` on the vector, then the runs pooled."""
+    ivs: dict[str, tuple[float, float]] = {}
+    if criterion == "*":
+        for s in summarize_rates(runs, method, confidence):
+            ivs.setdefault(s.name, (s.lower, s.upper))
+    else:
+        pooled = capability_evidence(runs, task_class=task_class, method=method, confidence=confidence)
+        for ev in (*pooled, *evidence):
+            if ev.vector == criterion:
+                ivs[ev.candidate] = (ev.lower, ev.upper)
+    ivs.update(given or {})
+    return ivs
+
+
 def leader_ties(
     leader: str,
     others: Sequence[str],
@@ -147,16 +164,8 @@ def leader_ties(
             return list(runs)
         return [r for r in runs if vector_for(r.metric_kind, task_class, r.benchmark) == criterion]
 
-    ivs: dict[str, tuple[float, float]] = {}
-    pooled = capability_evidence([r for n in (leader, *others) for r in on_criterion(n)], task_class=task_class,
-                                 method=method, confidence=1.0 - alpha) if criterion != "*" else []
-    for ev in (*pooled, *evidence):
-        if ev.vector == criterion:
-            ivs[ev.candidate] = (ev.lower, ev.upper)
-    if criterion == "*":
-        for s in summarize_rates([r for n in (leader, *others) for r in on_criterion(n)], method, 1.0 - alpha):
-            ivs.setdefault(s.name, (s.lower, s.upper))
-    ivs.update(intervals or {})
+    ivs = _intervals([r for n in (leader, *others) for r in on_criterion(n)], criterion, evidence, intervals,
+                     task_class=task_class, method=method, confidence=1.0 - alpha)
     leader_iv = ivs.get(leader)
     leader_runs = on_criterion(leader)
     paired = {name: _try_paired(leader_runs, on_criterion(name), alpha=alpha, method=method, seed=seed)
