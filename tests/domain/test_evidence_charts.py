@@ -28,6 +28,15 @@ def test_pass_rate_chart_error_bars() -> None:
     assert bar.error_x.array[1] == pytest.approx(94.763 - 85, abs=0.01)
     assert "Pass rate (%)" in fig.layout.xaxis.title.text and "Wilson" in fig.layout.xaxis.title.text
     assert bar.marker.color[1] == "#9ecae1"  # n = 20: flagged small sample
+    assert "95% Wilson" in fig.layout.xaxis.title.text
+
+
+def test_charts_state_the_confidence_level() -> None:
+    rows = summarize_rates([run_of("A", [True] * 17 + [False] * 3)], confidence=0.9)
+    assert rows[0].confidence == 0.9
+    assert "90% Wilson" in pass_rate_chart(rows).layout.xaxis.title.text
+    scores = compare_runs(run_of("A", [0.5, 0.7, 0.9, 0.6]), run_of("B", [0.4, 0.6, 0.9, 0.5]), n_boot=500, alpha=0.01)
+    assert "99% bootstrap interval" in paired_comparison_chart(scores).layout.xaxis.title.text
 
 
 def test_paired_comparison_chart() -> None:

@@ -32,9 +32,10 @@ def pass_rate_chart(summaries: Sequence[RateSummary], title: str = "Pass rate pe
         name="pass rate",
     ))
     method = rows[0].method if rows else "wilson"
+    level = rows[0].confidence if rows else 0.95
     fig.update_layout(
         title=title,
-        xaxis_title=f"Pass rate (%), 95% {method.replace('-', '–').title()} interval",
+        xaxis_title=f"Pass rate (%), {level:.0%} {method.replace('-', '–').title()} interval",
         yaxis_title="Candidate",
         xaxis_range=[0, 100],
         showlegend=False,
@@ -57,7 +58,7 @@ def paired_comparison_chart(cmp: PairedComparison) -> go.Figure:
         ))
         fig.add_vline(x=0, line_dash="dash")
         fig.update_layout(title=f"Paired bootstrap: {cmp.verdict}",
-                          xaxis_title="Mean score difference (score units), 95% bootstrap interval",
+                          xaxis_title=f"Mean score difference (score units), {1 - cmp.alpha:.0%} bootstrap interval",
                           yaxis_title="Comparison")
         return fig
     labels = ["both pass", f"only {cmp.a}", f"only {cmp.b}", "neither"]

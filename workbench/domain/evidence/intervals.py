@@ -134,6 +134,7 @@ class RateSummary(Model):
     lower: float
     upper: float
     method: IntervalMethod
+    confidence: float = DEFAULT_CONFIDENCE
     flags: list[str] = Field(default_factory=list)
 
 
@@ -163,6 +164,6 @@ def summarize_rates(
     lo, hi = proportion_interval(k, n, method, confidence)
     return [
         RateSummary(name=run.name, k=int(ki), n=int(ni), rate=float(ki / ni), lower=float(li),
-                    upper=float(ui), method=method, flags=sample_flags(int(ni), float(li), float(ui)))
+                    upper=float(ui), method=method, confidence=confidence, flags=sample_flags(int(ni), float(li), float(ui)))
         for (run, _), ki, ni, li, ui in zip(usable, k, n, lo, hi, strict=True)
     ]
