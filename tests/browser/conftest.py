@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +44,7 @@ def server(server_home) -> Iterator[str]:
     log = open(home / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "workbench", "run", "--port", str(port), "--address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -55,15 +57,27 @@ def server(server_home) -> Iterator[str]:
         if proc.poll() is not None:
             raise RuntimeError(f"workbench exited early: {(home / 'server.log').read_text()}")
     else:
-        proc.kill()
+        _stop(proc)
         raise RuntimeError("workbench did not become healthy within 60 s")
-    yield base
-    proc.terminate()
     try:
+        yield base
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (`workbench run` is the server: it exits), then SIGKILL to the whole session if it lingers."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # anything the server started (its session) goes too
+    if proc.poll() is None:
         proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,11 @@ def test_export_then_import_into_an_empty_workspace_round_trips(cli_db, run_cli,
         assert report["mode"] == "replace" and report["conflict_count"] == 0
         second = tmp_path / "again.json"
         run_cli("workspace", "export", str(second))
-        assert second.read_bytes() == first.read_bytes()
+        again = json.loads(second.read_text())
+        marker = again["tables"]["audit_event"].pop()  # --no-audit leaves exactly one event saying so
+        assert "--no-audit" in marker["summary"]
+        assert again == json.loads(first.read_text())
+        assert run_cli.json("audit", "verify", "--json")["intact"]
     finally:
         _store._engine.cache_clear()
         drop_test_databases(second_url)
@@ -74,3 +78,28 @@ def test_bad_files_exit_2_naming_the_problem_and_write_nothing(cli_db, run_cli, 
     again = tmp_path / "again.json"
     run_cli("workspace", "export", str(again))
     assert again.read_bytes() == good.read_bytes()
+
+
+def test_audit_verify_detects_an_edited_event_and_exits_1(cli_db, run_cli):
+    from sqlalchemy import text
+
+    create_profile(_store.engine(), new_profile_model("Audited", "research_synthesis"), "ci-bot")
+    code, out, _ = run_cli("audit", "verify")
+    assert code == 0 and "intact" in out
+    with _store.engine().begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor = 'ceo@example.com' WHERE entity_name = 'Audited'"))
+    code, out, _ = run_cli("audit", "verify", "--json")
+    report = json.loads(out)
+    assert code == 1 and not report["intact"]
+    assert report["problems"][0]["actor"] == "ceo@example.com" and "edited" in report["problems"][0]["problem"]
+
+
+def test_a_restore_that_would_not_load_exits_2_naming_the_row(cli_db, run_cli, tmp_path):
+    backup = tmp_path / "backup.json"
+    run_cli("workspace", "export", str(backup))
+    document = json.loads(backup.read_text())
+    document["tables"]["candidate"][0]["body"]["context_window"] = "huge"
+    backup.write_text(json.dumps(document))
+    code, _, err = run_cli("workspace", "import", str(backup), "--mode", "replace")
+    assert code == 2 and "table 'candidate', row 1, column 'body.context_window'" in err
+    assert "Traceback" not in err

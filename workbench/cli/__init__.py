@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "bench",
     "workspace",
+    "audit",
     "recheck",
     "portfolio",
 )

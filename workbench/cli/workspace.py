@@ -23,7 +23,7 @@ from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.cli.catalog import cli_actor
-from workbench.store.backup import (
+from workbench.services.backup_restore import (
     BackupError,
     dumps,
     export_workspace,
@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="replace: empty the workspace first; merge: add rows whose name/key is new, "
                         "report conflicts (required unless the workspace holds only the shipped catalog)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--rewrite-accepted", action="store_true",
+                   help="allow changing an accepted record's text or signatures (audited: 'rewritten after acceptance')")
     p.add_argument("--no-audit", action="store_true",
                    help="do not add a 'restore' audit event (an exact copy of the backup)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -92,7 +94,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         document = loads(data, path.name)
         report = import_workspace(db, document, mode, actor=cli_actor(), audit=not args.no_audit,
-                                  dry_run=args.dry_run, source=path.name)
+                                  dry_run=args.dry_run, source=path.name,
+                                  rewrite_accepted=args.rewrite_accepted)
     except BackupError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

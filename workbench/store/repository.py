@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from workbench.domain.models import Candidate, Profile
 from workbench.domain.scenario import Scenario
+from workbench.store.audit import lock_chain, seal
 from workbench.store.tables import AuditEvent, CandidateRow, ProfileRow, ScenarioRow, utcnow
 
 M = TypeVar("M", bound=BaseModel)
@@ -81,18 +82,24 @@ def record_audit(
     after: dict[str, Any] | None = None,
     summary: str = "",
 ) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor or "anonymous",
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            entity_name=entity_name,
-            before=before,
-            after=after,
-            summary=summary or describe_change(before, after),
-        )
+    """Append one audit event to the hash chain (:mod:`workbench.store.audit`), in the caller's transaction."""
+    session.flush()  # the caller's pending rows first: the event follows them
+    lock_chain(session.connection())
+    event = AuditEvent(
+        actor=actor or "anonymous",
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        entity_name=entity_name,
+        before=before,
+        after=after,
+        summary=summary or describe_change(before, after),
     )
+    session.add(event)
+    session.flush()
+    assert event.id is not None
+    seal(session.connection(), event.id)
+    session.expire(event)
 
 
 def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None, limit: int = 6) -> str:

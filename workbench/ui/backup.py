@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from workbench.store.backup import (
+from workbench.services.backup_restore import (
     BackupError,
     ImportReport,
     check_header,
