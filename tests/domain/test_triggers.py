@@ -200,3 +200,11 @@ def test_a_record_body_without_triggers_serialises_as_before_and_with_them_round
                                                                             {"kind": "price_change", "model": "B"}]}})
     assert MDRBody.model_validate(body.model_dump(mode="json")) == body
     assert [t.kind for t in body.rollout.reconsideration_triggers] == ["outranked", "price_change"]
+
+
+def test_a_criterion_nobody_has_a_value_for_is_inert_but_one_side_unknown_blocks_dominance():
+    then = _situation([("A", 0.8, 0.002, None)])
+    twin = _situation([("N", 0.8, 0.001, None), ("A", 0.8, 0.002, None)])
+    assert evaluate(Dominated(model="A"), then, twin, TODAY).status == "fired"  # latency unknown for all: inert
+    measured = _situation([("N", 0.8, 0.001, 500.0), ("A", 0.8, 0.002, None)])
+    assert evaluate(Dominated(model="A"), then, measured, TODAY).status == "quiet"  # A's latency could be better

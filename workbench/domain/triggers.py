@@ -14,7 +14,7 @@ Kinds (each names the model it watches):
   (every criterion with weight > 0: at least as good on all, strictly better on one, direction-aware;
   criterion values as the ranking reports them) and did not dominate it when the decision was made.
   A criterion value that is unknown for either side means dominance is not established (unknown is a
-  range, never a guess);
+  range, never a guess); a criterion no ranked candidate has a value for is inert, as in the ranking;
 * ``outranked`` — fires when the model is now excluded by a hard constraint, or when a candidate other than
   the model and other than the one that ranked first then now ranks first;
 * ``evidence_drift`` — fires when the current evidence interval of a capability vector excludes the figure
@@ -221,7 +221,10 @@ def _deprecation(trigger: Deprecation, now: Situation, today: date) -> Outcome:
 
 
 def _criteria(s: Situation) -> list[str]:
-    return [c for c, w in s.weights.items() if w > 0 and c in s.directions]
+    """Weighted criteria the ranking can discriminate on: weight > 0 and known for at least one ranked
+    candidate (a criterion nobody has a value for is inert in the ranking too)."""
+    return [c for c, w in s.weights.items()
+            if w > 0 and c in s.directions and any(r.values.get(c) is not None for r in s.rows)]
 
 
 def dominates(a: Mapping[str, float | None], b: Mapping[str, float | None],
