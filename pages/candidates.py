@@ -7,14 +7,14 @@ from pydantic import ValidationError
 
 from workbench.domain.editing import candidate_from_edit
 from workbench.domain.models import TOPOLOGY_LABELS, Candidate, Topology
-from workbench.io.litellm import LiteLLMError, parse_price_text
-from workbench.services import catalog_import
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, StoreError
+from workbench.ui.catalog_import import litellm_import_panel
 from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
 from workbench.ui.page import page_header
 from workbench.ui.state import flash, seen_versions
 from workbench.ui.tables import candidate_table, deployment_fit_table, filter_candidates, license_matrix_table
+from workbench.ui.text import md
 from workbench.ui.widgets import (
     delete_with_confirmation,
     seen_version,
@@ -98,56 +98,17 @@ with add:
         except ValidationError as exc:
             show_validation_error(exc, CANDIDATE_LABELS)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             flash("success", f"Added {created.model.name}.")
             st.rerun()
 
 with imports:
-    st.write("Upload LiteLLM's `model_prices_and_context_window.json` to add models or refresh prices. "
-             "The whole file is checked first; nothing is written unless every change is valid.")
-    upload = st.file_uploader("Price file (JSON)", type=["json"], key="litellm_file")
-    if upload is not None:
-        try:
-            prices = parse_price_text(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
-        except LiteLLMError as exc:
-            st.error(str(exc))
-        else:
-            chat = sorted(k for k, v in prices.items() if v.get("mode") in (None, "chat"))
-            models = st.multiselect(f"Models to add ({len(chat):,} chat models in the file)", chat, key="litellm_models")
-            refresh = st.checkbox("Also refresh prices of catalog candidates found in the file", key="litellm_refresh")
-            if models or refresh:
-                # The preview is kept until Apply: Apply writes exactly it, against the versions it saw.
-                preview_key = ("litellm_preview", upload.file_id, tuple(models), refresh)
-                try:
-                    if st.session_state.get("litellm_preview_key") != preview_key:
-                        st.session_state["litellm_preview"] = catalog_import.preview_litellm(
-                            engine, prices, models=models, update_prices=refresh, filename=upload.name, actor=actor)
-                        st.session_state["litellm_preview_key"] = preview_key
-                    plan = st.session_state["litellm_preview"]
-                except LiteLLMError as exc:
-                    st.error(str(exc))
-                else:
-                    summary = plan.summary()
-                    st.write(f"**Preview:** {summary['create']} to add, {summary['update']} price updates, "
-                             f"{summary['unchanged']} unchanged.")
-                    st.dataframe([{"candidate": c.candidate, "action": c.action, "LiteLLM key": c.litellm_key,
-                                   "changes": "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in c.changes.items())}
-                                  for c in plan.changes], hide_index=True)
-                    if plan.writes and st.button("Apply import", type="primary", key="litellm_apply"):
-                        st.session_state.pop("litellm_preview_key", None)
-                        try:
-                            catalog_import.apply_litellm(engine, plan, actor)
-                        except catalog_import.ImportConflictError as exc:
-                            st.error(str(exc))
-                        else:
-                            flash("success", f"Imported from {upload.name}: {summary['create']} added, "
-                                             f"{summary['update']} updated.")
-                            st.rerun()
+    litellm_import_panel(engine, actor)
 
 with reference:
     for title, (frame, source) in (("Deployment fit", deployment_fit_table()),
                                    ("Governance and licence fit", license_matrix_table())):
         st.subheader(title)
         st.dataframe(frame, hide_index=True, width="stretch")
-        st.caption(f"Source: {source}")
+        st.caption(f"Source: {md(source)}")

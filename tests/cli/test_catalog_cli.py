@@ -36,7 +36,8 @@ def test_profiles_list_json(cli_db, run_cli):
 def test_import_creates_then_updates_prices(cli_db, run_cli, fixtures_dir, tmp_path):
     prices = fixtures_dir / "pricing" / "litellm_model_prices.json"
     doc = run_cli.json("import", "litellm", str(prices), "--model", "gpt-5.5", "--model", "mistral/mistral-large-latest")
-    assert doc["summary"] == {"create": 2, "update": 0, "unchanged": 0}
+    assert doc["summary"] == {"create": 2, "update": 0, "unchanged": 0, "skipped": 0, "not_candidates": 0}
+    assert {c["candidate"] for c in doc["changes"]} == {"gpt-5.5 — OpenAI", "mistral-large-latest — Mistral AI"}
     # a newer price file changes one price: --update-prices reports old -> new
     import json
 
@@ -46,11 +47,16 @@ def test_import_creates_then_updates_prices(cli_db, run_cli, fixtures_dir, tmp_p
     newer.write_text(json.dumps(data))
     doc = run_cli.json("import", "litellm", str(newer), "--update-prices")
     changed = {c["candidate"]: c for c in doc["changes"] if c["action"] == "update"}
-    assert changed["gpt-5.5"]["changes"]["input_per_mtok"] == [5.0, 4.0]
-    assert "GPT-5.4" not in changed  # unchanged prices are reported as unchanged
+    assert changed["gpt-5.5 — OpenAI"]["changes"]["input_per_mtok"] == [5.0, 4.0]
+    # GPT-5.4's prices did not move: at most the price fields this importer now reads (cache writes, tiers) appear
+    assert set(changed.get("GPT-5.4", {}).get("changes", {})) <= {"cache_write_5m_per_mtok", "cache_write_1h_per_mtok",
+                                                                  "service_tiers", "per_request_usd"}
+    again = run_cli.json("import", "litellm", str(newer), "--update-prices")
+    assert again["summary"]["update"] == 0  # a second refresh from the same file changes nothing
     listing = {c["name"]: c for c in run_cli.json("catalog", "list")["candidates"]}
-    assert listing["gpt-5.5"]["pricing"]["input_per_mtok"] == 4.0
-    assert listing["gpt-5.5"]["updated_by"] == "ci-bot"
+    assert listing["gpt-5.5 — OpenAI"]["pricing"]["input_per_mtok"] == 4.0
+    assert listing["gpt-5.5 — OpenAI"]["updated_by"] == "ci-bot"
+    assert listing["gpt-5.5 — OpenAI"]["pricing"]["litellm_key"] == "gpt-5.5"
 
 
 def test_bad_inputs_exit_nonzero_and_write_nothing(cli_db, run_cli, fixtures_dir, tmp_path):
@@ -81,3 +87,26 @@ def test_dry_run_writes_nothing(cli_db, run_cli, fixtures_dir):
                        "--model", "gpt-5.5", "--dry-run")
     assert doc["dry_run"] is True and doc["summary"]["create"] == 1
     assert _rows() == before
+
+
+def test_import_whole_price_file_in_one_command(cli_db, run_cli, fixtures_dir):
+    prices = fixtures_dir / "pricing" / "litellm_model_prices.json"
+    doc = run_cli.json("import", "litellm", str(prices), "--all")
+    summary = doc["summary"]
+    assert summary["create"] + summary["unchanged"] == 3344  # the 13 catalog candidates' keys stay unchanged
+    assert summary["skipped"] == len(doc["skipped"]) == 124  # every skipped entry listed with its field
+    assert all(s["litellm_key"] and s["field"] and s["reason"] for s in doc["skipped"])
+    assert "text-embedding-3-small" in doc["not_candidates"]["embedding"]
+    listing = run_cli.json("catalog", "list")["candidates"]
+    assert len(listing) == 13 + summary["create"]
+    nova = next(c for c in listing if c["pricing"] and c["pricing"]["litellm_key"] == "eu.amazon.nova-2-lite-v1:0")
+    assert nova["name"] == "amazon.nova-2-lite-v1:0 — AWS Bedrock (EU)" and nova["regions"] == ["eu"]
+    assert nova["topologies"] == ["managed_api"] and nova["declared_support"]["function_calling"] is True
+    code, out, _ = run_cli("import", "litellm", str(prices), "--all", "--provider", "anthropic", "--dry-run")
+    assert code == 0 and "would write: 0 created" in out
+
+
+def test_provider_without_all_is_refused(cli_db, run_cli, fixtures_dir):
+    code, _, err = run_cli("import", "litellm", str(fixtures_dir / "pricing" / "litellm_model_prices.json"),
+                           "--provider", "openai")
+    assert code == 2 and "pass --all" in err

@@ -47,3 +47,37 @@ def test_apply_without_interference_writes_the_preview(engine, prices):
     catalog_import.apply_litellm(engine, plan, "ada")
     assert candidate_by_name(engine, "GPT-5.4").model.pricing.input_per_mtok == 3.0
     assert candidate_by_name(engine, "GPT-5.4").updated_by == "ada"
+
+
+def test_price_history_is_dated_per_candidate(engine, prices):
+    from datetime import date
+
+    from workbench.store.prices import price_history, price_on
+
+    first = catalog_import.preview_litellm(engine, prices, models=["gpt-5.5"], update_prices=False,
+                                           filename="june.json", actor="ada", retrieved=date(2026, 6, 1))
+    catalog_import.apply_litellm(engine, first, "ada")
+    record = candidate_by_name(engine, "gpt-5.5 — OpenAI")
+    newer = json.loads(json.dumps(prices))
+    newer["gpt-5.5"]["input_cost_per_token"] = 4e-06
+    refresh = catalog_import.preview_litellm(engine, newer, models=[], update_prices=True, filename="dec.json",
+                                             actor="bob", retrieved=date(2026, 12, 1))
+    catalog_import.apply_litellm(engine, refresh, "bob")
+    points = price_history(engine, record.id)
+    assert [(p.effective, p.pricing.input_per_mtok, p.source) for p in points] == [
+        (date(2026, 6, 1), 5.0, "LiteLLM june.json"), (date(2026, 12, 1), 4.0, "LiteLLM dec.json")]
+    assert price_on(engine, record.id, date(2026, 9, 1)).pricing.input_per_mtok == 5.0
+    assert price_on(engine, record.id, date(2026, 5, 1)) is None
+    unchanged = catalog_import.preview_litellm(engine, newer, models=[], update_prices=True, filename="dec2.json",
+                                               actor="bob", retrieved=date(2026, 12, 2))
+    catalog_import.apply_litellm(engine, unchanged, "bob")
+    assert len(price_history(engine, record.id)) == 2  # no new point when nothing moved
+
+
+def test_apply_a_selection_only(engine, prices):
+    plan = catalog_import.preview_litellm(engine, prices, models=[], update_prices=False, filename="p.json",
+                                          actor="ada", select_all=True, providers=["anthropic"])
+    keys = {c.litellm_key for c in plan.writes}
+    assert len(keys) > 3
+    chosen = set(sorted(keys)[:2])
+    assert catalog_import.apply_litellm(engine, plan, "ada", only=chosen) == {"create": 2, "update": 0}

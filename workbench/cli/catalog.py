@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import time
 from datetime import date
 
 from workbench.cli import CliError
@@ -55,27 +56,39 @@ def _profiles_list(args: argparse.Namespace) -> int:
 
 
 def _import_litellm(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if (args.provider or args.mode) and not args.all:
+        raise CliError("--provider and --mode narrow --all; pass --all with them")
     try:
         prices = load_price_file(args.file)
         db = engine()
         plan = catalog_import.preview_litellm(
             db, prices, models=args.model or [], update_prices=args.update_prices,
-            filename=os.path.basename(args.file), actor=cli_actor(), retrieved=date.today())
+            filename=os.path.basename(args.file), actor=cli_actor(), retrieved=date.today(),
+            select_all=args.all, providers=args.provider, modes=args.mode)
         if not args.dry_run:
             catalog_import.apply_litellm(db, plan, cli_actor())
     except (LiteLLMError, catalog_import.ImportConflictError) as exc:
         raise CliError(str(exc)) from exc
     report = {"file": os.path.basename(args.file), "dry_run": args.dry_run, "summary": plan.summary(),
-              "changes": [c.model_dump(exclude={"new_candidate", "seen_body"}) for c in plan.changes]}
+              "changes": [c.model_dump(exclude={"new_candidate", "seen_body", "candidate_id", "seen_version"})
+                          for c in plan.changes],
+              "skipped": [s.model_dump() for s in plan.skipped], "not_candidates": plan.not_candidates,
+              "seconds": round(time.perf_counter() - started, 2)}
     if args.json:
         print_json(report)
-    else:
+        return 0
+    if not args.all:
         for change in plan.changes:
             detail = "; ".join(f"{k}: {old} -> {new}" for k, (old, new) in change.changes.items())
             print(f"{change.action:9} {change.candidate}" + (f"  ({detail})" if detail else ""))
-        s = plan.summary()
-        print(f"{'would write' if args.dry_run else 'wrote'}: {s['create']} created, {s['update']} updated, "
-              f"{s['unchanged']} unchanged")
+    for skipped in plan.skipped:
+        print(f"skipped   {skipped.litellm_key}: field {skipped.field}: {skipped.reason}")
+    s = plan.summary()
+    modes = ", ".join(f"{mode} {len(keys)}" for mode, keys in sorted(plan.not_candidates.items()))
+    print(f"{'would write' if args.dry_run else 'wrote'}: {s['create']} created, {s['update']} updated, "
+          f"{s['unchanged']} unchanged; {s['skipped']} skipped" + (f"; not chat models: {modes}" if modes else "")
+          + f" ({report['seconds']} s)")
     return 0
 
 
@@ -96,6 +109,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     litellm.add_argument("--model", action="append", metavar="NAME", help="LiteLLM key to import (repeatable)")
     litellm.add_argument("--update-prices", action="store_true",
                          help="update prices of existing candidates (all matching ones if no --model)")
+    litellm.add_argument("--all", action="store_true",
+                         help="every chat entry of the file (bad entries are listed and skipped, never fatal)")
+    litellm.add_argument("--provider", action="append", metavar="P",
+                         help="with --all: only this litellm_provider or provider name (repeatable)")
+    litellm.add_argument("--mode", action="append", choices=["chat", "responses"],
+                         help="with --all: only entries of this mode (default chat and responses)")
     litellm.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     litellm.add_argument("--json", action="store_true")
     litellm.set_defaults(handler=_import_litellm)

@@ -261,6 +261,14 @@ class PriceTier(Model):
     cached_input_per_mtok: float | None = Field(default=None, ge=0)
 
 
+class ServiceTierPrice(Model):
+    """Prices of one service tier (LiteLLM ``*_batches``, ``*_flex``, ``*_priority``), USD per 1M tokens."""
+
+    input_per_mtok: float | None = Field(default=None, ge=0)
+    output_per_mtok: float | None = Field(default=None, ge=0)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0)
+
+
 class Pricing(Model):
     """API prices in USD per million tokens (LiteLLM stores USD per token; x 1e6)."""
 
@@ -271,6 +279,12 @@ class Pricing(Model):
     tiers: list[PriceTier] = Field(default_factory=list)
     currency: Literal["USD"] = "USD"
     litellm_key: str | None = None
+    # LiteLLM's further price fields (issue 16): cache writes, per-request fee, service tiers
+    cache_write_5m_per_mtok: float | None = Field(default=None, ge=0, description="5-minute cache write")
+    cache_write_1h_per_mtok: float | None = Field(default=None, ge=0, description="1-hour cache write")
+    per_request_usd: float | None = Field(default=None, ge=0, description="fee per request, on top of tokens")
+    service_tiers: dict[str, ServiceTierPrice] = Field(
+        default_factory=dict, description="batch | flex | priority -> prices of that service tier")
 
 
 class Latency(Model):
@@ -337,6 +351,9 @@ class Candidate(Model):
     )
     provenance: dict[str, Provenance] = Field(default_factory=dict, description="per field or group")
     notes: str = ""
+    # declared by the vendor / price list (LiteLLM supports_*), shown as declared, never as a rating
+    declared_support: dict[str, bool] = Field(default_factory=dict)
+    deprecation_date: date | None = None
 
     @field_validator("capabilities")
     @classmethod

@@ -10,6 +10,7 @@ conflict too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from workbench.domain.models import Candidate
 from workbench.io.litellm import ImportPlan, PlannedChange, plan_import
 from workbench.store.engine import read_session, write_session
+from workbench.store.prices import record_prices
 from workbench.store.repository import (
     ConflictError,
     NotFoundError,
@@ -49,12 +51,16 @@ def preview_litellm(
     filename: str,
     actor: str,
     retrieved: date | None = None,
+    select_all: bool = False,
+    providers: list[str] | None = None,
+    modes: list[str] | None = None,
 ) -> ImportPlan:
     """Plan the import against the catalog as it is now, remembering the versions seen."""
     records = catalog_snapshot(engine)
     plan = plan_import(
         prices, {name: r.model for name, r in records.items()}, models=models, update_prices=update_prices,
         filename=filename, entered_by=actor, retrieved=retrieved or date.today(),
+        select_all=select_all, providers=providers, modes=modes,
     )
     for change in plan.changes:
         record = records.get(change.candidate)
@@ -84,34 +90,44 @@ def _conflict_for_update(session: Any, change: PlannedChange, exc: ConflictError
         "Preview the import again to see their change.")
 
 
-def apply_litellm(engine: Engine, plan: ImportPlan, actor: str, *, only: set[str] | None = None) -> dict[str, int]:
+def apply_litellm(
+    engine: Engine, plan: ImportPlan, actor: str, *, only: set[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Apply the previewed writes (or the subset whose LiteLLM keys are in ``only``) in one transaction.
 
-    Returns the counts written. Raises :class:`ImportConflictError` (nothing written) when a candidate
-    changed, was deleted or was created by someone else since the preview.
+    Every written candidate gets a dated price-history point (when its prices changed). Returns the counts
+    written. Raises :class:`ImportConflictError` (nothing written) when a candidate changed, was deleted or
+    was created by someone else since the preview. ``progress(done, total)`` is called as rows are written.
     """
     writes = [c for c in plan.writes if only is None or c.litellm_key in only]
     counts = {"create": 0, "update": 0}
     with write_session(engine) as session:
+        taken = {r.model.name for r in candidates.list(session)} if any(c.action == "create" for c in writes) else set()
         for change in writes:
             assert change.new_candidate is not None
             model = Candidate.model_validate(change.new_candidate)
             if change.action == "create":
-                other = candidates.by_name(session, change.candidate)
+                other = candidates.by_name(session, change.candidate) if change.candidate in taken else None
                 if other is not None:
                     raise ImportConflictError(
                         f"candidate '{change.candidate}' was created by {other.updated_by} at {_when(other)} after "
                         "your preview; nothing was imported. Preview the import again.")
-                candidates.create(session, model, actor, origin="import", action="import")
+                record = candidates.create(session, model, actor, origin="import", action="import")
             else:
                 if change.candidate_id is None or change.seen_version is None:
                     raise ImportConflictError(
                         f"candidate '{change.candidate}': the preview carries no seen version; preview again")
                 try:
-                    candidates.update(session, change.candidate_id, model, change.seen_version, actor)
+                    record = candidates.update(session, change.candidate_id, model, change.seen_version, actor)
                 except ConflictError as exc:
                     raise _conflict_for_update(session, change, exc) from exc
+            if model.pricing is not None:
+                record_prices(session, record.id, model.pricing, plan.retrieved, f"LiteLLM {plan.filename}", actor,
+                              latest={} if change.action == "create" else None)
             counts[change.action] += 1
+            if progress is not None and (counts["create"] + counts["update"]) % 100 == 0:
+                progress(counts["create"] + counts["update"], len(writes))
         if writes:
             record_audit(
                 session, actor=actor, action="import", entity_type="import", entity_id=None,

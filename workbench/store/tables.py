@@ -8,7 +8,7 @@ Schema changes go through Alembic migrations in ``workbench/store/migrations``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
@@ -222,3 +222,17 @@ class PortfolioRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_by: str = Field(default="anonymous", max_length=200)
+
+
+class PriceHistoryRow(SQLModel, table=True):
+    """A candidate's prices as of a date (LiteLLM imports and refreshes append one when prices change)."""
+
+    __tablename__ = "price_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    effective: date = Field(description="the price file's retrieval date")
+    pricing: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="", max_length=300)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    recorded_by: str = Field(default="anonymous", max_length=200)
