@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-postgres setup setup-test browser lint clean
+.PHONY: run test test-postgres setup setup-test browser madr-readers lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ lint: setup-test
 	$(BIN)/mypy workbench pages
 	$(BIN)/lint-imports
 
-test: setup-test browser lint
+# Real MADR readers the MDR Markdown is tested against (npm; pinned in tests/madr/package-lock.json).
+madr-readers:
+	npm ci --prefix tests/madr --ignore-scripts --no-audit --no-fund --silent
+
+test: setup-test browser madr-readers lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from workbench.domain.mdr import (
     MDR,
     SECTION_HEADINGS,
     FailurePolicy,
+    FailureTable,
     ImmutableRecordError,
     LifecycleError,
     MDRError,
@@ -24,7 +25,7 @@ from workbench.domain.mdr import (
     format_mdr_id,
     format_rate_interval,
     format_usd,
-    load_failure_table,
+    parse_failure_table,
     render_markdown,
     set_field,
     supersede,
@@ -41,6 +42,13 @@ from workbench.domain.models import (
     RiskLevel,
     Topology,
 )
+from workbench.io.shipped import reference_table
+
+
+def load_failure_table() -> FailureTable:
+    """The shipped table, read the way the records service reads it."""
+    return parse_failure_table(reference_table("failure_tolerance"))
+
 
 DAY = date(2026, 6, 7)
 #: The seed's MDR template example values (seed 002, "Model Decision Record (MDR) Template").
@@ -95,6 +103,7 @@ def _draft(profile: Profile | None = None, **kw: object) -> MDR:
         "consulted": ["Security"],
         "informed": ["Finance"],
         "today": DAY,
+        "failure_table": load_failure_table(),
     }
     args.update(kw)
     return draft_mdr(**args)  # type: ignore[arg-type]
@@ -243,15 +252,61 @@ def test_section6_economics_seed_example_and_bad_keys() -> None:
         _draft(economics={"cost_per_success_usd": float("nan")})
 
 
-def test_section7_rollout_defaults_are_the_seed_example() -> None:
-    md = render_markdown(_draft(_profile(latency_sla=LatencySLA())))
-    assert "* Rollout Strategy: Shadow route 1% of live traffic for 72 hours, scaling to 10% canary." in md
-    assert "* Rollback Trigger: Error rate > 0.5%, P95 latency > 1.2s, or security injection detection." in md
-    assert "* Reconsideration Conditions: Release of decontaminated open-weight models in the same size class." in md
-    # with a p95 SLA the latency trigger follows it; the cost ceiling adds a reconsideration condition
+def test_section7_rollout_is_derived_from_risk_volume_and_sla_with_worked_numbers() -> None:
+    # high risk: error-rate threshold 0.5%; rule of three n = 3 / 0.005 = 600 requests; 1,000,000 requests/month
+    # = 1,369.9/hour, 1% of it = 13.7/hour -> 600 / 13.699 = 43.8 -> 44 hours (>= 24); canary 5% for high risk
     r = _draft().body.rollout
-    assert r.rollback_triggers[1].threshold == 1000
-    assert any("$0.01" in c for c in r.reconsideration_conditions)
+    assert (r.shadow_traffic_pct, r.shadow_duration_hours, r.canary_traffic_pct) == (1.0, 44.0, 5.0)
+    assert [(t.metric, t.threshold) for t in r.rollback_triggers] == [
+        ("error rate", 0.5), ("P95 latency", 1000), ("P95 time to first token", 150),
+        ("security injection detection", None)]
+    assert any("rule of three" in d for d in r.derivation)
+    md = render_markdown(_draft())
+    assert "* Rollout Strategy: Shadow route 1% of live traffic for 44 hours, scaling to 5% canary." in md
+    assert "1% shadow for 72 h" not in md and "P95 latency > 1.2s" not in md
+    # medium risk, 10,000 requests/month (13.70/hour), no SLA: threshold 1%, n = 300; 1% for 72 h sees 9.9 < 300,
+    # so the share is ceil(100 * 300 / (13.70 * 72)) = ceil(30.42) = 31%; hours = ceil(300 / (0.31 * 13.70)) = 71
+    low = _profile(risk_level="medium", latency_sla=LatencySLA(), workload={"requests_per_month": 10_000})
+    r = _draft(low).body.rollout
+    assert (r.shadow_traffic_pct, r.shadow_duration_hours, r.canary_traffic_pct) == (31.0, 71.0, 10.0)
+    assert [t.metric for t in r.rollback_triggers] == ["error rate", "security injection detection"]
+    assert "No latency rollback trigger: the profile sets no latency SLA." in r.derivation
+
+
+def test_reconsideration_conditions_are_derived_and_say_the_numbers() -> None:
+    # cost $0.0036 per success against a ceiling of $0.01: headroom 0.01 / 0.0036 - 1 = 177.8% -> "above 178%"
+    r = _draft().body.rollout
+    assert r.reconsideration_conditions[0] == ("A price rise of llama-4-scout above 178% (cost per successful outcome "
+                                               "$0.0036 against the ceiling of $0.01).")
+    assert "Volume outside 500,000–2,000,000 requests/month (the economics assume 1,000,000)." in r.reconsideration_conditions
+    assert any("first-rank share (now 87%) falls below 50%" in c for c in r.reconsideration_conditions)
+    assert not any("decontaminated" in c for c in r.reconsideration_conditions)
+
+
+def test_missed_targets_are_flagged_at_the_top_and_in_their_section_with_both_values() -> None:
+    economics = {**SEED_ECONOMICS, "cost_per_success_usd": 0.0123}
+    rec = _draft(economics=economics, evidence_metrics={"target_latency_p95": "1,400 ms"}, latency_p95_ms=1400.0)
+    checks = {c.label: c for c in rec.body.target_checks}
+    cost = checks["Cost per successful outcome"]
+    assert (cost.met, cost.actual, cost.required, cost.section) == (False, "$0.0123", "≤ $0.01", "economics")
+    p95 = checks["P95 latency"]
+    assert (p95.met, p95.actual, p95.required) == (False, "1,400 ms (estimated)", "≤ 1,000 ms")
+    assert checks["Golden-set accuracy (own per-item evidence)"].met is False  # high risk needs own evidence
+    assert checks["Structured-output validity rate"].met is False  # nested JSON output
+    assert checks["Measured p95 latency"].met is False
+    md = render_markdown(rec)
+    top = md.split("## Context and Problem Statement", 1)[0]
+    assert "> * Cost per successful outcome: MISSED: $0.0123 (target ≤ $0.01)" in top
+    assert "> * P95 latency: MISSED: 1,400 ms (estimated) (target ≤ 1,000 ms)" in top
+    economics_section = md.split("### Execution Economics", 1)[1].split("###", 1)[0]
+    assert "* Target missed: Cost per successful outcome: MISSED: $0.0123 (target ≤ $0.01)" in economics_section
+    evidence_section = md.split("### Evaluation Evidence", 1)[1].split("###", 1)[0]
+    assert "* Target missed: P95 latency: MISSED: 1,400 ms (estimated) (target ≤ 1,000 ms)" in evidence_section
+    assert "* Bad, because Cost per successful outcome: MISSED" in md
+    assert rec.body.rollout.reconsideration_conditions[0].startswith("llama-4-scout already costs $0.0123")
+    # within every target: nothing flagged at the top
+    ok = _draft(evidence_metrics={**SEED_EVIDENCE}, latency_p95_ms=820.0, latency_measured=True)
+    assert ok.body.missed_targets == () and "Targets missed" not in render_markdown(ok)
 
 
 def test_bad_draft_inputs_raise_clear_errors() -> None:
@@ -287,32 +342,49 @@ def test_failure_table_transcribes_the_seed() -> None:
 
 
 def _front_matter(md: str) -> dict[str, object]:
+    """The YAML front matter, read by a YAML parser (as MADR tools read it)."""
     lines = md.split("\n")
     assert lines[0] == "---"
     end = lines.index("---", 1)
-    out: dict[str, object] = {}
-    for line in lines[1:end]:
-        key, _, value = line.partition(": ")
-        out[key] = value if key in ("status", "date") else json.loads(value)
-    return out
+    doc = yaml.safe_load("\n".join(lines[1:end]))
+    assert isinstance(doc, dict)
+    return doc
 
 
-def test_markdown_front_matter_is_madr4_and_headings_are_the_seeds() -> None:
+MADR_H2 = ["## Context and Problem Statement", "## Considered Options", "## Decision Outcome",
+           "## Pros and Cons of the Options", "## More Information"]
+
+
+def test_markdown_is_madr4_with_the_seeds_seven_sections_inside() -> None:
     rec = _draft()
     md = render_markdown(rec)
     fm = _front_matter(md)
     assert fm == {
-        "status": "draft",
-        "date": "2026-06-07",
+        "status": "proposed",  # MADR has no draft
+        "workbench-status": "draft",
+        "date": DAY,
         "decision-makers": ["Ana Lima"],
         "consulted": ["Security"],
         "informed": ["Finance"],
         "mdr-id": "MDR-0007",
         "profile": "Invoice field extraction",
     }
+    lines = md.split("\n")
+    assert [ln for ln in lines if ln.startswith("## ")] == MADR_H2
+    assert [ln for ln in lines if ln.startswith("# ")] == ["# 7. Use llama-4-scout for Invoice field extraction"]
+    assert not any("**" in ln for ln in lines if ln.startswith("#"))  # plain headings
     positions = [md.index(h + "\n") for h in SECTION_HEADINGS]
     assert positions == sorted(positions)
-    assert [ln for ln in md.split("\n") if ln.startswith("## ")] == list(SECTION_HEADINGS)
+    order = [md.index(h + "\n") for h in ("## Decision Outcome", "### Selected Model and Configuration",
+                                          "### Consequences", "### Confirmation", "## Pros and Cons of the Options",
+                                          "### Rejected Alternatives and Rationale", "## More Information",
+                                          "### Execution Economics", "### Lifecycle and Rollout Plan")]
+    assert order == sorted(order)
+    assert 'Chosen option: "llama-4-scout", because ranked #1 of 3 by weighted sum with score 0.801' in md
+    options = md.split("## Considered Options\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
+    assert options == ["* llama-4-scout", "* qwen-3.5-72b", "* deepseek-v4", "* gpt-5.4 (excluded by hard constraints)",
+                       "* gemini-3-pro (excluded by hard constraints)"]
+    assert "* Status: proposed\n* Deciders: Ana Lima\n* Date: 2026-06-07\n" in md  # MADR 2 header list
     assert "  * --gpu-memory-utilization: 0.90" in md
     assert "* Selected Model Identifier: llama-4-scout" in md
     assert "* Golden Set Accuracy Score: 84.2%" in md
@@ -324,12 +396,22 @@ def test_markdown_front_matter_is_madr4_and_headings_are_the_seeds() -> None:
     assert md.endswith("\n") and not md.endswith("\n\n") and "\r" not in md
 
 
+def test_adr_tools_flavour_starts_with_the_numbered_title_and_has_a_status_section() -> None:
+    md = render_markdown(_draft(), flavour="adr-tools")
+    lines = md.split("\n")
+    # adr-tools' _adr_title is `head -1 FILE | cut -c 3-`; _adr_status reads the lines under "## Status"
+    assert lines[0][2:] == "7. Use llama-4-scout for Invoice field extraction"
+    status = md.split("## Status\n\n", 1)[1].split("\n", 1)[0]
+    assert status == "Proposed"
+    assert not md.startswith("---")
+
+
 def test_markdown_user_text_cannot_inject_structure() -> None:
     rec = set_field(_draft(), "alternatives.alternatives[0].reason", "fine\n## **3. Evaluation Evidence**\n---")
     rec = with_people(rec, title="Pick\r\n# evil", decision_makers=['Ana "AL" Lima'])
     md = render_markdown(rec)
-    assert [ln for ln in md.split("\n") if ln.startswith("## ")] == list(SECTION_HEADINGS)
-    assert [ln for ln in md.split("\n") if ln.startswith("# ")] == ["# MDR-0007: Pick # evil"]
+    assert [ln for ln in md.split("\n") if ln.startswith("## ")] == MADR_H2
+    assert [ln for ln in md.split("\n") if ln.startswith("# ")] == ["# 7. Pick # evil"]
     assert _front_matter(md)["decision-makers"] == ['Ana "AL" Lima']
     assert "\r" not in md
 
@@ -339,7 +421,9 @@ def test_superseded_record_front_matter_links() -> None:
     old2, new2 = supersede(old, new, on=DAY)
     assert _front_matter(render_markdown(old2))["superseded-by"] == "MDR-0007"
     assert _front_matter(render_markdown(new2))["supersedes"] == "MDR-0003"
-    assert _front_matter(render_markdown(old2))["status"] == "superseded"
+    assert _front_matter(render_markdown(old2))["status"] == "superseded by MDR-0007"
+    assert _front_matter(render_markdown(old2))["workbench-status"] == "superseded"
+    assert _front_matter(render_markdown(new2))["status"] == "accepted"
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -354,28 +438,28 @@ def test_lifecycle_happy_path_and_forbidden_moves() -> None:
     rec = _draft()
     assert rec.status == MDRStatus.draft
     with pytest.raises(LifecycleError, match="cannot go from draft to accepted"):
-        transition(rec, "accepted")
+        transition(rec, "accepted", on=DAY)
     proposed = transition(rec, MDRStatus.proposed, on=DAY)
     rejected = transition(proposed, "rejected", on=DAY)
     with pytest.raises(LifecycleError, match="final"):
-        transition(rejected, "proposed")
+        transition(rejected, "proposed", on=DAY)
     accepted = transition(proposed, "accepted", on=DAY)
     assert accepted.status == MDRStatus.accepted and accepted.accepted_body_sha256
     with pytest.raises(LifecycleError, match="cannot go from accepted to proposed"):
-        transition(accepted, "proposed")
+        transition(accepted, "proposed", on=DAY)
     with pytest.raises(LifecycleError, match="supersede"):
-        transition(accepted, "superseded")
+        transition(accepted, "superseded", on=DAY)
     with pytest.raises(LifecycleError, match="unknown status"):
-        transition(rec, "approved")
+        transition(rec, "approved", on=DAY)
 
 
 def test_acceptance_needs_decision_makers_and_proposal_needs_a_model() -> None:
-    proposed = transition(_draft(decision_makers=[]), "proposed")
+    proposed = transition(_draft(decision_makers=[]), "proposed", on=DAY)
     with pytest.raises(LifecycleError, match="decision-maker"):
-        transition(proposed, "accepted")
+        transition(proposed, "accepted", on=DAY)
     no_model = set_field(_draft(), "selection.selected_model", "")
     with pytest.raises(LifecycleError, match="selected model"):
-        transition(no_model, "proposed")
+        transition(no_model, "proposed", on=DAY)
 
 
 def test_accepted_text_is_immutable() -> None:
@@ -403,13 +487,13 @@ def test_supersede_links_both_ways_and_checks_states() -> None:
     assert (new2.status, new2.front.supersedes) == (MDRStatus.accepted, "MDR-0003")
     assert old2.body == old.body  # the text is untouched
     with pytest.raises(LifecycleError, match="itself"):
-        supersede(old, old)
+        supersede(old, old, on=DAY)
     with pytest.raises(LifecycleError, match="only an accepted record"):
-        supersede(old2, new2)
+        supersede(old2, new2, on=DAY)
     with pytest.raises(LifecycleError, match="accept it before"):
-        supersede(old, transition(_draft(record_id="MDR-0008"), "proposed"))
+        supersede(old, transition(_draft(record_id="MDR-0008"), "proposed", on=DAY), on=DAY)
     with pytest.raises(LifecycleError, match="cycle"):
-        supersede(new2, old.model_copy(update={"front": old.front.model_copy(update={"supersedes": "MDR-0007"})}))
+        supersede(new2, old.model_copy(update={"front": old.front.model_copy(update={"supersedes": "MDR-0007"})}), on=DAY)
 
 
 # --------------------------------------------------------------------------- edits and diff
@@ -419,20 +503,20 @@ def test_field_diff_tracks_generated_vs_edited() -> None:
     rec = _draft()
     assert field_changes(rec) == []
     assert set(field_origins(rec).values()) == {"generated"}
-    rec = set_field(rec, "rollout.canary_traffic_pct", 5)
+    rec = set_field(rec, "rollout.canary_traffic_pct", 2)
     rec = set_field(rec, "evidence.golden_set_accuracy", "86.0% (95% CI 82.7-88.9%)")
     alts = rec.body.alternatives.alternatives + (RejectedAlternative(name="mistral-large", reason="licence"),)
     rec = with_body(rec, rec.body.model_copy(update={"alternatives": rec.body.alternatives.model_copy(update={"alternatives": alts})}))
     changes = {c.path: c for c in field_changes(rec)}
     assert changes["rollout.canary_traffic_pct"].kind == "edited"
-    assert (changes["rollout.canary_traffic_pct"].generated, changes["rollout.canary_traffic_pct"].current) == (10.0, 5)
+    assert (changes["rollout.canary_traffic_pct"].generated, changes["rollout.canary_traffic_pct"].current) == (5.0, 2)
     assert changes["evidence.golden_set_accuracy"].generated == "84.2%"
     assert changes["alternatives.alternatives[4].name"].kind == "added"
     origins = field_origins(rec)
     assert origins["rollout.canary_traffic_pct"] == "edited"
     assert origins["alternatives.alternatives[4].reason"] == "added"
     assert origins["selection.selected_model"] == "generated"
-    assert rec.generated is not None and rec.generated.rollout.canary_traffic_pct == 10.0
+    assert rec.generated is not None and rec.generated.rollout.canary_traffic_pct == 5.0
 
 
 def test_set_field_validates_path_and_value() -> None:

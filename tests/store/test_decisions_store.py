@@ -4,38 +4,31 @@ supersession (both rows, one transaction), signatures, public keys, restore bit 
 from __future__ import annotations
 
 import json
-import os
-import stat
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from workbench.decisions_draft import DraftError, draft_from_workspace, gather, rerank_snapshot
 from workbench.domain.mdr import SECTION_HEADINGS, MDRStatus, render_markdown, set_field, with_people
 from workbench.domain.snapshot import canonical_json, parse_canonical
-from workbench.io.mdr_bundle import ENVELOPE_FILE, RECORD_FILE, SNAPSHOT_FILE, verify_files
+from workbench.services.records import DraftError, draft_from_workspace, gather
+from workbench.services.restore import rerank_snapshot
 from workbench.signing import init_key, load_signing_key
 from workbench.store import read_session
 from workbench.store.decisions import (
     DecisionError,
     ImmutableDecisionError,
-    SignerMismatchError,
-    bundle_files,
     decision_by_ref,
     decision_history,
     get_decision,
     list_decisions,
-    list_public_keys,
-    register_public_key,
     save_decision,
-    sign_decision,
     supersede_decision,
     transition_decision,
 )
 from workbench.store.repository import ConflictError, StoreError
-from workbench.store.tables import AuditEvent, SigningKeyRow
+from workbench.store.tables import AuditEvent
 from workbench.store.workspace import create_profile, delete_profile, new_profile_model, profile_by_name
 
 
@@ -122,7 +115,7 @@ def test_edit_saves_with_optimistic_lock_and_audits_the_fields(engine, profile):
         ("draft", "drafted MDR-0001 for profile 'Contracts'"),
         ("update", "rollout.canary_traffic_pct changed"),
     ]
-    assert history[1].before["body"]["rollout"]["canary_traffic_pct"] == 10.0
+    assert history[1].before["body"]["rollout"]["canary_traffic_pct"] == 5.0  # derived: canary 5% for high risk
 
 
 def test_lifecycle_is_audited_and_accepted_text_is_immutable(engine, profile):
@@ -184,70 +177,7 @@ def test_draft_without_any_feasible_candidate_says_what_to_do(engine, profile):
     assert list_decisions(engine) == []
 
 
-def test_sign_cosign_keep_public_keys_only_and_clear_on_change(engine, profile, tmp_path):
-    ana, bo = _key(tmp_path), _key(tmp_path, "Bo Chen", "bo@example.com")
-    rec = _accept(engine, draft_from_workspace(engine, "Contracts", "ada"))
-    with pytest.raises(SignerMismatchError, match="signed in as bo@example.com"):
-        sign_decision(engine, rec.id, ana, rec.version, "bo", required_email="bo@example.com")
-    signed = sign_decision(engine, rec.id, ana, rec.version, "ana", required_email="ANA@example.com")
-    signed = sign_decision(engine, rec.id, bo, signed.version, "bo")
-    assert signed.signature_count == 2 and signed.signer_key_ids == [ana.key_id, bo.key_id]
-    with pytest.raises(DecisionError, match="already signed"):
-        sign_decision(engine, rec.id, bo, signed.version, "bo")
-    files = bundle_files(engine, rec.id)
-    keys = [k.public_key() for k in list_public_keys(engine)]
-    report = verify_files(files, keys)
-    assert report.verdict == "verified" and [s.email for s in report.signatures] == ["ana@example.com", "bo@example.com"]
-    assert files[RECORD_FILE] == render_markdown(signed.record).encode()
-    # no private key material anywhere in the database
-    with read_session(engine) as session:
-        stored = [r.public_key for r in session.scalars(select(SigningKeyRow))]
-        events = list(session.scalars(select(AuditEvent)))
-    assert len(stored) == 2 and all("PUBLIC KEY" in pem and "PRIVATE" not in pem for pem in stored)
-    dump = json.dumps([e.before for e in events] + [e.after for e in events] + [e.summary for e in events])
-    assert "PRIVATE" not in dump
-    for key_file in (tmp_path / "keys").glob("*.key"):
-        assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-        secret = key_file.read_text().splitlines()[1]
-        assert secret not in dump and secret not in files[ENVELOPE_FILE].decode()
-    # superseding keeps the signatures on the old record (its accepted text is immutable)
-    new = _accept(engine, draft_from_workspace(engine, "Contracts", "ada", supersedes_id=rec.id))
-    assert new.status == MDRStatus.accepted
-    old = get_decision(engine, rec.id)
-    assert old.status == MDRStatus.superseded and old.signature_count == 2
-    assert verify_files(bundle_files(engine, rec.id), keys).verdict == "verified"
-
-
-def test_a_change_after_signing_clears_the_signatures_and_the_audit_keeps_them(engine, profile, tmp_path):
-    ana = _key(tmp_path)
-    rec = draft_from_workspace(engine, "Contracts", "ada")
-    signed = sign_decision(engine, rec.id, ana, rec.version, "ana")
-    edited = save_decision(engine, rec.id, set_field(signed.record, "rollout.shadow_traffic_pct", 2.0),
-                           signed.version, "ada")
-    assert edited.envelope is None and edited.signature_count == 0
-    event = decision_history(engine, rec.id)[-1]
-    assert "1 signature(s) cleared" in event.summary and event.before["envelope"]["signatures"]
-    assert verify_files(bundle_files(engine, rec.id)).verdict == "unsigned"
-
-
-def test_register_public_key_is_idempotent_and_audited(engine, tmp_path):
-    info = init_key("Ana Lima", "ana@example.com", tmp_path / "keys")
-    first = register_public_key(engine, info, "ana")
-    again = register_public_key(engine, info, "ana")
-    assert first.key_id == again.key_id == info.key_id and first.public_key().key_id == info.key_id
-    with read_session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(SigningKeyRow)) == 1
-        actions = [e.action for e in session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "signing_key"))]
-    assert actions == ["register"]
-
-
-def test_bundle_of_a_draft_is_unsigned_but_its_digests_hold(engine, profile):
-    rec = draft_from_workspace(engine, "Contracts", "ada")
-    files = bundle_files(engine, rec.id)
-    assert set(files) == {RECORD_FILE, SNAPSHOT_FILE, ENVELOPE_FILE}
-    report = verify_files(files)
-    assert report.verdict == "unsigned" and all(f.ok for f in report.files)
-    assert parse_canonical(files[SNAPSHOT_FILE]) == json.loads(canonical_json(rec.snapshot))
+# signing, keys and bundles of stored records: tests/signing/test_workspace_signing.py
 
 
 def test_open_weight_winner_with_architecture_gets_vllm_flags(engine, profile, fixtures_dir):
@@ -276,7 +206,7 @@ def test_open_weight_winner_with_architecture_gets_vllm_flags(engine, profile, f
 
 
 def test_open_weight_winner_without_architecture_says_what_is_missing(engine, profile):
-    from workbench.decisions_draft import gpu_fit_for
+    from workbench.services.record_inputs import gpu_fit_for
     from workbench.store.workspace import candidate_by_name
 
     outcome = gpu_fit_for(candidate_by_name(engine, "Qwen 3.5 72B").model, profile.model)
@@ -287,9 +217,9 @@ def test_open_weight_winner_without_architecture_says_what_is_missing(engine, pr
 
 def test_evidence_lines_carry_wilson_intervals_and_the_linter_flags_long_context(engine, profile):
     from tests.store.golden_set import CANDIDATES, golden_set_csv
-    from workbench.decisions_draft import evidence_summary, linter_findings
     from workbench.domain.evidence import summarize_rates, wilson_interval
     from workbench.io.evidence import import_evidence
+    from workbench.services.record_inputs import evidence_summary, linter_findings
     from workbench.store.evidence import evidence_for_profile, import_runs
 
     result = import_evidence(golden_set_csv(), name="golden.csv")
@@ -312,7 +242,7 @@ def test_evidence_lines_carry_wilson_intervals_and_the_linter_flags_long_context
 
 def test_restore_is_bit_identical_with_evidence_draws_and_a_gpu_fit_constraint(engine, profile):
     from tests.store.golden_set import CANDIDATES, golden_set_csv
-    from workbench.domain.models import GpuFitConstraint, HardConstraints
+    from workbench.domain.models import GpuFitConstraint, HardConstraints, UnknownPolicy
     from workbench.io.evidence import import_evidence
     from workbench.store.evidence import import_runs
     from workbench.store.workspace import save_profile
@@ -320,7 +250,8 @@ def test_restore_is_bit_identical_with_evidence_draws_and_a_gpu_fit_constraint(e
     import_runs(engine, profile.id, import_evidence(golden_set_csv(), name="golden.csv"), CANDIDATES, "ada")
     p = profile_by_name(engine, "Contracts")
     gpu = GpuFitConstraint(gpu="H100 80GB SXM", max_gpus=8, context_tokens=32_768, concurrency=16)
-    save_profile(engine, p.id, p.model.model_copy(update={"constraints": HardConstraints(gpu_fit=gpu)}),
+    save_profile(engine, p.id, p.model.model_copy(update={"constraints": HardConstraints(gpu_fit=gpu),
+                                                           "unknown_policy": UnknownPolicy(mode="range")}),
                  p.version, "ada")
     rec = draft_from_workspace(engine, "Contracts", "ada")
     smaa_cfg = rec.snapshot["method"]["smaa"]
