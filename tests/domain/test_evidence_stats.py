@@ -275,6 +275,8 @@ def test_check_target_needle_rule_of_three() -> None:
     assert chk.met is True and chk.demonstrated is False
     assert "299 items" in chk.message  # ln(0.05)/ln(0.99) = 298.07 -> 299 (rule of three: ~300)
     assert zero_failure_n(0.99) == 299
+    at_99 = check_target(MetricKind.needle_recall, 1.0, float(lo), float(hi), n=30, confidence=0.99)
+    assert "459 items" in at_99.message  # ln(0.01)/ln(0.99) = 458.2 -> 459
     chk = check_target(MetricKind.tool_first_attempt, 0.85, 0.8, 0.9, n=200)
     assert chk.met is False
     chk = check_target(MetricKind.golden_set_accuracy, 0.842, 0.83, 0.85, baseline=0.845)

@@ -44,7 +44,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     data = (fixtures_dir / "evidence" / PROMPTFOO).read_bytes()
     at.file_uploader(key="ev_upload_0").set_value((PROMPTFOO, data, "application/json")).run()
     assert not at.exception, at.exception
-    text = texts(at)
+    text = _plain(texts(at))
     assert at.selectbox(key="ev_format").options[0].startswith("Auto-detect (promptfoo JSON")
     preview = at.dataframe[-1].value
     assert list(preview["Source model"]) == ["echo-a", "echo-b"] and list(preview["n (items)"]) == [3, 3]
@@ -59,7 +59,7 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
     stored = ev.list_runs(workspace_engine, pid)
     assert {s.candidate for s in stored} == {"DeepSeek V4", "Qwen 3.5 72B"}
     assert {s.imported_by for s in stored} == {"Ada"}
-    assert any("Imported 2 run(s)" in s.value for s in at.success)
+    assert any("Imported 2 run(s)" in _plain(s.value) for s in at.success)
     # the runs list shows them with file and short hash
     runs = next(d.value for d in at.dataframe if "SHA-256" in d.value.columns)
     assert set(runs["SHA-256"]) == {sha} and set(runs["Source file"]) == {PROMPTFOO}
@@ -70,11 +70,11 @@ def test_import_promptfoo_through_the_uploader(open_page, workspace_engine, fixt
 
     # the same file again: replace or skip (the mapping defaults to the earlier import's)
     at.file_uploader(key="ev_upload_1").set_value((PROMPTFOO, data, "application/json")).run()
-    assert any("already imported into this profile by Ada" in w.value for w in at.warning)
+    assert any("already imported into this profile by Ada" in _plain(w.value) for w in at.warning)
     assert at.selectbox(key=f"ev_map_{sha}_0").value == "DeepSeek V4"
     button(at, f"ev_import_{sha}_skip").click().run()
     assert len(ev.list_runs(workspace_engine, pid)) == 2
-    assert any("Skipped" in i.value for i in at.info)
+    assert any("Skipped" in _plain(i.value) for i in at.info)
     at.file_uploader(key="ev_upload_2").set_value((PROMPTFOO, data, "application/json")).run()
     at.session_state["actor_name"] = "Bob"
     button(at, f"ev_import_{sha}_replace").click().run()
@@ -86,7 +86,7 @@ def test_bad_upload_shows_a_clear_error_and_imports_nothing(open_page, workspace
     pid = _profile(workspace_engine)
     at = open_page("evidence")
     at.file_uploader(key="ev_upload_0").set_value(("golden.csv", b"item_id,candidate\n1,GPT-5.4\n", "text/csv")).run()
-    assert any("nothing was imported" in e.value and "golden.csv" in e.value for e in at.error)
+    assert any("nothing was imported" in _plain(e.value) and "golden.csv" in _plain(e.value) for e in at.error)
     assert ev.list_runs(workspace_engine, pid) == []
 
 
@@ -145,7 +145,7 @@ def test_upload_over_the_size_limit_is_refused(open_page, workspace_engine, fixt
     at = open_page("evidence")
     data = (fixtures_dir / "evidence" / PROMPTFOO).read_bytes()
     at.file_uploader(key="ev_upload_0").set_value((PROMPTFOO, data, "application/json")).run()
-    assert any("above the 0.01 MB limit" in e.value and "Nothing was imported" in e.value for e in at.error)
+    assert any("above the 0.01 MB limit" in _plain(e.value) and "Nothing was imported" in _plain(e.value) for e in at.error)
     assert ev.list_runs(workspace_engine, pid) == []
 
 

@@ -120,7 +120,7 @@ def comparison_section(engine: Engine, profile: Record[Profile], group: Sequence
         outcome = store.compare_candidates(engine, profile.id, a, b, method=method,
                                            metric_kind=group[0].metric_kind, alpha=alpha)
     except EvidenceError as exc:
-        st.info(str(exc))
+        st.info(md(exc))
         return
     cmp = outcome.comparison
     level = level_label(alpha)
@@ -158,7 +158,7 @@ def planner_section(engine: Engine, profile: Record[Profile], a: str, b: str, me
         plan = plan_for_profile(engine, profile, a, b, target_difference=(target_pts / 100) if target_pts else None,
                                 alpha=alpha, power=float(power), metric_kind=metric_kind)
     except (EvidenceError, ValueError) as exc:
-        st.info(str(exc))
+        st.info(md(exc))
         return
     m = st.columns(4)
     m[0].metric("Detectable now (points)", "—" if plan.mde_at_current_n is None else
@@ -196,7 +196,8 @@ def target_table(runs: Sequence[store.StoredRun], method: IntervalMethod,
             continue
         for s in summaries:
             check = check_target(kind, s.rate, s.lower, s.upper, n=s.n,
-                                 baseline=baseline if kind is MetricKind.golden_set_accuracy else None)
+                                 baseline=baseline if kind is MetricKind.golden_set_accuracy else None,
+                                 confidence=confidence)
             rows.append({**base, "Candidate": s.name, "Measured (%)": round(100 * s.rate, 1),
                          "Meets target": _yes_no(check.met), "Shown by the interval": _yes_no(check.demonstrated),
                          "Note": check.message})
@@ -214,7 +215,7 @@ def capability_table(runs: Sequence[store.StoredRun], profile: Profile, method: 
         evidence = capability_evidence([s.run for s in runs], task_class=profile.task_class, method=method,
                                        confidence=confidence)
     except EvidenceError as exc:
-        st.warning(str(exc))
+        st.warning(md(exc))
         return pd.DataFrame()
     return pd.DataFrame([{
         "Candidate": e.candidate, "Capability": CAPABILITY_LABELS[e.vector], "Measured (0–1)": round(e.value, 3),

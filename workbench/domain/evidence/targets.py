@@ -46,6 +46,7 @@ def check_target(
     *,
     n: int | None = None,
     baseline: float | None = None,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> TargetCheck:
     """Compare a measured rate (with its interval) to the seed's production target for ``kind``.
 
@@ -64,14 +65,14 @@ def check_target(
         msg = f"{estimate:.1%} vs target >{t:.0%}"
         if met and not demo:
             msg += (f"; the interval [{lower:.3f}, {upper:.3f}] cannot show it: about "
-                    f"{zero_failure_n(t)} items with no failures would (rule of three)")
+                    f"{zero_failure_n(t, confidence)} items with no failures would (rule of three)")
     elif op == "==" and t is not None:
         met = estimate >= t
         demo = met and lower >= 0.99
         msg = f"{estimate:.1%} vs target {t:.0%}"
         if met and not demo:
             msg += (f"; no failures in n = {n}, but the lower bound {lower:.3f} only shows a failure rate "
-                    f"below {1 - lower:.1%}; about {zero_failure_n(0.99)} clean items show < 1%")
+                    f"below {1 - lower:.1%}; about {zero_failure_n(0.99, confidence)} clean items show < 1%")
     elif op in ("within_baseline", "maintain_baseline"):
         if baseline is None:
             return TargetCheck(kind=kind, production_target=comp.production_target, met=None,
