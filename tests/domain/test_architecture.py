@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain.architecture import ArchitectureError, parse_hf_config
+from workbench.io.hf_config import ArchitectureError, parse_hf_config
 
 # Exact counts from transformers on the meta device (fixtures/hf-configs/README.md).
 EXACT = {
@@ -118,7 +118,8 @@ def test_heads_not_dividing_hidden_without_head_dim() -> None:
     ],
 )
 def test_bad_configs_name_the_field(patch: dict, field: str) -> None:
-    cfg = {k: v for k, v in {**BASE, **patch}.items() if v is not None}
+    # an unknown model_type: no library defaults, so a missing field is refused
+    cfg = {k: v for k, v in {**BASE, "model_type": "brand_new_lm", **patch}.items() if v is not None}
     with pytest.raises(ArchitectureError, match=field):
         parse_hf_config(cfg)
 

@@ -10,6 +10,7 @@ import pytest
 from workbench.domain.architecture import ArchitectureError
 from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
 from workbench.domain.models import Candidate
+from workbench.io.hf_config import parse_hf_config
 
 
 def _cfg(fixtures_dir, name="gpt-oss-20b"):
@@ -18,7 +19,7 @@ def _cfg(fixtures_dir, name="gpt-oss-20b"):
 
 def test_import_sets_architecture_provenance_and_unknown_context(fixtures_dir):
     cand = Candidate(name="m", open_weights=True, hf_repo="openai/gpt-oss-20b")
-    out = import_architecture(cand, _cfg(fixtures_dir), source="config.json", actor="ada", retrieved=date(2026, 1, 2))
+    out = import_architecture(cand, _cfg(fixtures_dir), source="config.json", actor="ada", parse=parse_hf_config, retrieved=date(2026, 1, 2))
     assert out.candidate.architecture == _cfg(fixtures_dir)
     assert out.candidate.context_window == 131_072
     prov = out.candidate.provenance["architecture"]
@@ -30,13 +31,13 @@ def test_import_sets_architecture_provenance_and_unknown_context(fixtures_dir):
 
 def test_known_context_window_is_kept_and_same_config_is_unchanged(fixtures_dir):
     cand = Candidate(name="m", open_weights=True, context_window=4096, architecture=_cfg(fixtures_dir))
-    out = import_architecture(cand, _cfg(fixtures_dir), source="x.json", actor="ada")
+    out = import_architecture(cand, _cfg(fixtures_dir), source="x.json", actor="ada", parse=parse_hf_config)
     assert out.unchanged and out.candidate is cand
 
 
 def test_bad_config_and_closed_weights_raise(fixtures_dir):
-    bad = {k: v for k, v in _cfg(fixtures_dir).items() if k != "vocab_size"}
-    with pytest.raises(ArchitectureError, match="vocab_size"):
-        import_architecture(Candidate(name="m", open_weights=True), bad, source="c.json", actor="a")
+    bad = {k: v for k, v in _cfg(fixtures_dir).items() if k != "num_hidden_layers"}
+    with pytest.raises(ArchitectureError, match="num_hidden_layers"):
+        import_architecture(Candidate(name="m", open_weights=True), bad, source="c.json", actor="a", parse=parse_hf_config)
     with pytest.raises(NotOpenWeightsError, match="not open-weight"):
-        import_architecture(Candidate(name="api"), _cfg(fixtures_dir), source="c.json", actor="a")
+        import_architecture(Candidate(name="api"), _cfg(fixtures_dir), source="c.json", actor="a", parse=parse_hf_config)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from workbench.charts.gpu import concurrency_vs_context, fit_matrix_heatmap, memory_stack
-from workbench.domain.architecture import parse_hf_config
 from workbench.domain.gpu import FitRequest, concurrency_context_curve, evaluate_fit
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 
 
 def spec(fixtures_dir: Path):  # noqa: ANN201

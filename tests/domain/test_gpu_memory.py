@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain.architecture import ArchitectureSpec, parse_hf_config
+from workbench.domain.architecture import ArchitectureSpec
 from workbench.domain.gpu import (
     GIB,
     KV_DTYPES,
@@ -37,6 +37,7 @@ from workbench.domain.gpu import (
     weights_bytes,
 )
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 
 
 def fixture(fixtures_dir: Path, name: str) -> ArchitectureSpec:
@@ -305,6 +306,7 @@ REST = 1_050_939_392
         ("q4_k_m", 4.85, True),
         ("q5_k_m", 5.69, True),
         ("q3_k_m", 3.91, True),
+        ("nf4", 4.5, False),
     ],
 )
 def test_weight_format_bits_and_16bit_exceptions(
@@ -342,6 +344,7 @@ def test_all_registered_formats_are_tested() -> None:
         "q4_k_m",
         "q5_k_m",
         "q3_k_m",
+        "nf4",
     }
     assert set(WEIGHT_FORMATS) == tested
 

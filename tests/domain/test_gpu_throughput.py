@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain.architecture import parse_hf_config
 from workbench.domain.gpu import (
     BENCHMARK_TOLERANCE,
     BENCHMARKS,
@@ -16,6 +15,7 @@ from workbench.domain.gpu import (
     self_hosted_cost,
 )
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "hf-config-corpus"
 

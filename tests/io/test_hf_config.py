@@ -15,7 +15,7 @@ CATALOG = Path(__file__).resolve().parents[2] / "data" / "gpus.json"
 
 def test_reads_every_fixture(fixtures_dir: Path) -> None:
     files = sorted((fixtures_dir / "hf-configs").glob("*.config.json"))
-    assert len(files) == 6
+    assert len(files) == 7  # the six families + the published gemma-3-27b-it
     for path in files:
         spec = read_hf_config(path)
         assert spec.num_hidden_layers > 0
@@ -99,3 +99,35 @@ def test_catalog_validation_names_field() -> None:
     raw2["gpus"].append(dict(raw2["gpus"][0]))
     with pytest.raises(GpuCatalogError, match="duplicate"):
         parse_gpu_catalog(json.dumps(raw2), "gpus.json")
+
+
+def test_published_gemma_3_27b_is_accepted_with_library_defaults() -> None:
+    # The published gemma-3-27b-it config.json omits text_config.vocab_size and tie_word_embeddings: transformers'
+    # Gemma3TextConfig defaults (262,208; tied) apply. Total = 27,432,406,640 with the SigLIP tower, the count
+    # the Hugging Face model page shows ("27.4B params") for the safetensors checkpoint.
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "hf-configs" / "gemma-3-27b-it.config.json"
+    spec = read_hf_config(path)
+    counts = spec.parameter_counts()
+    assert spec.vocab_size == 262_208 and spec.tie_word_embeddings
+    assert any("vocab_size=262208" in n for n in spec.assumptions)
+    assert counts.total == 27_432_406_640 and counts.vision == 423_060_336
+    assert spec.layer_type_counts == {"sliding_attention": 52, "full_attention": 10}
+
+
+def test_hostile_sizes_refused_before_any_allocation(tmp_path: Path) -> None:
+    base = {"model_type": "llama", "num_hidden_layers": 4, "hidden_size": 64, "num_attention_heads": 4,
+            "vocab_size": 100, "intermediate_size": 128}
+    for field, value, limit in (("hidden_size", 1e300, "262,144"), ("num_hidden_layers", 30_000_000, "2,048"),
+                                ("vocab_size", 10**9, "4,194,304"), ("num_local_experts", 10**6, "8,192"),
+                                ("max_position_embeddings", 10**12, "100,000,000")):
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps({**base, field: value}))
+        with pytest.raises(HfConfigError, match=rf"{field}.*implausible.*{limit}"):
+            read_hf_config(path)
+
+
+def test_duplicate_keys_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dup.json"
+    path.write_text('{"model_type": "llama", "hidden_size": 64, "hidden_size": 4096}')
+    with pytest.raises(HfConfigError, match="duplicate key 'hidden_size'"):
+        read_hf_config(path)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.domain.architecture import ArchitectureSpec, parse_hf_config
+from workbench.domain.architecture import ArchitectureSpec
 from workbench.domain.gpu import FitArrays, fit_arrays, kv_dtype, min_gpus_array
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 
 TARGET_MS = 50.0
 _FIXTURES = Path(__file__).resolve().parents[2] / "data" / "hf-configs"  # shipped configs

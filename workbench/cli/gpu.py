@@ -104,7 +104,7 @@ def handle_import(args: argparse.Namespace) -> int:
     from workbench.cli.catalog import cli_actor
     from workbench.domain.architecture import ArchitectureError
     from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
-    from workbench.io.hf_config import HfConfigError, load_config_dict
+    from workbench.io.hf_config import HfConfigError, load_config_dict, parse_hf_config
     from workbench.store.repository import StoreError
     from workbench.store.workspace import candidate_by_name, save_candidate
 
@@ -119,7 +119,7 @@ def handle_import(args: argparse.Namespace) -> int:
     try:
         record = candidate_by_name(db, args.candidate)
         raw = load_config_dict(data, name)
-        result = import_architecture(record.model, raw, source=name, actor=actor)
+        result = import_architecture(record.model, raw, source=name, actor=actor, parse=parse_hf_config)
         saved = record if result.unchanged else save_candidate(db, record.id, result.candidate, record.version, actor)
     except (HfConfigError, NotOpenWeightsError) as exc:
         raise CliError(str(exc)) from exc
@@ -159,8 +159,7 @@ def handle_import(args: argparse.Namespace) -> int:
 
 
 def _spec(args: argparse.Namespace) -> Any:
-    from workbench.domain.architecture import ArchitectureError, parse_hf_config
-    from workbench.io.hf_config import HfConfigError, read_hf_config
+    from workbench.io.hf_config import ArchitectureError, HfConfigError, parse_hf_config, read_hf_config
 
     if args.hf_config:
         try:

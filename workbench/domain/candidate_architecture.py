@@ -1,19 +1,20 @@
 """Give a candidate its architecture from a Hugging Face ``config.json`` (shared by the page and the CLI).
 
-The config is validated with :func:`workbench.domain.architecture.parse_hf_config` first; on any error
-(:class:`~workbench.domain.architecture.ArchitectureError`, a ``ValueError`` naming the field) nothing is
-returned, so the stored candidate stays unchanged. On success the new candidate carries the verbatim config
+The config is validated by the ``parse`` function the caller passes (``workbench.io.hf_config.parse_hf_config``:
+the domain does not read files or formats); on any error (:class:`~workbench.domain.architecture.ArchitectureError`,
+a ``ValueError`` naming the field) nothing is returned, so the stored candidate stays unchanged. On success the new candidate carries the verbatim config
 in ``architecture``, a provenance entry (source = the file name or URL, ``entered_by`` = the actor) and, when
 its context window was unknown, ``max_position_embeddings`` as the context window.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from workbench.domain.architecture import ArchitectureSpec, parse_hf_config
+from workbench.domain.architecture import ArchitectureSpec
 from workbench.domain.models import Candidate, Provenance
 
 
@@ -49,6 +50,7 @@ def import_architecture(
     *,
     source: str,
     actor: str,
+    parse: Callable[[dict[str, Any]], ArchitectureSpec],
     retrieved: date | None = None,
 ) -> ArchitectureImport:
     """Validate ``raw`` and return the candidate with it as its architecture (raises, never half-applies)."""
@@ -57,7 +59,7 @@ def import_architecture(
             f"candidate {candidate.name!r} is not open-weight (open_weights is false): there is no "
             "config.json to self-host; mark it open-weight first if its weights are published"
         )
-    spec = parse_hf_config(raw)
+    spec = parse(raw)
     changes: dict[str, list[Any]] = {}
     update: dict[str, Any] = {}
     provenance = dict(candidate.provenance)
@@ -72,7 +74,7 @@ def import_architecture(
         before = None
         if candidate.architecture is not None:
             try:
-                before = architecture_summary(parse_hf_config(dict(candidate.architecture)))
+                before = architecture_summary(parse(dict(candidate.architecture)))
             except ValueError:
                 before = "invalid config.json"
         changes["architecture"] = [before, architecture_summary(spec)]

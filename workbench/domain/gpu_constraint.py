@@ -20,12 +20,12 @@ Reasons (``None`` = satisfied) carry the numbers, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
-from workbench.domain.architecture import ArchitectureError, ArchitectureSpec, parse_hf_config
+from workbench.domain.architecture import ArchitectureError, ArchitectureSpec
 from workbench.domain.gpu import (
     GIB,
     OVERHEAD_MODELS,
@@ -42,6 +42,9 @@ from workbench.domain.gpu import (
 )
 from workbench.domain.models import Candidate, GpuFitConstraint
 from workbench.domain.scoring import ReasonCheck
+
+#: Reads a stored ``config.json`` dict (``workbench.io.hf_config.parse_hf_config``; the domain does not parse).
+ArchitectureParser = Callable[[dict[str, Any]], ArchitectureSpec]
 
 CLOSED_WEIGHTS = "closed weights: cannot self-host"
 UNKNOWN_ARCHITECTURE = "architecture unknown: import its config.json"
@@ -111,6 +114,7 @@ def gpu_fit_violations(
     constraint: GpuFitConstraint,
     catalog: GpuCatalog,
     *,
+    parse: ArchitectureParser,
     overhead: str = "vllm",
     kv_rule: Literal["simple", "vllm"] = "vllm",
 ) -> dict[str, str | None]:
@@ -138,7 +142,7 @@ def gpu_fit_violations(
             reasons[cand.name] = UNKNOWN_ARCHITECTURE
         else:
             try:
-                spec = parse_hf_config(dict(cand.architecture))
+                spec = parse(dict(cand.architecture))
                 if _uses_checkpoint_format(constraint):
                     weight_format(spec.checkpoint_format or "bf16")  # the checkpoint's format must be known
             except (ArchitectureError, FitInputError) as exc:
@@ -191,12 +195,13 @@ def gpu_fit_violations(
 
 
 def gpu_fit_check(names: Sequence[str], candidates: Sequence[Candidate], constraint: GpuFitConstraint,
-                  catalog: GpuCatalog) -> ReasonCheck:
+                  catalog: GpuCatalog, *, parse: ArchitectureParser) -> ReasonCheck:
     """The ranking's hard constraint "self-hosted on <= N x GPU at context C and concurrency K".
 
-    ``names`` fixes the order (the decision matrix's); every name must be among ``candidates``.
+    ``names`` fixes the order (the decision matrix's); every name must be among ``candidates``; ``parse`` reads
+    a stored config.json (pass ``workbench.io.hf_config.parse_hf_config``).
     """
-    outcome = gpu_fit_violations(candidates, constraint, catalog)
+    outcome = gpu_fit_violations(candidates, constraint, catalog, parse=parse)
     gpu = catalog.get(constraint.gpu)
     requirement = (f"self-hosted on <= {constraint.max_gpus} x {gpu.name} at "
                    f"{format_context(constraint.context_tokens)} context x {constraint.concurrency} concurrent")

@@ -59,8 +59,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def load_json(data: bytes | str, source: str, *, max_depth: int = DEFAULT_MAX_DEPTH,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-    """Parse ``data`` as strict JSON; raise :class:`JsonInputError` naming ``source`` on any refusal."""
+              max_bytes: int = DEFAULT_MAX_BYTES, allow_non_finite: bool = False) -> Any:
+    """Parse ``data`` as strict JSON; raise :class:`JsonInputError` naming ``source`` on any refusal.
+
+    ``allow_non_finite``: accept ``Infinity``/``NaN`` (Python's json writes them; published Hugging Face configs
+    such as Nemotron-H's ``time_step_limit`` carry them); the caller must then check the numbers it uses."""
     size = len(data)
     if size > max_bytes:
         raise JsonInputError(f"{source}: {size:,} bytes is larger than the {max_bytes:,}-byte limit")
@@ -75,7 +78,8 @@ def load_json(data: bytes | str, source: str, *, max_depth: int = DEFAULT_MAX_DE
     if deepest > max_depth:
         raise JsonInputError(f"{source}: nested {deepest} levels deep (limit {max_depth})")
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return json.loads(text, object_pairs_hook=_unique_keys,
+                          parse_constant=float if allow_non_finite else _no_constant)
     except json.JSONDecodeError as exc:
         raise JsonInputError(
             f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"

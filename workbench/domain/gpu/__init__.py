@@ -70,6 +70,7 @@ from workbench.domain.gpu.kv import (
     kv_bytes_for_load,
     kv_bytes_per_token,
     kv_bytes_per_token_by_layer_type,
+    kv_pool_tokens_per_gpu_bytes,
     kv_request_bytes,
 )
 from workbench.domain.gpu.matrix import (
@@ -110,6 +111,7 @@ from workbench.domain.gpu.throughput import (
 )
 
 __all__ = [
+    "kv_pool_tokens_per_gpu_bytes",
     "BENCHMARKS",
     "BENCHMARK_TOLERANCE",
     "DECODE_EFFICIENCY",

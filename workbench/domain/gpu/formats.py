@@ -17,7 +17,7 @@ LINEAR_CATEGORIES = frozenset(
     {"attention", "linear_attention", "dense_mlp", "routed_experts", "shared_experts"}
 )
 ALL_MATRICES = LINEAR_CATEGORIES | {"embedding", "lm_head", "router"}
-CATEGORIES = ALL_MATRICES | {"routed_expert_bias", "small"}
+CATEGORIES = ALL_MATRICES | {"routed_expert_bias", "small", "vision"}
 
 
 class WeightFormat(_Frozen):
@@ -38,6 +38,8 @@ class WeightFormat(_Frozen):
     source: str
 
     def bits_for(self, category: str) -> float:
+        if category == "vision":
+            return 16.0  # vision towers stay 16-bit in every checkpoint format of the corpus
         if category in ("small", "routed_expert_bias"):
             return self.bits_small
         return self.bits if category in self.quantised else 16.0
@@ -103,6 +105,16 @@ WEIGHT_FORMATS: dict[str, WeightFormat] = {
             nominal_bits=4,
             vllm_quantization=None,
             source="4-bit + FP8 scale per 16 = 4.5 bpw (vLLM kv_cache_interface NVFP4 comment; reference §7)",
+        ),
+        WeightFormat(
+            name="nf4",
+            label="bitsandbytes NF4 (4-bit, fp32 absmax per 64)",
+            bits=4 + 32 / 64,
+            quantised=LINEAR_CATEGORIES,
+            nominal_bits=4,
+            vllm_quantization="bitsandbytes",
+            source="bitsandbytes 4-bit: 4 bits + one fp32 absmax per block of 64 = 4.5 bpw (without double "
+            "quantisation); embeddings and lm_head stay 16-bit",
         ),
         _gguf("q2_k", 2.625, 2),
         _gguf("q3_k", 3.4375, 3),

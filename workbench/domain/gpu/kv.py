@@ -32,7 +32,10 @@ class FitArrays:
     head_dim: FArr
     full_kv_heads: IArr
     full_head_dim: FArr
+    kv_width: FArr
+    full_kv_width: FArr
     mla_width: FArr
+    indexer_bytes: FArr
     state_bytes_tp1: FArr
     heads: IArr
     attn_width: FArr
@@ -62,7 +65,7 @@ def fit_arrays(
                 spec.count("mla"),
                 spec.sliding_window or 0,
                 spec.attention_chunk_size or 0,
-                spec.num_key_value_heads,
+                spec.sliding_kv_heads or spec.num_key_value_heads,
                 spec.head_dim,
                 spec.full_attention_kv_heads or spec.num_key_value_heads,
                 spec.full_attention_head_dim or spec.head_dim,
@@ -72,9 +75,13 @@ def fit_arrays(
                 spec.num_attention_heads * spec.head_dim,
                 spec.is_moe,
                 spec.max_position_embeddings or MAX_CONTEXT,
+                spec.head_dim + (spec.v_head_dim or spec.head_dim),
+                2 * (spec.full_attention_head_dim or spec.head_dim)
+                if spec.full_attention_head_dim else spec.head_dim + (spec.v_head_dim or spec.head_dim),
+                _indexer_bytes_per_mla_layer(spec),
             )
         )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 17
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 20
     f = lambda i: np.asarray(cols[i], dtype=np.float64)  # noqa: E731
     n = lambda i: np.asarray(cols[i], dtype=np.int64)  # noqa: E731
     return FitArrays(
@@ -96,7 +103,19 @@ def fit_arrays(
         attn_width=f(14),
         is_moe=np.asarray(cols[15], dtype=bool),
         max_pos=f(16),
+        kv_width=f(17),
+        full_kv_width=f(18),
+        indexer_bytes=f(19),
     )
+
+
+def _indexer_bytes_per_mla_layer(spec: ArchitectureSpec) -> float:
+    """Indexer-key bytes per token averaged over the MLA layers (only layers with their own indexer cache one)."""
+    ix, n_mla = spec.indexer, spec.count("mla")
+    if ix is None or not n_mla:
+        return 0.0
+    own = n_mla if ix.own_layers is None else min(ix.own_layers, n_mla)
+    return ix.cache_bytes_per_token_layer * own / n_mla
 
 
 def _resolve_weights(spec: ArchitectureSpec, name: str) -> str:
@@ -111,20 +130,22 @@ def _resolve_weights(spec: ArchitectureSpec, name: str) -> str:
 def _layer_bytes(a: FitArrays, tp: Any, kv: KvDtype) -> tuple[FArr, FArr, FArr]:
     """Bytes per token per layer on one GPU: (full layer, sliding/chunked layer, MLA layer).
 
-    GQA: ``2·max(1, H_kv // TP)·D·bytes`` (vLLM replicates KV heads when TP > H_kv); MLA: latent·bytes,
-    replicated on every rank (no division by TP); ``fp8_ds_mla``: 656 B.
+    GQA: ``max(1, H_kv // TP)·(D_k + D_v)·bytes`` (``2·H_kv·D`` when K and V heads match; vLLM replicates KV
+    heads when TP > H_kv; ``FullAttentionSpec`` page ``block·kv_heads·(head_size + head_size_v)·dtype``); MLA:
+    latent·bytes, replicated on every rank (no division by TP); ``fp8_ds_mla``: 656 B; plus the sparse-attention
+    indexer key (132 B per token per MLA layer, DeepSeek V3.2 / GLM-5) in every KV dtype.
     """
     tp_a = np.asarray(tp, dtype=np.int64)
     kvh = np.maximum(1, a.kv_heads // tp_a)
     fkvh = np.maximum(1, a.full_kv_heads // tp_a)
     b = kv.bytes_per_element
-    local = 2.0 * kvh * a.head_dim * b
-    full = 2.0 * fkvh * a.full_head_dim * b
+    local = kvh * a.kv_width * b
+    full = fkvh * a.full_kv_width * b
     mla = (
         a.mla_width * b
         if kv.mla_bytes_per_token_layer is None
         else np.where(a.mla_width > 0, kv.mla_bytes_per_token_layer, 0.0)
-    )
+    ) + a.indexer_bytes
     return (
         np.asarray(full, dtype=np.float64),
         np.asarray(local, dtype=np.float64),
@@ -212,3 +233,25 @@ def kv_bytes_for_load(
     per_req = kv_request_bytes(a, context, tp, kvd, rule, batched_tokens)
     return int(round(float(per_req[0]) * concurrency))
 
+
+
+def kv_pool_tokens_per_gpu_bytes(spec: ArchitectureSpec, pool_bytes: float, kv: KvDtype | str = "bf16",
+                                 tp: int = 1) -> int:
+    """vLLM's "GPU KV cache size: N tokens" for a KV pool of ``pool_bytes`` on one GPU.
+
+    ``N = floor(pool / (16 · L_attn · max_layer_bytes)) · 16``: vLLM allocates 16-token blocks and, with layers
+    of different page sizes (Gemma 4: 16 KV heads × 256 sliding vs 4 × 512 global), unifies the page size to the
+    largest layer's, so the reported count divides the pool by every attention layer at the largest per-token
+    size (hf-mem #60: gpt-oss-120b 5.38 GiB → 78,384 tokens at 36 × 2,048 B; hf-mem PR #61: gemma-4-31B
+    24.54 GiB → 26,800 tokens at 60 × 16,384 B). 0 when the model has no attention layers.
+    """
+    kvd = kv_dtype(kv) if isinstance(kv, str) else kv
+    a = fit_arrays([spec], "bf16")
+    full_b, local_b, mla_b = _layer_bytes(a, tp, kvd)
+    sizes = [float(b[0]) for b, n in ((full_b, a.n_full), (local_b, a.n_sliding + a.n_chunked), (mla_b, a.n_mla))
+             if float(n[0]) > 0]
+    layers = float(a.n_full[0] + a.n_sliding[0] + a.n_chunked[0] + a.n_mla[0])
+    if not sizes or pool_bytes <= 0:
+        return 0
+    page = BLOCK * layers * max(sizes)
+    return int(pool_bytes // page) * BLOCK
