@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.services import decide as analysis
 from workbench.charts.tradeoffs import contribution_breakdown, pareto_chart, rank_acceptability_heatmap
-from workbench.domain.comparison import compare_rankings
-from workbench.domain.models import Profile
-from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import ScoringError
+from workbench.services import decide as analysis
+from workbench.services import views
 from workbench.services.workbook import workbook_bytes
 from workbench.store import workspace
 from workbench.store.repository import StoreError
 from workbench.ui import tradeoffs as ui
 from workbench.ui.page import no_profile_yet, page_header
 from workbench.ui.state import flash
+from workbench.ui.text import md
 
 engine, actor = page_header(
     "Trade-offs",
@@ -27,7 +26,7 @@ view = ui.choose_view(engine)
 if view is None:
     no_profile_yet("Create one first — a template fills in weights and constraints.")
 if view.stale:
-    st.warning(f"{view.stale}. Your sliders keep your settings; saving now would be refused.")
+    st.warning(f"{md(view.stale)}. Your sliders keep your settings; saving now would be refused.")
     if st.button("Reload their version", key="to_reload"):
         view.reload()
         st.rerun()
@@ -48,27 +47,31 @@ def decision_panel() -> None:
             extra = ui.checks(engine, view.profile, dm, constraints)
             result = ui.ranking(dm, weights, constraints, method, extra)
         except ScoringError as exc:
-            st.warning(f"{exc} Move at least one weight above 0 to rank the candidates.")
+            st.warning(f"{md(exc)} Move at least one weight above 0 to rank the candidates.")
             return
         except ValueError as exc:  # e.g. a GPU constraint naming a GPU the catalog does not know
-            st.error(str(exc))
+            st.error(md(exc))
             return
         if result.empty_state:
-            st.error(result.empty_state)
+            st.error(md(result.empty_state))
         else:
-            st.subheader(f"1. {result.winner}")
-            st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break}")
+            st.subheader(f"1\\. {md(result.winner)}")
+            st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break} · "
+                       f"unknown data: {ui.policy_text(result)}")
+            ui.method_badge(result)
             st.dataframe(ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile))),
                          hide_index=True, width="stretch", column_config={
                 "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
+                "API cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
                 "p95 latency (ms)": st.column_config.NumberColumn(format="%.0f ms"),
                 "Score": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.3f")})
-            for note in result.imputations:
-                st.caption(f":material/help: {note.note}")
+            ui.data_gaps_panel(result)
+            ui.tipping_panel(result)
             st.plotly_chart(contribution_breakdown(result), key="to_breakdown")
-        if result.excluded:  # one element for the whole list: one per candidate costs ~0.3 ms each
-            st.markdown(f"**Excluded ({len(result.excluded)})** — relax a constraint to bring one back\n\n"
-                        + "\n".join(f"- **{ex.name}**: " + "; ".join(ex.reasons) for ex in result.excluded))
+        if result.excluded:  # one element for the whole list (names come from user files: no Markdown)
+            st.caption(f"Excluded ({len(result.excluded)}): relax a constraint to bring one back")
+            st.dataframe([{"Candidate": ex.name, "Why": "; ".join(ex.reasons)} for ex in result.excluded],
+                         hide_index=True, width="stretch", key="to_excluded")
         if result.rows:
             frontier_and_robustness(result, dm, weights, constraints, method, extra)
     export_button(weights, constraints, method)
@@ -96,6 +99,8 @@ def export_button(weights: dict[str, float], constraints, method: str) -> None:
         smaa = analysis.robustness(decision, 2_000) if decision.ranking.rows else None
         return workbook_bytes(decision, smaa)
 
+    st.session_state["to_excel_data"] = workbook  # the same callable, reachable by the page test
+
     name = view.profile.model.name + (f" - {view.scenario.model.name}" if view.scenario else "")
     st.download_button("Download Excel decision matrix", data=workbook, file_name=f"{name} - decision matrix.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -109,34 +114,30 @@ def save_controls(weights: dict[str, float], constraints, method: str) -> None:
     try:
         if view.scenario is None and s1.button("Save to profile", key="to_save_profile", icon=":material/save:",
                                                help="Store these weights and constraints in the profile."):
-            model = Profile.model_validate({**view.profile.model.model_dump(), "weights": weights,
-                                            "constraints": constraints})
-            saved = workspace.save_profile(engine, view.profile.id, model, view.profile_seen, actor)
+            saved, warning = views.save_to_profile(engine, view.profile, view.profile_seen, weights, constraints, actor)
             ui.mark_saved("profile", saved.id, saved.version)
-            flash("success", f"Saved weights and constraints to profile {model.name}.")
+            done = f"Saved weights and constraints to profile {saved.model.name}."
+            flash("warning", f"{done} Warning: {warning}.") if warning else flash("success", done)
             st.rerun()
         if view.scenario is not None and s1.button("Save scenario", key="to_save_scenario", icon=":material/save:"):
-            model = view.scenario.model.model_copy(update={"weights": weights, "constraints": constraints,
-                                                           "method": method})
-            saved_s = workspace.save_scenario(engine, view.profile.id, view.scenario.id, Scenario.model_validate(
-                model.model_dump()), view.scenario_seen or 0, actor)
+            saved_s = views.save_to_scenario(engine, view.profile.id, view.scenario, view.scenario_seen or 0,
+                                             weights, constraints, method, actor)
             ui.mark_saved("scenario", saved_s.id, saved_s.version)
-            flash("success", f"Saved scenario {model.name}.")
+            flash("success", f"Saved scenario {saved_s.model.name}.")
             st.rerun()
         if view.scenario is not None and s2.button("Promote into profile", key="to_promote",
                                                    icon=":material/upgrade:"):
-            promoted = workspace.promote_scenario(engine, view.profile.id, view.profile_seen, view.scenario.id, actor)
+            promoted = views.promote(engine, view.profile.id, view.profile_seen, view.scenario.id, actor)
             ui.mark_saved("profile", promoted.id, promoted.version)
             flash("success", f"Promoted scenario {view.scenario.model.name} into the profile.")
             st.rerun()
         name = s3.text_input("New scenario name", key="to_new_scenario", placeholder="e.g. PO: relaxed SLA")
         if s3.button("Save as scenario", key="to_save_as", disabled=not name.strip()):
-            workspace.create_scenario(engine, view.profile.id, Scenario(name=name.strip(), method=method,
-                                      weights=weights, constraints=constraints), actor)
+            views.save_as_scenario(engine, view.profile.id, name, weights, constraints, method, actor)
             flash("success", f"Saved scenario {name.strip()}; the profile is unchanged.")
             st.rerun(scope="app")
     except (StoreError, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 
 
 decision_panel()
@@ -150,18 +151,12 @@ left, right = st.columns(2)
 a = left.selectbox("A", options, key="to_cmp_a", format_func=lambda n: n or "profile as saved")
 b = right.selectbox("B", options, index=min(1, len(options) - 1), key="to_cmp_b",
                     format_func=lambda n: n or "profile as saved")
-rankings = []
-for name in (a, b):
-    scenario = workspace.scenario_by_name(engine, view.profile.id, name).model if name else None
-    profile = effective_profile(view.profile.model, scenario)
-    try:
-        dm_cmp = ui.decision_matrix(engine, view.profile, profile)
-        rankings.append(ui.ranking(dm_cmp, profile.weights, profile.constraints, scenario.method if scenario else "wsm",
-                                   ui.checks(engine, view.profile, dm_cmp, profile.constraints)))
-    except ScoringError as exc:
-        st.warning(f"{name or 'profile'}: {exc}")
-        st.stop()
-rows = [r.model_dump() for r in compare_rankings(*rankings)]
+try:
+    rows = [r.model_dump() for r in views.compare_views(
+        engine, view.profile, a, b, lambda p: ui.decision_matrix(engine, view.profile, p))]
+except ScoringError as exc:
+    st.warning(md(exc))
+    st.stop()
 st.dataframe(rows, hide_index=True, width="stretch", column_config={
     "name": "Candidate", "rank_a": "Rank in A", "rank_b": "Rank in B", "score_a": "Score A", "score_b": "Score B",
     "change": "A → B"})

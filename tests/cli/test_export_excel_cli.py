@@ -7,10 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbench.services.decide import decide
 from workbench.cli._store import engine
-from workbench.services.workbook import decision_workbook, scoring_table
 from workbench.io.excel import SCORING_HEADER_ROW, STATIC_SCORE, live_scores
+from workbench.services.decide import decide
+from workbench.services.workbook import decision_workbook, scoring_table
 from workbench.store.workspace import create_profile, new_profile_model
 
 
@@ -42,7 +42,7 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
     """The Decision page's Excel download: the matrix recomputed from the record's snapshot."""
     import io
 
-    from workbench.decisions_draft import draft_from_workspace
+    from workbench.services.records import draft_from_workspace
     from workbench.services.workbook import snapshot_workbook_bytes
 
     create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
@@ -57,7 +57,7 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
 
 
 def test_gpu_fit_and_evidence_sheets_carry_the_pages_numbers(cli_db, run_cli, tmp_path):
-    from workbench.domain.architecture import parse_hf_config
+    from workbench.io.hf_config import parse_hf_config
     from workbench.domain.gpu import FitRequest, min_gpus
     from workbench.io.gpus import load_gpu_catalog
 

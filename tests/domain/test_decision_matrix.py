@@ -206,17 +206,22 @@ def test_weights_override_merges_into_profile_weights() -> None:
     assert [r.tied for r in result.rows[:4]] == [False, True, True, True]
 
 
-def test_missing_cost_is_imputed_as_worst_and_reported() -> None:
+def test_missing_cost_is_a_range_from_best_to_worst_observed_and_reported() -> None:
     profile = Profile(name="p", weights=dict.fromkeys(CRITERIA, 0.0) | {"cost_per_success": 1.0})
     cs = [cand("cheap"), cand("dear"), cand("unknown")]
     result = dmx.rank(profile, cs, cost_per_success={"cheap": 0.01, "dear": 0.09})
     by_name = {r.name: r for r in result.rows}
-    assert by_name["unknown"].score == by_name["dear"].score == 0.0
-    assert "cost_per_success" in by_name["unknown"].imputed
-    assert "cost_per_success" not in by_name["dear"].imputed
-    assert by_name["unknown"].cost_per_success is None
-    note = next(n for n in result.imputations if n.criterion == "cost_per_success")
-    assert note.candidates == ["unknown"] and note.fill_value == 0.09 and note.weight == 1.0
+    assert by_name["dear"].score == 0.0 and by_name["cheap"].score == 1.0
+    assert by_name["unknown"].score == 0.5 and by_name["unknown"].score_range == [0.0, 1.0]
+    assert by_name["unknown"].unknown == ["cost_per_success"] and by_name["dear"].unknown == []
+    assert by_name["unknown"].completeness == 0.0 and by_name["dear"].completeness == 1.0
+    # worst case 0.0 only ties "dear" (bounds that touch do not count as overtaking)
+    assert by_name["unknown"].rank_range == [1, 2] and by_name["unknown"].rank_depends_on_unknowns
+    assert by_name["unknown"].cost_per_success is None and by_name["unknown"].cost_basis == "unknown"
+    note = next(n for n in result.unknowns if n.criterion == "cost_per_success")
+    assert note.candidates == ["unknown"] and note.range == [0.01, 0.09] and note.weight == 1.0
+    gap = next(g for g in result.data_gaps if g.name == "unknown")
+    assert gap.unknown == ["cost_per_success"] and "price" in gap.resolve["cost_per_success"]
 
 
 def test_unknown_method_is_rejected() -> None:

@@ -40,7 +40,7 @@ def rules(d: DecisionDraft) -> list[str]:
 
 def test_clean_draft_has_no_findings() -> None:
     assert lint_decision(draft()) == []
-    assert len(RULE_IDS) == 6
+    assert len(RULE_IDS) == 7  # the seed's six + high risk with fail-open
 
 
 # --------------------------------------------------------------------------- leaderboard shopping

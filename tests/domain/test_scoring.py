@@ -142,33 +142,40 @@ def test_weights_are_scaled_to_sum_one() -> None:
     assert scoring.normalise_weights([1.0, 3.0]).tolist() == [0.25, 0.75]
 
 
-# --------------------------------------------------------------------------- missing data
+# --------------------------------------------------------------------------- unknown data
 
 
-def test_missing_values_take_the_worst_observed_value_per_direction() -> None:
+def test_unknown_values_are_ranges_scored_at_their_midpoint_not_the_worst_observed() -> None:
     nan = np.nan
     x = np.array([[nan, nan, nan], [0.5, 10.0, nan], [1.0, 30.0, nan]])
-    imp = scoring.impute_worst(x, np.array([True, False, True]))
-    assert imp.filled[0, 0] == 0.5  # benefit: minimum observed
-    assert imp.filled[0, 1] == 30.0  # cost: maximum observed
-    assert imp.all_missing.tolist() == [False, False, True]
-    assert imp.imputed[:, 0].tolist() == [True, False, False]
-    assert imp.fill_values[:2].tolist() == [0.5, 30.0] and np.isnan(imp.fill_values[2])
+    lower = np.array([[0.0, 10.0, nan], [0.5, 10.0, nan], [1.0, 30.0, nan]])
+    upper = np.array([[1.0, 30.0, nan], [0.5, 10.0, nan], [1.0, 30.0, nan]])
+    rg = scoring.unknown_ranges(x, lower, upper)
+    assert rg.point[0, 0] == 0.5 and rg.point[0, 1] == 20.0  # midpoints, not 0.5 / 30 (the worst observed)
+    assert rg.lower[0, :2].tolist() == [0.0, 10.0] and rg.upper[0, :2].tolist() == [1.0, 30.0]
+    assert rg.inert.tolist() == [False, False, True]
+    assert rg.unknown[:, 0].tolist() == [True, False, False]
+    assert rg.env_lo[:2].tolist() == [0.0, 10.0] and rg.env_hi[:2].tolist() == [1.0, 30.0]
 
 
-def test_an_unknown_value_is_not_scored_as_zero() -> None:
-    # Benefit column with observed 0.5 and 1.0: the unknown candidate ties the worst (0.5),
-    # strictly above a silent zero, which would put it below a real 0.2 on another criterion.
+def test_an_unknown_value_is_not_scored_as_zero_and_its_score_range_spans_its_range() -> None:
     x = np.array([[np.nan, 0.0], [0.5, 0.0], [1.0, 1.0]])
-    imp = scoring.impute_worst(x, np.array([True, True]))
-    out = scoring.weighted_sum(imp.filled, np.array([True, True]), np.array([0.5, 0.5]), inert=imp.all_missing)
-    assert out.scores[0] == out.scores[1]
+    rg = scoring.unknown_ranges(x, np.array([[0.0, 0.0]] * 3), np.array([[1.0, 0.0]] * 3))
+    benefit, w = np.array([True, True]), np.array([0.5, 0.5])
+    out = scoring.score("wsm", rg.point, benefit, w, inert=rg.inert, ranges=rg)
+    assert out.scores.tolist() == [0.25, 0.25, 1.0]  # unknown at 0.5 of the 0..1 envelope
+    worst, best = scoring.score_bounds("wsm", rg, benefit, w, out.scores)
+    assert worst.tolist() == [0.0, 0.25, 1.0] and best.tolist() == [0.5, 0.25, 1.0]
+    t = scoring.score("topsis", rg.point, benefit, w, ranges=rg)
+    tw, tb = scoring.score_bounds("topsis", rg, benefit, w, t.scores)
+    assert tw[0] < t.scores[0] < tb[0] and tw[1] == pytest.approx(t.scores[1])
 
 
 def test_a_criterion_nobody_has_data_for_contributes_nothing() -> None:
     x = np.array([[np.nan, 0.2], [np.nan, 0.8]])
-    imp = scoring.impute_worst(x, np.array([True, True]))
-    out = scoring.weighted_sum(imp.filled, np.array([True, True]), np.array([0.5, 0.5]), inert=imp.all_missing)
+    rg = scoring.unknown_ranges(x)
+    out = scoring.weighted_sum(rg.point, np.array([True, True]), np.array([0.5, 0.5]), inert=rg.inert,
+                               lo=rg.env_lo, hi=rg.env_hi)
     assert out.contributions[:, 0].tolist() == [0.0, 0.0]
     assert out.scores.tolist() == [0.0, 0.5]
 

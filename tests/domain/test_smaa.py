@@ -114,7 +114,7 @@ def test_bad_inputs_raise_value_errors() -> None:
         smaa.sample_weights([1, 1], 10, seed=-1)
     with pytest.raises(ValueError, match="all criterion weights are zero"):
         smaa.sample_weights([0, 0], 10)
-    with pytest.raises(ValueError, match="impute"):
+    with pytest.raises(ValueError, match="ranges"):
         smaa.smaa2(np.array([[np.nan, 1.0], [1.0, 1.0]]), np.ones(2, dtype=bool), np.full((3, 2), 0.5))
 
 

@@ -17,6 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from workbench.benchmarks.excel import sample_workbook
 from workbench.domain.models import CAPABILITY_VECTORS, CapabilityRating
+from workbench.domain.scoring import closeness_of_normalised, weighted_sum_of_normalised
 from workbench.io.excel import (
     LIVE_RANK,
     LIVE_SCORE,
@@ -29,11 +30,18 @@ from workbench.io.excel import (
     ScoringTable,
     decision_workbook_bytes,
     live_scores,
-    topsis_closeness,
     weight_name,
-    weighted_sum,
     write_decision_workbook,
 )
+
+
+def weighted_sum(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    return weighted_sum_of_normalised(matrix, weights)
+
+
+def topsis_closeness(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The domain's closeness with the column max / min as reference points (no engine reference given)."""
+    return closeness_of_normalised(matrix, weights, matrix.max(axis=0), matrix.min(axis=0))
 
 CRITERIA = ["schema_adherence", "reasoning_depth", "cost_per_success", "latency", "context_fit"]
 WEIGHTS = np.array([0.4, 0.3, 0.2, 0.1, 0.25])  # sums to 1.25 on purpose: scores use w / sum(w)
@@ -162,7 +170,9 @@ def test_scoring_has_live_formulas_and_static_values() -> None:
         live = ws.cell(row=r, column=h[LIVE_SCORE])
         assert live.data_type == "f"
         assert live.value == f"=SUMPRODUCT(weights,B{r}:F{r})/SUM(weights)"
-        assert ws.cell(row=r, column=h[LIVE_RANK]).value == f"=RANK({live.column_letter}{r},live_score,0)"
+        col, first = live.column_letter, SCORING_HEADER_ROW + 1
+        tie = f"+COUNTIF({col}${first}:{col}{r - 1},{col}{r})" if i else ""  # ties rank in sheet (name) order
+        assert ws.cell(row=r, column=h[LIVE_RANK]).value == f"=RANK({col}{r},live_score,0){tie}"
         static = ws.cell(row=r, column=h[STATIC_SCORE])
         assert static.data_type == "n"
         assert static.value == pytest.approx(data.scoring.scores[i])
@@ -287,7 +297,7 @@ def test_weighted_sum_uses_normalised_weights() -> None:
 
 
 def test_topsis_closeness_matches_scikit_criteria() -> None:
-    skc = pytest.importorskip("skcriteria")
+    import skcriteria as skc
     from skcriteria.agg.topsis import TOPSIS
 
     dm = skc.mkdm(MATRIX, [max] * len(CRITERIA), weights=WEIGHTS / WEIGHTS.sum())
@@ -300,7 +310,8 @@ def test_topsis_worked_example() -> None:
     # ideal = (0.5, 0.5), anti-ideal = (0, 0); D+(A) = 0.5, D-(A) = 0.5 -> 0.5; C is the ideal -> 1
     x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     np.testing.assert_allclose(topsis_closeness(x, np.array([1.0, 1.0])), [0.5, 0.5, 1.0])
-    assert topsis_closeness(np.ones((2, 2)), np.array([1.0, 1.0])).tolist() == [0.0, 0.0]
+    # identical candidates: D+ = D- = 0 -> closeness 1, as the ranking engine (scoring.topsis) says
+    assert topsis_closeness(np.ones((2, 2)), np.array([1.0, 1.0])).tolist() == [1.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- security
@@ -406,7 +417,7 @@ def test_disagreeing_static_scores_are_flagged_on_the_summary() -> None:
         ({"weights": [0.4, 0.3, 0.2, 0.1, 1.5]}, "weights[4] ('context_fit')"),
         ({"weights": [0.0] * 5}, "at least one weight"),
         ({"weights": [0.5] * 4}, "expected 5 weights"),
-        ({"matrix": np.where(np.eye(4, 5, 1) == 1, 1.2, MATRIX)}, "row 0 (candidate 'alpha'), criterion 'reasoning_depth'"),
+        ({"matrix": np.where(np.eye(4, 5, 1) == 1, -0.2, MATRIX)}, "row 0 (candidate 'alpha'), criterion 'reasoning_depth'"),
         ({"matrix": MATRIX[:3]}, "scoring.matrix: expected shape"),
         ({"scores": [0.1, 0.2, float("nan"), 0.3]}, "scores row 2 (candidate 'gamma')"),
         ({"ranks": [1, 2, 0, 3]}, "ranks must be whole numbers"),
@@ -469,3 +480,32 @@ def test_number_formats_follow_the_magnitude_of_each_column() -> None:
     assert ws["D2"].value is True and ws["D3"].value is False
     assert ws["E2"].value == dt.datetime(2026, 1, 2) and ws["E2"].number_format == "yyyy-mm-dd hh:mm"
     assert ws["E3"].value is None
+
+
+@pytest.mark.parametrize("method", ["wsm", "topsis"])
+def test_identical_candidates_agree_live_and_static_ties_included(method: str, tmp_path: Path) -> None:
+    """Issue 12: for identical rows the engine gives TOPSIS closeness 1 (the old sheet said 0); the live
+    formulas, evaluated by the `formulas` engine, now give the engine's scores and its tie-broken ranks."""
+    from workbench.domain.models import CRITERIA as ALL
+    from workbench.domain.models import Candidate, Profile
+    from workbench.domain.ranking import rank
+    from workbench.services.workbook import scoring_table
+
+    twins = [Candidate(name=n, capabilities={v: CapabilityRating(rating="A") for v in CAPABILITY_VECTORS})
+             for n in ("beta", "alpha")]
+    result = rank(Profile(name="p", weights=dict.fromkeys(ALL, 0.0) | {"schema_adherence": 1.0}), twins, method,
+                  cost_per_success={"alpha": 0.01, "beta": 0.01})
+    table = scoring_table(result)
+    assert table.scores.tolist() == [1.0, 1.0] and table.ranks.tolist() == [1, 2]
+    assert [r.name for r in result.rows] == ["alpha", "beta"]  # tie broken by name
+    data = make_data(method).model_copy(update={"scoring": table, "winner": "alpha"})
+    path = tmp_path / "twins.xlsx"
+    write_decision_workbook(data, path)
+    ws = load_workbook(path)["Scoring"]
+    h = header_index(ws)
+    sol = _evaluate(path, {})
+    rows = [SCORING_HEADER_ROW + 1, SCORING_HEADER_ROW + 2]
+    score_col, rank_col = (ws.cell(row=SCORING_HEADER_ROW, column=h[c]).column_letter for c in (LIVE_SCORE, LIVE_RANK))
+    assert [float(_cell(sol, path, "SCORING", f"{score_col}{r}")) for r in rows] == [1.0, 1.0]
+    assert [int(_cell(sol, path, "SCORING", f"{rank_col}{r}")) for r in rows] == [1, 2]
+    assert "Ties" in ws.cell(row=2, column=1).value

@@ -73,7 +73,8 @@ def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
         xs = [r.contributions[criterion] for r in rows][::-1]
         hover = [f"{r.name}<br>{label}: +{r.contributions[criterion]:.4f}<br>value "
                  f"{_fmt_value(criterion, r.values.get(criterion))} ({unit})"
-                 + (" (unknown: scored as worst observed)" if criterion in r.imputed else "")
+                 + (f" (unknown: a range; score {r.score_range[0]:.3f}..{r.score_range[1]:.3f})"
+                    if criterion in r.unknown else "")
                  for r in rows][::-1]
         traces.append({"type": "bar", "x": xs, "y": names, "orientation": "h", "name": label,
                        "hovertext": hover, "hoverinfo": "text"})

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.services.decide import DEFAULT_SMAA_SEED, decide, robustness
 from workbench.cli import CliError
 from workbench.cli._common import print_json
 from workbench.cli._store import engine
 from workbench.domain.scoring import ScoringError
 from workbench.domain.smaa import SmaaError
+from workbench.services.decide import DEFAULT_SMAA_SEED, decide, robustness
 from workbench.store.repository import NotFoundError
 
 
@@ -25,7 +25,7 @@ def _rank(args: argparse.Namespace) -> int:
             "profile": decision.profile.model.name,
             "scenario": decision.scenario.model.name if decision.scenario else None,
             "method": decision.method,
-            "ranking": result.model_dump(mode="json"),
+            "ranking": decision.ranking_json(),
             "smaa": smaa.model_dump(mode="json") if smaa else None,
         })
         return 0
@@ -34,8 +34,15 @@ def _rank(args: argparse.Namespace) -> int:
     if result.empty_state:
         print(result.empty_state)
     for row in result.rows:
-        cost = "cost unknown" if row.cost_per_success is None else f"${row.cost_per_success:.5f}/success"
-        print(f"{row.rank:3}. {row.name:32} score {row.score:.4f}  {cost}{'  [Pareto]' if row.pareto else ''}")
+        cost = "cost unknown" if row.cost_per_success is None else f"${row.cost_per_success:.5f}/success ({row.cost_basis})"
+        spread = (f" range {row.score_range[0]:.3f}-{row.score_range[1]:.3f}, {row.completeness:.0%} known"
+                  if row.unknown else "")
+        print(f"{row.rank:3}. {row.name:32} score {row.score:.4f}{spread}  {cost}{'  [Pareto]' if row.pareto else ''}"
+              + ("  [rank depends on unknowns]" if row.rank_depends_on_unknowns else ""))
+    if not result.methods_agree:
+        print(f"  methods disagree: weighted sum -> {result.winners['wsm']}, TOPSIS -> {result.winners['topsis']}")
+    for tip in [*result.tipping_points[:3], *(decision.notes.price_tipping_points if decision.notes else [])[:2]]:
+        print(f"  tipping point: {tip.text}")
     for ex in result.excluded:
         print(f"  excluded {ex.name}: {'; '.join(ex.reasons)}")
     if smaa:

@@ -24,23 +24,20 @@ capability weights (equal weights when every capability weight is zero).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
-from workbench.domain import scoring
+from workbench.domain import money, requirements, scoring, unknowns
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
     CONTEXT_CRITERION,
     COST_CRITERION,
     CRITERIA,
-    CRITERION_LABELS,
     LATENCY_CRITERION,
     LICENSE_RESTRICTION_LABELS,
     RATING_VALUE,
@@ -111,7 +108,8 @@ def format_tokens(value: float) -> str:
 
 
 def format_usd(value: float) -> str:
-    return f"${value:,.2f}" if value >= 100 else f"${value:.4g}"
+    """USD per successful outcome in a constraint reason: :func:`workbench.domain.money.usd_per_success`."""
+    return money.usd_per_success(value)
 
 
 def format_ms(value: float) -> str:
@@ -149,6 +147,15 @@ class DecisionMatrix:
     open_weights: BoolArray
     context_need_tokens: int
     output_tokens: int
+    range_lower: FloatArray | None = None  #: m x n plausible lower bound of each cell (unknowns.cell_ranges)
+    range_upper: FloatArray | None = None  #: m x n plausible upper bound
+    cost_basis: tuple[str, ...] = ()  #: per candidate "api" | "self_hosted" | "unknown" (empty: from values)
+    cost_api: FloatArray | None = None  #: m USD per success at the API price (NaN unknown)
+    cost_self_hosted: FloatArray | None = None  #: m USD per success self-hosted (NaN unknown)
+    profile_checks: tuple[scoring.Check, ...] = ()  #: checks from the profile's own fields (requirements)
+    unknown_mode: str = "range"  #: profile.unknown_mode()
+    unknown_mode_source: str = "risk default"
+    min_completeness: float = 0.75
 
     @property
     def size(self) -> int:
@@ -188,13 +195,19 @@ def build_decision_matrix(
     profile: Profile,
     candidates: Sequence[Candidate],
     cost_per_success: Mapping[str, float | None] | Sequence[float | None] | np.ndarray | None = None,
+    *,
+    cost_basis: Sequence[str] | None = None,
+    cost_api: Sequence[float | None] | np.ndarray | None = None,
+    cost_self_hosted: Sequence[float | None] | np.ndarray | None = None,
 ) -> DecisionMatrix:
     """Arrays for ranking ``candidates`` against ``profile`` (criteria: module docstring).
 
     ``cost_per_success`` maps candidate name -> USD per successful outcome (or is aligned with
-    ``candidates``); a missing or None entry is unknown (NaN) and is imputed at ranking time.
-    Names not among the candidates are ignored. Raises :class:`RankingInputError` on duplicate
-    candidate names or a negative/infinite cost.
+    ``candidates``); a missing or None entry is unknown (NaN) and is scored as a range at ranking
+    time. ``cost_basis`` says per candidate where the figure comes from ("api", "self_hosted",
+    "unknown"; default: "api" where a cost is given); ``cost_api`` / ``cost_self_hosted`` carry both
+    figures where both exist. Names not among the candidates are ignored. Raises
+    :class:`RankingInputError` on duplicate candidate names or a negative/infinite cost.
     """
     names = tuple(c.name for c in candidates)
     if len(set(names)) != len(names):
@@ -251,6 +264,23 @@ def build_decision_matrix(
     estimate = ttft + profile.workload.output_tokens * effort / tps * 1000.0
     values[:, LATENCY_INDEX] = np.where(np.isnan(measured_p95), estimate, measured_p95)
     values[:, CONTEXT_INDEX] = np.minimum(1.0, context / profile.context_length_tokens)
+    lower, upper = unknowns.cell_ranges(values, CRITERIA)
+    cost = values[:, COST_INDEX]
+    basis = tuple(cost_basis) if cost_basis is not None else tuple(
+        "unknown" if math.isnan(v) else "api" for v in cost.tolist())
+    if len(basis) != m:
+        raise RankingInputError(f"cost_basis has {len(basis)} entries for {m} candidates")
+    profile_checks: list[scoring.Check] = []
+    workload_check = requirements.workload_context_check(profile, context)
+    if workload_check.violated().any():  # listed among the constraints only when it excludes someone
+        profile_checks.append(workload_check)
+    retention = requirements.retention_outcomes(profile, list(candidates))
+    if retention is not None:
+        profile_checks.append(scoring.ReasonCheck("zero_retention", "zero retention (licence / provider terms)",
+                                                  retention))
+    language = requirements.language_check(profile, values[:, CAPABILITY_VECTORS.index("multilingual_coverage")])
+    if language is not None:
+        profile_checks.append(language)
     return DecisionMatrix(
         names=names,
         criteria=CRITERIA,
@@ -269,7 +299,26 @@ def build_decision_matrix(
         open_weights=_readonly(open_weights),
         context_need_tokens=profile.context_length_tokens,
         output_tokens=profile.workload.output_tokens,
+        range_lower=_readonly(lower),
+        range_upper=_readonly(upper),
+        cost_basis=basis,
+        cost_api=_readonly(_optional_costs(cost_api, m, cost, basis, "api")),
+        cost_self_hosted=_readonly(_optional_costs(cost_self_hosted, m, cost, basis, "self_hosted")),
+        profile_checks=tuple(profile_checks),
+        unknown_mode=profile.unknown_mode(),
+        unknown_mode_source="profile" if profile.unknown_policy.mode is not None else "risk default",
+        min_completeness=profile.unknown_policy.min_completeness,
     )
+
+
+def _optional_costs(given: Sequence[float | None] | np.ndarray | None, m: int, cost: FloatArray,
+                    basis: tuple[str, ...], kind: str) -> FloatArray:
+    if given is None:
+        return np.where(np.array([b == kind for b in basis], dtype=bool), cost, np.nan) if m else np.zeros(0)
+    out = np.array([np.nan if v is None else float(v) for v in given], dtype=np.float64)
+    if out.shape != (m,):
+        raise RankingInputError(f"{kind} costs have {out.shape[0]} values for {m} candidates")
+    return out
 
 
 # --------------------------------------------------------------------------- constraints
@@ -356,107 +405,6 @@ def constraints_from_profile(profile: Profile) -> HardConstraints:
     })
 
 
-# --------------------------------------------------------------------------- result
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RankedRow(_Out):
-    name: str
-    rank: int = Field(description="1-based position after the deterministic tie-break")
-    score: float
-    tied: bool = Field(description="same score (to 12 decimals) as the row above; order then by name")
-    contributions: dict[str, float]
-    normalised: dict[str, float]
-    values: dict[str, float | None] = Field(description="raw criterion values; None = unknown")
-    imputed: list[str] = Field(description="criteria whose unknown value was imputed (worst observed)")
-    quality: float
-    cost_per_success: float | None
-    latency_p95_ms: float | None
-    pareto: bool
-
-
-class ExcludedCandidate(_Out):
-    name: str
-    reasons: list[str]
-    constraints: list[str]
-
-
-class ImputationNote(_Out):
-    criterion: str
-    label: str
-    weight: float = Field(description="normalised weight of the criterion (0 = it does not affect the score)")
-    candidates: list[str]
-    fill_value: float | None
-    note: str
-
-
-class ConstraintImpactOut(_Out):
-    key: str
-    requirement: str
-    excluded: int
-    sole_blocker: int
-
-
-class ParetoUnplaced(_Out):
-    name: str
-    missing: list[str]
-
-
-class RankingResult(_Out):
-    """A ranking: ordered rows, exclusions with reasons, Pareto set, and every convention used.
-
-    JSON shape = ``model_dump(mode="json")``; :meth:`to_json` gives canonical bytes (sorted keys),
-    bit-identical for the same inputs (scores rounded to 12 decimals, the tie precision).
-    """
-
-    method: Literal["wsm", "topsis"]
-    method_label: str
-    normalisation: str
-    normalisation_detail: str
-    tie_break: str
-    imputation_policy: str
-    contribution_kind: str
-    latency_definition: str
-    quality_definition: str
-    criteria: list[str]
-    criterion_labels: dict[str, str]
-    directions: dict[str, Literal["benefit", "cost"]]
-    weights: dict[str, float] = Field(description="normalised to sum to 1")
-    candidate_count: int
-    rows: list[RankedRow]
-    excluded: list[ExcludedCandidate]
-    pareto: list[str]
-    pareto_unplaced: list[ParetoUnplaced]
-    imputations: list[ImputationNote]
-    constraints: list[ConstraintImpactOut] = Field(description="tightest first")
-    empty_state: str | None = None
-
-    @property
-    def winner(self) -> str | None:
-        return self.rows[0].name if self.rows else None
-
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False, allow_nan=False)
-
-
-def _round_array(a: FloatArray) -> Any:
-    """``_r`` over a whole array, as nested Python floats."""
-    return (np.round(a, 12) + 0.0).tolist()
-
-
-def _r(x: float) -> float:
-    v = round(float(x), scoring.TIE_DECIMALS)
-    return 0.0 if v == 0 else v  # no "-0.0"
-
-
-def _opt(x: float) -> float | None:
-    return None if math.isnan(x) else float(x)
-
-
 def weights_vector(weights: Mapping[str, float], criteria: Sequence[str] = CRITERIA) -> FloatArray:
     """Weights in criterion order (missing = 0); unknown names raise :class:`RankingInputError`."""
     unknown = sorted(set(weights) - set(criteria))
@@ -465,161 +413,23 @@ def weights_vector(weights: Mapping[str, float], criteria: Sequence[str] = CRITE
     return np.array([float(weights.get(c, 0.0)) for c in criteria], dtype=np.float64)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """The feasible, imputed matrix a method and SMAA work on."""
-
-    index: IntArray  #: feasible candidate indices into the DecisionMatrix
-    imputation: scoring.Imputation
-    weights: FloatArray  #: normalised
-    evaluation: scoring.ConstraintEvaluation
 
 
-def prepare(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
-            extra_checks: Sequence[scoring.Check] = ()) -> Prepared:
-    """Validate weights, evaluate constraints, impute the feasible candidates' missing values.
-
-    ``extra_checks`` are constraints computed outside this module over the same candidates
-    (the GPU memory fit of ``constraints.gpu_fit``: see ``gpu_constraint.gpu_fit_check``).
-    """
-    w = scoring.normalise_weights(weights_vector(weights, dm.criteria), dm.criteria)
-    checks = [*constraint_checks(dm, constraints), *extra_checks]
-    evaluation = scoring.evaluate_constraints(checks, dm.size)
-    index = np.flatnonzero(evaluation.feasible).astype(np.intp)
-    imputation = scoring.impute_worst(scoring.take_rows(dm.values, index), dm.benefit)
-    return Prepared(index, imputation, w, evaluation)
+_MOVED = {
+    "Prepared": "workbench.domain.ranking", "prepare": "workbench.domain.ranking",
+    "rank_matrix": "workbench.domain.ranking", "rank": "workbench.domain.ranking",
+    "RankingResult": "workbench.domain.ranking_result", "RankedRow": "workbench.domain.ranking_result",
+    "ExcludedCandidate": "workbench.domain.ranking_result", "UnknownNote": "workbench.domain.ranking_result",
+    "DataGap": "workbench.domain.ranking_result", "ConstraintImpactOut": "workbench.domain.ranking_result",
+    "ParetoUnplaced": "workbench.domain.ranking_result", "TippingPoint": "workbench.domain.ranking_result",
+}
 
 
-def _quality(filled_caps: FloatArray, cap_weights: FloatArray) -> FloatArray:
-    total = cap_weights.sum()
-    cw = cap_weights / total if total > 0 else np.full(cap_weights.shape, 1.0 / cap_weights.size)
-    return filled_caps @ cw
+def __getattr__(name: str) -> Any:
+    """The ranking and its result models moved to :mod:`ranking` / :mod:`ranking_result` (kept importable
+    from here, resolved lazily: :mod:`ranking` imports this module)."""
+    if name in _MOVED:
+        import importlib
 
-
-def _empty_state(impacts: list[scoring.ConstraintImpact], total: int) -> str:
-    top = [it for it in impacts if it.excluded > 0][:3]
-    parts = [f"{it.requirement} excludes {it.excluded} of {total}"
-             + (f" ({it.sole_blocker} by itself)" if it.sole_blocker else "") for it in top]
-    return "No candidate meets every hard constraint. Tightest: " + "; ".join(parts) + "."
-
-
-def _pareto_objectives(quality: FloatArray, raw: FloatArray) -> tuple[FloatArray, tuple[str, ...]]:
-    """Pareto objectives (quality up, cost per success down, p95 latency down).
-
-    An objective no ranked candidate has a value for (e.g. latency before any is measured) is left
-    out, so the frontier is drawn on the objectives that are known rather than on none.
-    """
-    columns, names = [quality], ["quality"]
-    for index, name in ((COST_INDEX, COST_CRITERION), (LATENCY_INDEX, LATENCY_CRITERION)):
-        if raw.shape[0] and not np.isnan(raw[:, index]).all():
-            columns.append(raw[:, index])
-            names.append(name)
-    return np.column_stack(columns), tuple(names)
-
-
-def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
-                method: str = "wsm", extra_checks: Sequence[scoring.Check] = ()) -> RankingResult:
-    """Rank the candidates of ``dm``: constraints -> imputation -> normalisation -> method -> order.
-
-    Raises ``ValueError`` (:class:`scoring.ScoringError`) for all-zero or negative weights or an
-    unknown method, :class:`RankingInputError` for unknown criteria.
-    """
-    if method not in scoring.METHODS:
-        raise scoring.ScoringError(f"unknown method {method!r}; use one of {', '.join(scoring.METHODS)}")
-    prep = prepare(dm, weights, constraints, extra_checks)
-    idx, imp, w = prep.index, prep.imputation, prep.weights
-    out = scoring.score(method, imp.filled, dm.benefit, w, inert=imp.all_missing)
-    ordering = scoring.rank_order(out.scores, dm.name_key[idx])
-    quality = _quality(imp.filled[:, :N_CAPABILITIES], w[:N_CAPABILITIES])
-    raw = dm.values[idx]
-    pareto_obj, axis_names = _pareto_objectives(quality, raw)
-    on_front = scoring.pareto_front(pareto_obj, [True] + [False] * (pareto_obj.shape[1] - 1))
-
-    crit = list(dm.criteria)
-    # Round whole arrays once (per-value Python rounding dominated at 500 candidates); "+ 0.0"
-    # normalises -0.0. Unknown raw values become None.
-    scores_r = _round_array(out.scores)
-    contributions_r = _round_array(out.contributions)
-    normalised_r = _round_array(out.normalised)
-    quality_r = _round_array(quality)
-    raw_list = [[None if v != v else v for v in row] for row in raw.tolist()]
-    rows: list[RankedRow] = []
-    for pos in ordering.order.tolist():
-        i = int(idx[pos])
-        values = raw_list[pos]
-        rows.append(RankedRow.model_construct(
-            name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
-            tied=bool(ordering.tied[pos]),
-            contributions=dict(zip(crit, contributions_r[pos], strict=True)),
-            normalised=dict(zip(crit, normalised_r[pos], strict=True)),
-            values=dict(zip(crit, values, strict=True)),
-            imputed=[crit[j] for j in np.flatnonzero(imp.imputed[pos])],
-            quality=quality_r[pos], cost_per_success=values[COST_INDEX],
-            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos])))
-
-    ev = prep.evaluation
-    excluded = [ExcludedCandidate(name=dm.names[i], reasons=ev.reasons(int(i)), constraints=ev.violated_keys(int(i)))
-                for i in sorted(np.flatnonzero(~ev.feasible), key=lambda k: dm.name_key[k])]
-    name_order = np.argsort(dm.name_key[idx], kind="stable")
-    pareto = [dm.names[int(idx[p])] for p in name_order if on_front[p]]
-    nan_obj = np.isnan(pareto_obj)
-    unplaced = [ParetoUnplaced(name=dm.names[int(idx[p])], missing=[axis_names[k] for k in np.flatnonzero(nan_obj[p])])
-                for p in name_order if nan_obj[p].any()]
-    notes: list[ImputationNote] = []
-    for j in np.flatnonzero(imp.imputed.any(axis=0)):
-        who = [dm.names[int(idx[p])] for p in name_order if imp.imputed[p, j]]
-        criterion = crit[j]
-        if imp.all_missing[j]:
-            note = f"no ranked candidate has {CRITERION_LABELS[criterion].lower()}; it contributes 0 to everyone"
-        else:
-            fill = float(imp.fill_values[j])
-            note = (f"unknown for {len(who)} candidate(s): scored as the worst observed value "
-                    f"{fill:.6g} ({CRITERION_UNITS[criterion]})")
-        notes.append(ImputationNote(criterion=criterion, label=CRITERION_LABELS[criterion], weight=_r(w[j]),
-                                    candidates=who,
-                                    fill_value=_opt(float(imp.fill_values[j])), note=note))
-    impacts = ev.impacts()
-    return RankingResult(
-        method=method,
-        method_label=scoring.METHOD_LABELS[method],
-        normalisation=scoring.NORMALISATION[method],
-        normalisation_detail=scoring.NORMALISATION_LABELS[scoring.NORMALISATION[method]],
-        tie_break=scoring.TIE_BREAK_RULE,
-        imputation_policy=scoring.IMPUTATION_POLICY,
-        contribution_kind=CONTRIBUTION_KIND[method],
-        latency_definition=LATENCY_DEFINITION,
-        quality_definition=QUALITY_DEFINITION,
-        criteria=crit,
-        criterion_labels={c: CRITERION_LABELS[c] for c in crit},
-        directions={c: ("benefit" if b else "cost") for c, b in zip(crit, dm.benefit.tolist(), strict=True)},
-        weights={c: _r(v) for c, v in zip(crit, w.tolist(), strict=True)},
-        candidate_count=dm.size,
-        rows=rows,
-        excluded=excluded,
-        pareto=pareto,
-        pareto_unplaced=unplaced,
-        imputations=notes,
-        constraints=[ConstraintImpactOut(key=it.key, requirement=it.requirement, excluded=it.excluded,
-                                         sole_blocker=it.sole_blocker) for it in impacts],
-        empty_state=_empty_state(impacts, dm.size) if dm.size and not rows else None,
-    )
-
-
-def rank(
-    profile: Profile,
-    candidates: Sequence[Candidate],
-    method: str = "wsm",
-    cost_per_success: Mapping[str, float | None] | Sequence[float | None] | np.ndarray | None = None,
-    weights_override: Mapping[str, float] | None = None,
-    constraints_override: HardConstraints | None = None,
-) -> RankingResult:
-    """Rank ``candidates`` for ``profile``.
-
-    Weights: ``profile.weights`` updated with ``weights_override`` (a partial mapping is merged).
-    Constraints: ``constraints_override`` if given, else ``profile.constraints`` (as is; see
-    :func:`constraints_from_profile` to fold in the profile's own dimensions).
-    """
-    dm = build_decision_matrix(profile, candidates, cost_per_success)
-    weights = {**profile.weights, **(weights_override or {})}
-    constraints = constraints_override if constraints_override is not None else profile.constraints
-    return rank_matrix(dm, weights, constraints, method)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from workbench.domain.evidence import MetricKind, benchmark_info
 from workbench.domain.models import Model, Profile
+from workbench.domain.requirements import fail_open_risk
 
 #: Speculative decoding: memory-bound below batch ~4-8 (up to 3x faster); compute-bound at 16-32,
 #: where verification overhead gives a 5-10 % regression (seed 002, "The Concurrency Trap").
@@ -107,6 +108,7 @@ class Finding(Model):
     fix: str
     source: str = "seed 002, Selection Failure Modes and Anti-Patterns"
     subject: str | None = Field(default=None, description="candidate or node concerned")
+    blocking: bool = Field(default=False, description="the decision must not be accepted until fixed")
 
 
 # --------------------------------------------------------------------------- rules
@@ -226,7 +228,26 @@ def _tokenizer_drift(d: DecisionDraft) -> list[Finding]:
     )]
 
 
+def lint_profile(profile: Profile) -> list[Finding]:
+    """Findings on the requirement profile alone (also shown when the profile is saved)."""
+    warning = fail_open_risk(profile)
+    if warning is None:
+        return []
+    return [Finding(
+        rule_id="high-risk-fail-open", title="High risk with a fail-open policy", severity="high", blocking=True,
+        evidence=warning,
+        fix="Set the failure policy to fail-closed: on a failed check halt, reject the output and escalate to "
+            "human review (seed 002, Fail-Open versus Fail-Closed Strategy).",
+        source="seed 002, Failure Tolerance and Risk Fit",
+    )]
+
+
+def _high_risk_fail_open(d: DecisionDraft) -> list[Finding]:
+    return lint_profile(d.profile)
+
+
 RULES = (
+    ("high-risk-fail-open", _high_risk_fail_open),
     ("leaderboard-shopping", _leaderboard_shopping),
     ("single-model-monolith", _single_model_monolith),
     ("speculative-concurrency-trap", _speculative_trap),

@@ -441,6 +441,19 @@ class HardConstraints(Model):
         return value
 
 
+class UnknownPolicy(Model):
+    """What the ranking does with unknown values (issue 13, point 1).
+
+    ``range`` ranks every candidate with its unknowns as ranges (score range, completeness, SMAA samples
+    them); ``exclude`` also excludes a candidate whose completeness (share of weighted criteria known) is
+    below ``min_completeness`` (fail closed). ``None`` = by risk: ``exclude`` for high and critical risk,
+    ``range`` otherwise.
+    """
+
+    mode: Literal["range", "exclude"] | None = None
+    min_completeness: float = Field(default=0.75, ge=0.0, le=1.0)
+
+
 def default_weights() -> dict[str, float]:
     return dict.fromkeys(CRITERIA, 1.0)
 
@@ -476,6 +489,13 @@ class Profile(Model):
     weights: dict[str, float] = Field(default_factory=default_weights)
     constraints: HardConstraints = Field(default_factory=HardConstraints)
     workload: Workload = Field(default_factory=Workload)
+    unknown_policy: UnknownPolicy = Field(default_factory=UnknownPolicy)
+
+    def unknown_mode(self) -> Literal["range", "exclude"]:
+        """The policy in force: the stated mode, else fail-closed ``exclude`` for high / critical risk."""
+        if self.unknown_policy.mode is not None:
+            return self.unknown_policy.mode
+        return "exclude" if self.risk_level in (RiskLevel.high, RiskLevel.critical) else "range"
 
     @field_validator("weights")
     @classmethod

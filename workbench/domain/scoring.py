@@ -12,10 +12,16 @@ Pinned conventions (state them wherever a ranking is shown):
 * **TOPSIS** uses **vector normalisation** (:func:`vector_normalise`, Hwang & Yoon 1981), the
   ideal / anti-ideal take each criterion's direction, Euclidean distance, closeness in [0, 1].
   This is scikit-criteria's ``VectorScaler(target="matrix")`` followed by ``TOPSIS()``.
-* **Missing data (NaN)** is imputed with the **worst observed value** of that criterion among the
-  candidates being ranked (the minimum for a benefit criterion, the maximum for a cost criterion),
-  and every imputed cell is reported (:func:`impute_worst`). A criterion nobody has data for
-  contributes 0 to every candidate. Never silently zero.
+* **Unknown data (NaN) is a range, never a guess** (issue 13, point 1): every unknown cell carries a
+  plausible range ``[lower, upper]`` (a capability D..E, a price or latency from the best to the
+  worst observed value; :mod:`workbench.domain.unknowns` builds them). The point value of an unknown
+  cell is the midpoint of its range (the mean of the uniform draw SMAA uses); each candidate also
+  gets a score range, its worst and best case over its own unknowns (:func:`score_bounds`). A
+  criterion nobody has data for has no range and contributes 0 to every candidate.
+* **Normalisation reference** (min-max bounds, TOPSIS ideal / anti-ideal) is the envelope of the
+  ranked candidates' ranges per criterion: ``min_i lower_ij`` .. ``max_i upper_ij``. With no unknowns
+  this is the observed min / max (scikit-criteria's convention); with unknowns it does not move
+  with the value an unknown takes, so one candidate's unknowns never shift another's score.
 * **Ties** are broken deterministically (:data:`TIE_BREAK_RULE`): score descending, scores equal
   after rounding to :data:`TIE_DECIMALS` decimals count as tied, then name ascending (Unicode
   code-point order), then input order.
@@ -29,14 +35,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.intp]
+from workbench.domain.scoring_types import BoolArray, FloatArray, IntArray, ScoringError
 
 Method = Literal["wsm", "topsis"]
 METHODS: tuple[str, ...] = ("wsm", "topsis")
@@ -55,14 +59,11 @@ TIE_BREAK_RULE = (
     "(Unicode code-point order), then input order"
 )
 IMPUTATION_POLICY = (
-    "unknown value -> worst observed value of that criterion among the ranked candidates "
-    "(minimum for a benefit criterion, maximum for a cost criterion); a criterion no ranked "
-    "candidate has data for contributes 0 to every candidate"
+    "unknown value -> its plausible range (capability D..E = 0..1; cost, latency, context fit: best to worst "
+    "observed over the catalog); point score at the range midpoint, score range = worst..best case over the "
+    "candidate's own unknowns, SMAA draws unknowns uniformly from their ranges; a criterion no candidate has "
+    "data for contributes 0 to every candidate. No imputation by worst observed value."
 )
-
-
-class ScoringError(ValueError):
-    """Bad input to a ranking kernel (shape, NaN weights, all-zero weights, ...)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -124,57 +125,74 @@ def normalise_weights(weights: ArrayLike, criteria: Sequence[str] | None = None)
     return w / total
 
 
-# --------------------------------------------------------------------------- missing data
+# --------------------------------------------------------------------------- unknown data
 
 
 @dataclass(frozen=True)
-class Imputation:
-    """Result of :func:`impute_worst`."""
+class Ranges:
+    """Unknown cells as ranges (:func:`unknown_ranges`); arrays are m x n unless noted."""
 
-    filled: FloatArray  #: m x n, NaN replaced (the input itself when nothing was missing)
-    imputed: BoolArray  #: m x n, True where a value was missing
-    fill_values: FloatArray  #: n, the value used per criterion (NaN when the column was all missing)
-    all_missing: BoolArray  #: n, criterion with no observed value at all
+    point: FloatArray  #: known values; unknown cells at the midpoint of their range (0 when no range)
+    lower: FloatArray  #: plausible lower bound (= value where known)
+    upper: FloatArray  #: plausible upper bound (= value where known)
+    unknown: BoolArray  #: True where the value is unknown
+    inert: BoolArray  #: n: no candidate has data and no range exists: the criterion scores 0 for all
+    env_lo: FloatArray  #: n: normalisation reference, min of ``lower`` over the candidates
+    env_hi: FloatArray  #: n: max of ``upper``
 
     @property
     def any(self) -> bool:
-        return bool(self.imputed.any())
+        return bool(self.unknown.any())
 
 
-def impute_worst(x: FloatArray, benefit: BoolArray) -> Imputation:
-    """Replace NaN by the worst observed value of its column.
+def unknown_ranges(x: FloatArray, cell_lower: FloatArray | None = None,
+                   cell_upper: FloatArray | None = None) -> Ranges:
+    """Point values, ranges and the normalisation envelope of a candidates x criteria matrix.
 
-    ``fill_j = min_i x_ij`` for a benefit criterion, ``max_i x_ij`` for a cost criterion, over the
-    observed (non-NaN) values. A column with no observed value is filled with 0 and flagged in
-    ``all_missing`` (callers then give it no influence). Policy: DESIGN.md 3 / issue 3 "Bad input".
+    ``cell_lower`` / ``cell_upper`` give the plausible range of each cell (read where ``x`` is NaN;
+    NaN there = no range). Unknown point = ``(lower + upper) / 2``. A column where some cell is
+    unknown without a range and nobody is known is *inert* (filled with 0, weight ineffective); an
+    unknown cell without a range in a column with data takes that column's observed envelope.
     """
-    imputed = np.isnan(x)
     m, n = x.shape
-    if m == 0 or not imputed.any():
-        return Imputation(x, imputed, np.full(n, np.nan), np.zeros(n, dtype=bool))
-    col_min = np.where(imputed, np.inf, x).T.min(axis=1)
-    col_max = np.where(imputed, -np.inf, x).T.max(axis=1)
-    all_missing: BoolArray = np.asarray(imputed.T.all(axis=1), dtype=bool)
-    worst = np.where(benefit, col_min, col_max)
-    fill_values = np.where(all_missing, np.nan, worst)
-    filled = np.where(imputed, np.where(all_missing, 0.0, worst)[None, :], x)
-    return Imputation(filled, imputed, fill_values, all_missing)
+    unknown = np.isnan(x)
+    if m == 0 or not unknown.any():
+        xt = x.T
+        lo = xt.min(axis=1) if m else np.zeros(n)
+        hi = xt.max(axis=1) if m else np.ones(n)
+        return Ranges(x, x, x, unknown, np.zeros(n, dtype=bool), lo, hi)
+    cl = np.full((m, n), np.nan) if cell_lower is None else np.asarray(cell_lower, dtype=np.float64)
+    cu = np.full((m, n), np.nan) if cell_upper is None else np.asarray(cell_upper, dtype=np.float64)
+    lower = np.where(unknown, cl, x)
+    upper = np.where(unknown, cu, x)
+    with np.errstate(invalid="ignore"):
+        col_lo = np.nanmin(np.where(np.isnan(lower), np.inf, lower), axis=0)
+        col_hi = np.nanmax(np.where(np.isnan(upper), -np.inf, upper), axis=0)
+    inert = np.asarray(~np.isfinite(col_lo) | ~np.isfinite(col_hi), dtype=bool)
+    col_lo = np.where(inert, 0.0, col_lo)
+    col_hi = np.where(inert, 0.0, col_hi)
+    lower = np.where(np.isnan(lower), col_lo[None, :], lower)
+    upper = np.where(np.isnan(upper), col_hi[None, :], upper)
+    point = np.asfortranarray(np.where(unknown, 0.5 * (lower + upper), x))
+    return Ranges(point, np.asfortranarray(lower), np.asfortranarray(upper), unknown, inert, col_lo, col_hi)
 
 
 # --------------------------------------------------------------------------- normalisation
 
 
-def minmax_affine(x: FloatArray, benefit: BoolArray) -> tuple[FloatArray, FloatArray]:
+def minmax_affine(x: FloatArray, benefit: BoolArray, lo: FloatArray | None = None,
+                  hi: FloatArray | None = None) -> tuple[FloatArray, FloatArray]:
     """Per-criterion ``(a, c)`` with ``n_ij = a_j * x_ij + c_j`` = the min-max normalisation below.
 
     Benefit: ``a = 1/(max - min)``, ``c = -min/(max - min)``; cost: ``a = -1/(max - min)``,
-    ``c = max/(max - min)``; constant column: ``a = 0``, ``c = 1``.
+    ``c = max/(max - min)``; constant column: ``a = 0``, ``c = 1``. ``lo`` / ``hi`` override the
+    column min / max (the envelope of the unknowns' ranges, :class:`Ranges`).
     """
     if x.shape[0] == 0:
         return np.zeros(x.shape[1]), np.ones(x.shape[1])
     xt = x.T  # criteria-major: contiguous per criterion when x is Fortran-ordered
-    lo = xt.min(axis=1)
-    hi = xt.max(axis=1)
+    lo = xt.min(axis=1) if lo is None else lo
+    hi = xt.max(axis=1) if hi is None else hi
     span = hi - lo
     constant = span <= 0
     inv = 1.0 / np.where(constant, 1.0, span)
@@ -183,7 +201,8 @@ def minmax_affine(x: FloatArray, benefit: BoolArray) -> tuple[FloatArray, FloatA
     return a, c
 
 
-def minmax_normalise(x: FloatArray, benefit: BoolArray) -> FloatArray:
+def minmax_normalise(x: FloatArray, benefit: BoolArray, lo: FloatArray | None = None,
+                     hi: FloatArray | None = None) -> FloatArray:
     """Benefit-oriented min-max normalisation into [0, 1].
 
     ``n_ij = (x_ij - min_j) / (max_j - min_j)`` for a benefit criterion and
@@ -194,7 +213,7 @@ def minmax_normalise(x: FloatArray, benefit: BoolArray) -> FloatArray:
     score equally). Source: scikit-criteria ``MinMaxInverter``; reference/decisions-signing-excel.md
     "Normalisation pitfalls".
     """
-    a, c = minmax_affine(x, benefit)
+    a, c = minmax_affine(x, benefit, lo, hi)
     out = x * a
     out += c
     return out
@@ -242,19 +261,18 @@ class ScoreOutput:
 
 
 def weighted_sum(x: FloatArray, benefit: BoolArray, weights: FloatArray, *,
-                 inert: BoolArray | None = None) -> ScoreOutput:
+                 inert: BoolArray | None = None, lo: FloatArray | None = None,
+                 hi: FloatArray | None = None) -> ScoreOutput:
     """Weighted sum model on min-max normalised values.
 
     ``S_i = sum_j w_j * n_ij`` with ``w`` summing to 1 and ``n`` from :func:`minmax_normalise`;
     the contribution of criterion j is ``w_j * n_ij`` (they add up to the score). Computed as
     ``S = x @ (w * a) + w . c`` with the affine map of :func:`minmax_affine` (no m x n temporary).
-    Columns flagged ``inert`` (e.g. no data at all) are set to 0. Source: Fishburn (1967);
+    Columns flagged ``inert`` (e.g. no data at all) are set to 0; ``lo`` / ``hi`` override the
+    normalisation bounds (the envelope of :class:`Ranges`). Source: Fishburn (1967);
     scikit-criteria ``WeightedSumModel``.
     """
-    a, c = minmax_affine(x, benefit)
-    if inert is not None and inert.any():
-        a = np.where(inert, 0.0, a)
-        c = np.where(inert, 0.0, c)
+    a, c = _wsm_affine(x, benefit, inert, lo, hi)
     scores = (weights * a) @ x.T + float(weights @ c)
 
     def normalised() -> FloatArray:
@@ -265,31 +283,30 @@ def weighted_sum(x: FloatArray, benefit: BoolArray, weights: FloatArray, *,
     return ScoreOutput(scores, normalised, lambda n: n * weights)
 
 
-def topsis(x: FloatArray, benefit: BoolArray, weights: FloatArray) -> ScoreOutput:
-    """TOPSIS on vector-normalised values (Hwang & Yoon 1981).
+def _wsm_affine(x: FloatArray, benefit: BoolArray, inert: BoolArray | None, lo: FloatArray | None,
+                hi: FloatArray | None) -> tuple[FloatArray, FloatArray]:
+    a, c = minmax_affine(x, benefit, lo, hi)
+    if inert is not None and inert.any():
+        a = np.where(inert, 0.0, a)
+        c = np.where(inert, 0.0, c)
+    return a, c
 
-    ``v_ij = w_j * r_ij``; ideal ``v+_j = max_i v_ij`` for benefit, ``min_i v_ij`` for cost, the
-    anti-ideal ``v-_j`` the other way; ``D+_i = ||v_i - v+||``, ``D-_i = ||v_i - v-||`` (Euclidean);
-    closeness ``C_i = D-_i / (D+_i + D-_i)``. When every candidate is identical on the weighted
-    criteria (``D+ = D- = 0``) the closeness is 1. Computed as ``D+^2 = ((x - x+)^2) @ s^2`` with
-    ``s = w / ||x_j||`` (weights are >= 0, so the ideal of ``v`` is ``s`` times the ideal of ``x``).
 
-    TOPSIS is not additive, so the breakdown is an attribution: the closeness split in proportion
-    to each criterion's share of the squared distance to the anti-ideal,
-    ``c_ij = C_i * (v_ij - v-_j)^2 / D-_i^2`` (``C_i * w_j`` when ``D+ = D- = 0``).
-    Worked example (Tzeng & Huang 2011, as in scikit-criteria's tests): closeness 0.5037, 0.6581,
-    0.7482, 0.3340.
-    """
+def _topsis_reference(x: FloatArray, benefit: BoolArray, weights: FloatArray, lo: FloatArray | None,
+                      hi: FloatArray | None) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``(norms, s^2, ideal, anti)`` in raw units; ideal / anti from the column min / max or the envelope."""
     norms = vector_norms(x)
-    if x.shape[0] == 0:
-        return ScoreOutput(np.zeros(0), lambda: x / norms, lambda n: n.copy())
     s = weights / norms
-    s2 = s * s
     xt = x.T  # criteria-major: contiguous per criterion when x is Fortran-ordered
-    xmax = xt.max(axis=1)
-    xmin = xt.min(axis=1)
-    ideal = np.where(benefit, xmax, xmin)
-    anti = np.where(benefit, xmin, xmax)
+    xmax = xt.max(axis=1) if hi is None else hi
+    xmin = xt.min(axis=1) if lo is None else lo
+    return norms, s * s, np.where(benefit, xmax, xmin), np.where(benefit, xmin, xmax)
+
+
+def _closeness(x: FloatArray, s2: FloatArray, ideal: FloatArray, anti: FloatArray
+               ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(C, D-^2, positive)`` per row of ``x`` for fixed reference points (raw units, s = w / norm)."""
+    xt = x.T
     d = xt - ideal[:, None]
     d *= d
     dp2 = s2 @ d
@@ -300,7 +317,33 @@ def topsis(x: FloatArray, benefit: BoolArray, weights: FloatArray) -> ScoreOutpu
     d_minus = np.sqrt(dm2)
     denom = d_plus + d_minus
     positive = denom > 0
-    closeness = np.where(positive, d_minus / np.where(positive, denom, 1.0), 1.0)
+    return np.where(positive, d_minus / np.where(positive, denom, 1.0), 1.0), dm2, positive
+
+
+def topsis(x: FloatArray, benefit: BoolArray, weights: FloatArray, *, lo: FloatArray | None = None,
+           hi: FloatArray | None = None) -> ScoreOutput:
+    """TOPSIS on vector-normalised values (Hwang & Yoon 1981).
+
+    ``v_ij = w_j * r_ij``; ideal ``v+_j = max_i v_ij`` for benefit, ``min_i v_ij`` for cost, the
+    anti-ideal ``v-_j`` the other way; ``D+_i = ||v_i - v+||``, ``D-_i = ||v_i - v-||`` (Euclidean);
+    closeness ``C_i = D-_i / (D+_i + D-_i)``. When every candidate is identical on the weighted
+    criteria (``D+ = D- = 0``) the closeness is 1. Computed as ``D+^2 = ((x - x+)^2) @ s^2`` with
+    ``s = w / ||x_j||`` (weights are >= 0, so the ideal of ``v`` is ``s`` times the ideal of ``x``).
+    ``lo`` / ``hi`` replace the column min / max in the ideal and anti-ideal (the envelope of
+    :class:`Ranges`, so that unknowns' ranges lie between them).
+
+    TOPSIS is not additive, so the breakdown is an attribution: the closeness split in proportion
+    to each criterion's share of the squared distance to the anti-ideal,
+    ``c_ij = C_i * (v_ij - v-_j)^2 / D-_i^2`` (``C_i * w_j`` when ``D+ = D- = 0``).
+    Worked example (Tzeng & Huang 2011, as in scikit-criteria's tests): closeness 0.5037, 0.6581,
+    0.7482, 0.3340.
+    """
+    if x.shape[0] == 0:
+        norms = vector_norms(x)
+        return ScoreOutput(np.zeros(0), lambda: x / norms, lambda n: n.copy())
+    norms, s2, ideal, anti = _topsis_reference(x, benefit, weights, lo, hi)
+    closeness, dm2, positive = _closeness(x, s2, ideal, anti)
+    s = np.sqrt(s2)
 
     def contributions(r: FloatArray) -> FloatArray:
         per = ((x - anti) * s) ** 2
@@ -312,13 +355,86 @@ def topsis(x: FloatArray, benefit: BoolArray, weights: FloatArray) -> ScoreOutpu
 
 
 def score(method: str, x: FloatArray, benefit: BoolArray, weights: FloatArray, *,
-          inert: BoolArray | None = None) -> ScoreOutput:
-    """Dispatch to :func:`weighted_sum` or :func:`topsis` (``method`` = "wsm" | "topsis")."""
+          inert: BoolArray | None = None, ranges: Ranges | None = None) -> ScoreOutput:
+    """Dispatch to :func:`weighted_sum` or :func:`topsis` (``method`` = "wsm" | "topsis").
+
+    With ``ranges`` the point matrix is ``ranges.point`` (pass it as ``x``) and the normalisation
+    reference is the envelope of the ranges.
+    """
+    lo = ranges.env_lo if ranges is not None and ranges.any else None
+    hi = ranges.env_hi if ranges is not None and ranges.any else None
     if method == "wsm":
-        return weighted_sum(x, benefit, weights, inert=inert)
+        return weighted_sum(x, benefit, weights, inert=inert, lo=lo, hi=hi)
     if method == "topsis":
-        return topsis(x, benefit, weights)
+        return topsis(x, benefit, weights, lo=lo, hi=hi)
     raise ScoringError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+
+def reference_points(method: str, x: FloatArray, benefit: BoolArray, ranges: Ranges | None = None,
+                     inert: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
+    """The method's ideal and anti-ideal per criterion, in the units of its normalised matrix.
+
+    WSM: the min-max image of the best and worst reference value (1 and 0; a constant criterion 1 and
+    1; an inert one 0 and 0). TOPSIS: ``ideal_j / ||x_j||`` and ``anti_j / ||x_j||`` (raw ideal = max for
+    benefit, min for cost, over the column or the envelope of the ranges).
+    """
+    lo = ranges.env_lo if ranges is not None and ranges.any else None
+    hi = ranges.env_hi if ranges is not None and ranges.any else None
+    if x.shape[0] == 0:
+        return np.ones(x.shape[1]), np.zeros(x.shape[1])
+    xt = x.T
+    top = xt.max(axis=1) if hi is None else hi
+    bottom = xt.min(axis=1) if lo is None else lo
+    best, worst = np.where(benefit, top, bottom), np.where(benefit, bottom, top)
+    if method == "wsm":
+        a, c = _wsm_affine(x, benefit, inert, lo, hi)
+        return a * best + c, a * worst + c
+    norms = vector_norms(x)
+    return best / norms, worst / norms
+
+
+def weighted_sum_of_normalised(normalised: FloatArray, weights: FloatArray) -> FloatArray:
+    """``S_i = sum_j w_j n_ij / sum_j w_j`` on an already normalised, higher-is-better matrix (the
+    Excel sheet's ``SUMPRODUCT(weights, row) / SUM(weights)``)."""
+    w = np.asarray(weights, dtype=np.float64)
+    return np.asarray(normalised, dtype=np.float64) @ (w / w.sum())
+
+
+def closeness_of_normalised(normalised: FloatArray, weights: FloatArray, ideal: FloatArray,
+                            anti: FloatArray) -> FloatArray:
+    """TOPSIS closeness of already normalised rows against given reference points (the Excel sheet's
+    live formula): ``D± = sqrt(sum_j (w_j / sum w)^2 (n_ij - ref_j)^2)``, ``C = D- / (D+ + D-)``, and 1
+    when ``D+ = D- = 0`` (every candidate identical on the weighted criteria), as :func:`topsis`."""
+    n = np.asarray(normalised, dtype=np.float64)
+    if n.shape[0] == 0:
+        return np.zeros(0)
+    w = np.asarray(weights, dtype=np.float64)
+    w = w / w.sum()
+    return _closeness(n, w * w, np.asarray(ideal, dtype=np.float64), np.asarray(anti, dtype=np.float64))[0]
+
+
+def score_bounds(method: str, ranges: Ranges, benefit: BoolArray, weights: FloatArray,
+                 scores: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Each candidate's worst and best score over its own unknowns (others held at their points).
+
+    The normalisation reference is the envelope, which does not depend on the values the unknowns
+    take, so a candidate's score is monotone in each of its own cells: the best case puts every
+    unknown at the favourable end of its range (``upper`` for a benefit criterion, ``lower`` for a
+    cost), the worst case at the other end. WSM: ``S = w.(a * x) + w.c`` is linear, so this is exact.
+    TOPSIS: closeness grows as a cell moves from the anti-ideal to the ideal (``D+`` falls, ``D-``
+    rises); the vector norms stay those of the point matrix. Known candidates get ``(score, score)``.
+    """
+    if not ranges.any:
+        return scores, scores
+    best_x = np.where(benefit, ranges.upper, ranges.lower)
+    worst_x = np.where(benefit, ranges.lower, ranges.upper)
+    lo, hi = ranges.env_lo, ranges.env_hi
+    if method == "wsm":
+        a, c = _wsm_affine(ranges.point, benefit, ranges.inert, lo, hi)
+        wa, base = weights * a, float(weights @ c)
+        return wa @ worst_x.T + base, wa @ best_x.T + base
+    _norms, s2, ideal, anti = _topsis_reference(ranges.point, benefit, weights, lo, hi)
+    return _closeness(worst_x, s2, ideal, anti)[0], _closeness(best_x, s2, ideal, anti)[0]
 
 
 # --------------------------------------------------------------------------- ordering
@@ -427,217 +543,19 @@ def pareto_front(objectives: FloatArray, maximise: ArrayLike) -> BoolArray:
     return front
 
 
-# --------------------------------------------------------------------------- constraints
+# Constraint checks live in :mod:`workbench.domain.checks`; re-exported for existing callers.
+from workbench.domain.checks import (  # noqa: E402
+    Check,
+    ConstraintEvaluation,
+    ConstraintImpact,
+    FlagCheck,
+    ForbiddenCheck,
+    ReasonCheck,
+    SetCheck,
+    ThresholdCheck,
+    evaluate_constraints,
+)
 
-
-def _fmt_number(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-
-
-class Check(Protocol):
-    """A hard constraint evaluated over all candidates at once."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def requirement(self) -> str: ...
-
-    def violated(self) -> BoolArray: ...
-
-    def reasons(self, i: int) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class ThresholdCheck:
-    """Numeric bound: ``values >= threshold`` (kind "min") or ``values <= threshold`` (kind "max").
-
-    Reason text: ``"<label> <value> < <word> <threshold>"``, e.g. "context 128K < required 200K";
-    an unknown value reads "context unknown; required 200K".
-    """
-
-    key: str
-    label: str
-    values: FloatArray
-    threshold: float
-    kind: Literal["min", "max"]
-    word: str = "required"
-    fmt: Callable[[float], str] = _fmt_number
-
-    @property
-    def requirement(self) -> str:
-        op = ">=" if self.kind == "min" else "<="
-        return f"{self.label} {op} {self.fmt(self.threshold)}"
-
-    def violated(self) -> BoolArray:
-        with np.errstate(invalid="ignore"):
-            ok = self.values >= self.threshold if self.kind == "min" else self.values <= self.threshold
-        return ~ok  # NaN compares False -> violated (fail closed)
-
-    def reasons(self, i: int) -> list[str]:
-        v = float(self.values[i])
-        if np.isnan(v):
-            return [f"{self.label} unknown; {self.word} {self.fmt(self.threshold)}"]
-        op = "<" if self.kind == "min" else ">"
-        return [f"{self.label} {self.fmt(v)} {op} {self.word} {self.fmt(self.threshold)}"]
-
-
-@dataclass(frozen=True)
-class SetCheck:
-    """Set requirement over k items: the candidate must offer ``all`` wanted items, or ``any`` one.
-
-    ``offered`` is m x k, ``known`` m (False = nothing recorded, which fails), ``wanted`` k.
-    Reason text: "residency: offers us, required eu"; lists join with " + " (all) or " or " (any).
-    """
-
-    key: str
-    label: str
-    offered: BoolArray
-    known: BoolArray
-    wanted: BoolArray
-    mode: Literal["all", "any"]
-    items: tuple[str, ...]
-    word: str = "required"
-    shown: BoolArray | None = None  #: m x k items to display as offered (default: ``offered``)
-
-    def _wanted_text(self) -> str:
-        sep = " + " if self.mode == "all" else " or "
-        return sep.join(self.items[j] for j in np.flatnonzero(self.wanted))
-
-    @property
-    def requirement(self) -> str:
-        return f"{self.label}: {self.word} {self._wanted_text()}"
-
-    def violated(self) -> BoolArray:
-        if self.mode == "all":
-            ok = ~(self.wanted & ~self.offered).any(axis=1)
-        else:
-            ok = (self.offered & self.wanted).any(axis=1)
-        return ~(ok & self.known)
-
-    def reasons(self, i: int) -> list[str]:
-        if not self.known[i]:
-            return [f"{self.label}: unknown, {self.word} {self._wanted_text()}"]
-        shown = self.offered if self.shown is None else self.shown
-        offered = " + ".join(self.items[j] for j in np.flatnonzero(shown[i])) or "none"
-        text = f"{self.label}: offers {offered}, {self.word} {self._wanted_text()}"
-        if self.mode == "all":
-            missing = ", ".join(self.items[j] for j in np.flatnonzero(self.wanted & ~self.offered[i]))
-            text += f" (missing {missing})"
-        return [text]
-
-
-@dataclass(frozen=True)
-class ForbiddenCheck:
-    """The candidate must carry none of the forbidden items (e.g. licence restrictions).
-
-    ``present`` is m x k, ``known`` m (unknown fails), ``forbidden`` k; ``phrases[j]`` is the full
-    reason for item j, e.g. "license forbids unlicensed professional (...) practice".
-    """
-
-    key: str
-    label: str
-    present: BoolArray
-    known: BoolArray
-    forbidden: BoolArray
-    phrases: tuple[str, ...]
-    short: tuple[str, ...]
-
-    @property
-    def requirement(self) -> str:
-        return f"{self.label} free of: " + ", ".join(self.short[j] for j in np.flatnonzero(self.forbidden))
-
-    def violated(self) -> BoolArray:
-        return ~self.known | (self.present & self.forbidden).any(axis=1)
-
-    def reasons(self, i: int) -> list[str]:
-        if not self.known[i]:
-            return [f"{self.label} unknown; cannot confirm it allows this use ({self.requirement})"]
-        return [self.phrases[j] for j in np.flatnonzero(self.present[i] & self.forbidden)]
-
-
-@dataclass(frozen=True)
-class FlagCheck:
-    """A precomputed yes/no constraint with a fixed reason (e.g. "closed weights; open weights required")."""
-
-    key: str
-    requirement: str
-    failing: BoolArray
-    reason: str
-
-    def violated(self) -> BoolArray:
-        return self.failing
-
-    def reasons(self, i: int) -> list[str]:
-        return [self.reason]
-
-
-@dataclass(frozen=True)
-class ReasonCheck:
-    """A constraint evaluated elsewhere (e.g. GPU memory fit): one reason per failing candidate, None = passes."""
-
-    key: str
-    requirement: str
-    outcome: tuple[str | None, ...]
-
-    def violated(self) -> BoolArray:
-        return np.array([reason is not None for reason in self.outcome], dtype=bool)
-
-    def reasons(self, i: int) -> list[str]:
-        reason = self.outcome[i]
-        return [reason] if reason is not None else []
-
-
-@dataclass(frozen=True)
-class ConstraintImpact:
-    key: str
-    requirement: str
-    excluded: int  #: candidates this constraint excludes (they may fail others too)
-    sole_blocker: int  #: candidates excluded by this constraint alone: relaxing it brings them back
-
-
-@dataclass(frozen=True)
-class ConstraintEvaluation:
-    """Violation masks of all checks over all candidates."""
-
-    checks: tuple[Check, ...]
-    masks: BoolArray  #: c x m, True = candidate violates check c
-    feasible: BoolArray  #: m, violates nothing
-
-    @property
-    def violations(self) -> BoolArray:
-        """m x c view of :attr:`masks`."""
-        return self.masks.T
-
-    def reasons(self, i: int) -> list[str]:
-        """Every violated constraint of candidate ``i``, as human text with both values."""
-        out: list[str] = []
-        for c in np.flatnonzero(self.masks[:, i]):
-            out.extend(self.checks[c].reasons(i))
-        return out
-
-    def violated_keys(self, i: int) -> list[str]:
-        return [self.checks[c].key for c in np.flatnonzero(self.masks[:, i])]
-
-    def impacts(self) -> list[ConstraintImpact]:
-        """Per constraint: how many it excludes and how many it alone excludes; tightest first."""
-        if not self.checks:
-            return []
-        excluded = self.masks.sum(axis=1)
-        sole = (self.masks & (self.masks.sum(axis=0) == 1)[None, :]).sum(axis=1)
-        items = [ConstraintImpact(ch.key, ch.requirement, int(excluded[c]), int(sole[c]))
-                 for c, ch in enumerate(self.checks)]
-        return sorted(items, key=lambda it: (-it.excluded, -it.sole_blocker, it.key))
-
-
-def evaluate_constraints(checks: Sequence[Check], m: int) -> ConstraintEvaluation:
-    """Evaluate every check over all ``m`` candidates: one vectorised mask per constraint."""
-    if checks:
-        masks = np.stack([np.asarray(ch.violated(), dtype=bool) for ch in checks])
-        if masks.shape[1] != m:
-            raise ScoringError(f"constraint masks have {masks.shape[1]} entries for {m} candidates")
-        feasible = ~np.logical_or.reduce(masks, axis=0)
-    else:
-        masks = np.zeros((0, m), dtype=bool)
-        feasible = np.ones(m, dtype=bool)
-    return ConstraintEvaluation(tuple(checks), masks, np.asarray(feasible, dtype=bool))
+__all__ = ["BoolArray", "Check", "ConstraintEvaluation", "ConstraintImpact", "FlagCheck", "FloatArray",
+           "ForbiddenCheck", "IntArray", "ReasonCheck", "ScoringError", "SetCheck", "ThresholdCheck",
+           "evaluate_constraints"]

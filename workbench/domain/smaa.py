@@ -38,13 +38,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbench.domain import scoring
-from workbench.domain.decision_matrix import N_CAPABILITIES, DecisionMatrix, prepare
+from workbench.domain import scoring, unknowns
+from workbench.domain.decision_matrix import N_CAPABILITIES, DecisionMatrix
 from workbench.domain.models import HardConstraints
+from workbench.domain.ranking import prepare
 from workbench.domain.scoring import BoolArray, FloatArray, IntArray
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SPREAD = 0.5
+#: Draws of the unknown values per SMAA run (Latin hypercube; each sees n_samples / UNKNOWN_DRAWS weights).
+UNKNOWN_DRAWS = 100
 MAX_SPREAD = 3.0
 #: Cap on samples x candidates processed per block (bounds memory: ~16 bytes per element).
 _BLOCK_ELEMENTS = 2_000_000
@@ -138,7 +141,8 @@ class _Kernel:
         return q
 
 
-def _kernel(method: str, x: FloatArray, benefit: BoolArray, inert: BoolArray | None) -> _Kernel:
+def _kernel(method: str, x: FloatArray, benefit: BoolArray, inert: BoolArray | None,
+            lo: FloatArray | None = None, hi: FloatArray | None = None) -> _Kernel:
     m = x.shape[0]
     idx_bits = max(1, (m - 1).bit_length())
     dtype: type[np.signedinteger]
@@ -148,13 +152,15 @@ def _kernel(method: str, x: FloatArray, benefit: BoolArray, inert: BoolArray | N
         dtype, score_bits = np.int64, min(52, 62 - idx_bits)
     scale = float(2**score_bits)
     if method == "wsm":
-        n = scoring.minmax_normalise(x, benefit)
+        n = scoring.minmax_normalise(x, benefit, lo, hi)
         if inert is not None and inert.any():
             n[:, inert] = 0.0
         return _Kernel(method, np.ascontiguousarray(((1.0 - n) * scale).T), None, None, idx_bits, score_bits, dtype)
     if method == "topsis":
-        r = scoring.vector_normalise(x)
-        rmax, rmin = r.max(axis=0), r.min(axis=0)
+        norms = scoring.vector_norms(x)
+        r = x / norms
+        rmax = r.max(axis=0) if hi is None else hi / norms
+        rmin = r.min(axis=0) if lo is None else lo / norms
         ideal = np.where(benefit, rmax, rmin)
         anti = np.where(benefit, rmin, rmax)
         return _Kernel(method, r, (r - ideal) ** 2, (r - anti) ** 2, idx_bits, score_bits, dtype)
@@ -163,7 +169,8 @@ def _kernel(method: str, x: FloatArray, benefit: BoolArray, inert: BoolArray | N
 
 def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, method: str = "wsm",
           tiebreak: IntArray | None = None, inert: BoolArray | None = None,
-          x_draws: FloatArray | None = None) -> Smaa2Arrays:
+          x_draws: FloatArray | None = None, lo: FloatArray | None = None,
+          hi: FloatArray | None = None) -> Smaa2Arrays:
     """SMAA-2 over a complete (imputed) candidates x criteria matrix ``x`` (raw values).
 
     ``x`` is normalised as the ranking method does; ``tiebreak`` = :func:`scoring.name_order_key`.
@@ -173,7 +180,8 @@ def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, meth
     ``x_draws`` (K x m x n) are K draws of the matrix, e.g. measured capabilities drawn from their
     evidence posterior. Weight sample ``i`` is evaluated on draw ``i mod K`` (stratified pairing,
     so each draw sees N/K weight samples), and the confidence factor becomes the share of draws in
-    which a candidate ranks first under its own central weights.
+    which a candidate ranks first under its own central weights. ``lo`` / ``hi`` fix the normalisation
+    reference (the envelope of the unknowns' ranges, as in the ranking) for every draw.
     """
     x = scoring.as_matrix(x, "x")
     m, n = x.shape
@@ -190,7 +198,7 @@ def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, meth
     if m == 0:
         return Smaa2Arrays(np.zeros((0, 0)), np.zeros((0, n)), np.zeros(0), np.zeros(0, dtype=np.intp))
     if np.isnan(x).any():
-        raise SmaaError("x has unknown values: impute them first (scoring.impute_worst)")
+        raise SmaaError("x has unknown values: give their ranges first (scoring.unknown_ranges)")
     tb = np.arange(m, dtype=np.intp) if tiebreak is None else np.asarray(tiebreak, dtype=np.intp)
     perm = np.argsort(tb, kind="stable")  # position p holds candidate perm[p] (name order)
     if x_draws is None:
@@ -202,7 +210,7 @@ def smaa2(x: FloatArray, benefit: BoolArray, weight_samples: FloatArray, *, meth
         if np.isnan(draws).any():
             raise SmaaError("x_draws has unknown values: fill them from x first")
         matrices = [d[perm] for d in draws]
-    kernels = [_kernel(method, xk, benefit, inert) for xk in matrices]
+    kernels = [_kernel(method, xk, benefit, inert, lo, hi) for xk in matrices]
     n_samples = w_all.shape[0]
     block = max(1, _BLOCK_ELEMENTS // m)
     counts = np.zeros(m * m, dtype=np.int64)
@@ -268,20 +276,23 @@ class SmaaResult(BaseModel):
     weights: dict[str, float]
     candidates: list[SmaaCandidate]
     excluded: list[str] = Field(description="candidates removed by hard constraints before sampling")
-    value_draws: int = Field(default=0, description="draws of uncertain capability values (0 = values fixed)")
+    value_draws: int = Field(default=0, description="draws of uncertain values (0 = values fixed)")
+    unknowns_sampled: bool = Field(default=False, description="unknown values drawn from their ranges")
+    unknown_cells: int = Field(default=0, description="unknown weighted cells of ranked candidates sampled")
     headline: str
 
     def rank_acceptability_matrix(self) -> list[list[float]]:
         return [c.rank_acceptability for c in self.candidates]
 
 
-def headline(names: list[str], first_rank: list[float]) -> str:
-    """"X ranks first in NN% of plausible weightings" for the most frequent winner."""
+def headline(names: list[str], first_rank: list[float], unknowns_sampled: bool = False) -> str:
+    """"X ranks first in NN% of plausible weightings [and unknown values]" for the most frequent winner."""
     if not names:
         return "No candidate meets the hard constraints, so there is nothing to sample."
     best = max(range(len(names)), key=lambda i: (first_rank[i], -i))
     pct = first_rank[best] * 100
-    text = f"{names[best]} ranks first in {pct:.0f}% of plausible weightings"
+    what = "plausible weightings and unknown values" if unknowns_sampled else "plausible weightings"
+    text = f"{names[best]} ranks first in {pct:.0f}% of {what}"
     runners = sorted((i for i in range(len(names)) if i != best and first_rank[i] > 0),
                      key=lambda i: -first_rank[i])
     if runners:
@@ -299,9 +310,11 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
              method: str = "wsm", n_samples: int = DEFAULT_SAMPLES, spread: float = DEFAULT_SPREAD,
              seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = (),
              capability_draws: FloatArray | None = None) -> SmaaResult:
-    """SMAA-2 for the same feasible candidates, imputation and normalisation as ``rank_matrix``.
+    """SMAA-2 for the same feasible candidates, unknown ranges and normalisation as ``rank_matrix``.
 
-    ``capability_draws`` (K x all candidates of ``dm`` x 14 capability vectors, NaN = keep the matrix
+    Unknown values of weighted criteria are drawn from their ranges (:func:`unknowns.draw_unknowns`,
+    :data:`UNKNOWN_DRAWS` Latin-hypercube draws paired with the weight samples), so the headline covers
+    weights and unknowns together. ``capability_draws`` (K x all candidates of ``dm`` x 14 capability vectors, NaN = keep the matrix
     value) makes the capability values uncertain too: typically measured values drawn from their
     evidence posterior (``evidence.sample_capabilities``). See :func:`smaa2`.
     """
@@ -309,18 +322,28 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
         raise scoring.ScoringError(f"unknown method {method!r}; use one of {', '.join(scoring.METHODS)}")
     prep = prepare(dm, weights, constraints, extra_checks)
     samples = sample_weights(prep.weights, n_samples, spread, seed, uniform=uniform)
-    x_draws = None
+    rg = prep.ranges
+    sampled = rg.unknown & ((prep.weights > 0) & ~rg.inert)[None, :]
+    n_unknown = int(sampled.sum())
+    caps = None
     if capability_draws is not None:
         draws = np.asarray(capability_draws, dtype=np.float64)
         if draws.ndim != 3 or draws.shape[1] != dm.size or draws.shape[2] != N_CAPABILITIES:
             raise SmaaError(f"capability_draws must be K x {dm.size} x {N_CAPABILITIES}, got {draws.shape}")
-        base = prep.imputation.filled
-        x_draws = np.repeat(base[None, :, :], draws.shape[0], axis=0)
         caps = draws[:, prep.index, :]
-        known = ~np.isnan(caps)
-        x_draws[:, :, :N_CAPABILITIES] = np.where(known, caps, x_draws[:, :, :N_CAPABILITIES])
-    res = smaa2(prep.imputation.filled, dm.benefit, samples, method=method,
-                tiebreak=dm.name_key[prep.index], inert=prep.imputation.all_missing, x_draws=x_draws)
+    x_draws = None
+    if caps is not None or n_unknown:
+        k = min(int(n_samples), max(UNKNOWN_DRAWS if n_unknown else 1, 0 if caps is None else caps.shape[0]))
+        x_draws = np.repeat(rg.point[None, :, :], k, axis=0)
+        if caps is not None:
+            tiled = caps[np.arange(k) % caps.shape[0]]
+            known = ~np.isnan(tiled)
+            x_draws[:, :, :N_CAPABILITIES] = np.where(known, tiled, x_draws[:, :, :N_CAPABILITIES])
+        if n_unknown:
+            x_draws[:, sampled] = unknowns.draw_unknowns(rg.lower, rg.upper, sampled, k, seed)
+    env = rg.any
+    res = smaa2(rg.point, dm.benefit, samples, method=method, tiebreak=dm.name_key[prep.index], inert=rg.inert,
+                x_draws=x_draws, lo=rg.env_lo if env else None, hi=rg.env_hi if env else None)
     names = [dm.names[int(i)] for i in prep.index]
     m = len(names)
     ranks = np.arange(1, m + 1)
@@ -350,10 +373,12 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     return SmaaResult(
         method=method, n_samples=int(n_samples), seed=int(seed), spread=float(spread), uniform=uniform,
         sampling=sampling_description(spread, uniform) + (
-            f"; measured capabilities drawn from their evidence intervals ({len(x_draws)} value draws)"
-            if x_draws is not None else ""),
+            "; measured capabilities drawn from their evidence intervals" if caps is not None else "") + (
+            f"; {n_unknown} unknown value(s) drawn uniformly from their ranges (Latin hypercube)"
+            if n_unknown else "") + (f" ({len(x_draws)} value draws)" if x_draws is not None else ""),
         value_draws=0 if x_draws is None else len(x_draws),
+        unknowns_sampled=n_unknown > 0, unknown_cells=n_unknown,
         weights={c: _r(v) for c, v in zip(crit, prep.weights.tolist(), strict=True)},
         candidates=cands, excluded=sorted(excluded),
-        headline=headline([c.name for c in cands], [c.first_rank for c in cands]),
+        headline=headline([c.name for c in cands], [c.first_rank for c in cands], n_unknown > 0),
     )

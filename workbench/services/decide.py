@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
-from workbench.domain.economics import cost_per_success_for
 from workbench.domain.evidence import (
     CapabilityEvidence,
     apply_evidence,
-    capability_evidence,
     evidence_matrix,
     pooled_latency_p95,
     sample_capabilities,
@@ -28,8 +26,14 @@ from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
+from workbench.services.benchmark_proxy import evidence_with_proxies
+from workbench.services.costing import costs_for
+from workbench.services.ranking_notes import RankingNotes, annotate
+from workbench.store.engine import read_session
 from workbench.store.evidence import evidence_for_profile
 from workbench.store.repository import Record
+from workbench.store.tables import AuditEvent
 from workbench.store.workspace import list_candidates, profile_by_name, scenario_by_name
 
 DEFAULT_SMAA_SEED = 20261123
@@ -48,17 +52,37 @@ class Decision:
     matrix: DecisionMatrix
     ranking: RankingResult
     evidence: tuple[CapabilityEvidence, ...] = ()  # the profile's measured capabilities (value + interval)
+    notes: RankingNotes | None = None  # price tipping points and ties with the leader (not in the snapshot)
+
+    def ranking_json(self) -> dict[str, object]:
+        """The ranking as ``workbench rank --json`` shows it: the reproducible ranking plus the notes."""
+        body = self.ranking.model_dump(mode="json")
+        if self.notes is not None:
+            body["tipping_points"] = [*body["tipping_points"],
+                                      *[t.model_dump(mode="json") for t in self.notes.price_tipping_points]]
+            body["tied_with_leader"] = [t.model_dump(mode="json") for t in self.notes.tied_with_leader]
+        else:
+            body["tied_with_leader"] = []
+        return body
 
 
 def build_matrix(profile: Profile, candidates: list[Candidate]) -> DecisionMatrix:
-    costs = cost_per_success_for(candidates, profile.workload)
-    return build_decision_matrix(profile, candidates, costs)
+    """The decision matrix with each cost on its basis (API price, self-hosted GPUs, or unknown)."""
+    costs = costs_for(profile, candidates)
+    return build_decision_matrix(profile, candidates, costs.per_success, cost_basis=costs.basis,
+                                 cost_api=costs.api, cost_self_hosted=costs.self_hosted)
+
+
+def workspace_revision(engine: Engine) -> int:
+    """Changes whenever anything is saved (every change writes an audit event)."""
+    with read_session(engine) as session:
+        return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
 
 
 def profile_evidence(engine: Engine, profile: Record[Profile]) -> list[CapabilityEvidence]:
     """The profile's imported evaluation runs as capability evidence (value + interval per vector)."""
     runs = [run for runs in evidence_for_profile(engine, profile.id).values() for run in runs]
-    return capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+    return evidence_with_proxies(runs, profile.model.task_class) if runs else []
 
 
 def candidates_for(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...]:
@@ -75,7 +99,7 @@ def candidates_with_evidence(engine: Engine, profile: Record[Profile]
     """
     runs_by_candidate = evidence_for_profile(engine, profile.id)
     runs = [run for runs in runs_by_candidate.values() for run in runs]
-    evidence = capability_evidence(runs, task_class=profile.model.task_class) if runs else []
+    evidence = evidence_with_proxies(runs, profile.model.task_class) if runs else []
     out = []
     for record in list_candidates(engine):
         candidate = apply_evidence(record.model, evidence) if evidence else record.model
@@ -107,7 +131,8 @@ def extra_checks(matrix: DecisionMatrix, candidates: tuple[Candidate, ...],
     """Constraints computed outside the ranking kernel: today the GPU memory fit."""
     if constraints.gpu_fit is None:
         return []
-    return [gpu_fit_check(matrix.names, candidates, constraints.gpu_fit, load_gpu_catalog())]
+    return [gpu_fit_check(matrix.names, candidates, constraints.gpu_fit, load_gpu_catalog(),
+                          parse=parse_hf_config)]
 
 
 def rank_decision(matrix: DecisionMatrix, candidates: tuple[Candidate, ...], profile: Profile,
@@ -125,7 +150,9 @@ def decide(engine: Engine, profile_name: str, scenario_name: str | None = None, 
     candidates, evidence = candidates_with_evidence(engine, profile)
     matrix = build_matrix(effective, list(candidates))
     ranking = rank_decision(matrix, candidates, effective, chosen_method)
-    return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking, tuple(evidence))
+    notes = annotate(ranking, matrix, candidates, effective, extra_checks(matrix, candidates, effective.constraints),
+                     evidence_for_profile(engine, profile.id))
+    return Decision(profile, scenario, effective, candidates, chosen_method, matrix, ranking, tuple(evidence), notes)
 
 
 def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[Scenario] | None,
@@ -137,7 +164,9 @@ def decide_as_shown(engine: Engine, profile: Record[Profile], scenario: Record[S
     candidates, evidence = candidates_with_evidence(engine, profile)
     matrix = build_matrix(effective, list(candidates))
     ranking = rank_decision(matrix, candidates, effective, method)
-    return Decision(profile, scenario, effective, candidates, method, matrix, ranking, tuple(evidence))
+    notes = annotate(ranking, matrix, candidates, effective, extra_checks(matrix, candidates, effective.constraints),
+                     evidence_for_profile(engine, profile.id))
+    return Decision(profile, scenario, effective, candidates, method, matrix, ranking, tuple(evidence), notes)
 
 
 def robustness(decision: Decision, samples: int, seed: int = DEFAULT_SMAA_SEED, spread: float | None = None

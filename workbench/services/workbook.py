@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from workbench.services.decide import Decision
-from workbench.domain.architecture import ArchitectureError, parse_hf_config
+from workbench.domain.architecture import ArchitectureError
+from workbench.io.hf_config import parse_hf_config
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
 from workbench.domain.evidence import CapabilityEvidence
@@ -30,30 +30,39 @@ from workbench.io.excel import (
     decision_workbook_bytes,
 )
 from workbench.io.gpus import load_gpu_catalog
+from workbench.services.decide import Decision
 
 
 def scoring_table(result: RankingResult) -> ScoringTable:
-    """The normalised matrix exactly as the engine scored it, in the workbook's higher-is-better form.
+    """The normalised matrix exactly as the engine scored it, in the workbook's higher-is-better form,
+    with the engine's own reference points (so the live formulas reproduce its scores, ties included).
 
-    Weighted sum: the min-max values (directions already applied), so SUMPRODUCT(w, row) = score.
-    TOPSIS: vector-normalised values; a cost column r becomes max(r) - r, which leaves every
-    distance to the ideal (column max) and anti-ideal (column min) unchanged, so the live TOPSIS
-    formulas reproduce the closeness.
+    Weighted sum: the min-max values (directions already applied), so SUMPRODUCT(w, row) = score; the
+    reference row is informative. TOPSIS: vector-normalised values; a cost column r becomes
+    ``anti - r`` (anti = the cost criterion's worst, its largest value), which leaves every distance to
+    the ideal and the anti-ideal unchanged, so the live TOPSIS formulas reproduce the closeness. Unknown
+    values sit at the midpoint of their range and the reference points are the envelope of the ranges.
     """
     criteria = list(result.criteria)
     matrix = np.array([[row.normalised[c] for c in criteria] for row in result.rows], dtype=float).reshape(
         len(result.rows), len(criteria))
-    if result.method == "topsis" and len(result.rows):
+    best = np.array([result.reference[c][0] for c in criteria], dtype=float)
+    worst = np.array([result.reference[c][1] for c in criteria], dtype=float)
+    if result.method == "topsis":
         for j, criterion in enumerate(criteria):
             if result.directions[criterion] == "cost":
-                matrix[:, j] = matrix[:, j].max() - matrix[:, j]
+                anti = worst[j]
+                matrix[:, j] = anti - matrix[:, j]
+                best[j], worst[j] = anti - best[j], 0.0
     return ScoringTable(
         criteria=criteria,
         weights=[result.weights[c] for c in criteria],
         candidates=[row.name for row in result.rows],
-        matrix=np.clip(matrix, 0.0, 1.0),
+        matrix=np.maximum(matrix, 0.0),
         scores=[row.score for row in result.rows],
         ranks=[row.rank for row in result.rows],
+        best=best,
+        worst=worst,
         criterion_labels={c: CRITERION_LABELS.get(c, c) for c in criteria},
     )
 
@@ -149,8 +158,8 @@ def decision_workbook(decision: Decision, smaa: SmaaResult | None = None, *, sna
 def snapshot_workbook_bytes(snapshot: dict[str, object]) -> bytes:
     """The decision matrix of a Model Decision Record, recomputed from its own snapshot (so it matches the
     signed ranking bit for bit); the snapshot's canonical digest goes on the Summary sheet."""
-    from workbench.decisions_draft import rerank_snapshot
     from workbench.domain.snapshot import canonical_json, snapshot_digest
+    from workbench.services.restore import rerank_snapshot
 
     restored = rerank_snapshot(snapshot)  # type: ignore[arg-type]
     profile_part = snapshot["profile"]

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from workbench.services import decide as analysis
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
 from workbench.domain.evidence import CapabilityEvidence
 from workbench.domain.models import (
@@ -37,11 +36,11 @@ from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
-from workbench.store.engine import read_session
+from workbench.services import decide as analysis
 from workbench.store.repository import Record
-from workbench.store.tables import AuditEvent
 from workbench.store.workspace import get_profile, list_profiles, list_scenarios
 from workbench.ui.state import seen_versions
+from workbench.ui.text import md
 
 WEIGHT_MAX = 5.0
 METHOD_LABELS = {"Weighted sum": "wsm", "TOPSIS": "topsis"}  # shown (and in the URL) -> engine code
@@ -49,9 +48,8 @@ METHOD_NAMES = {code: label for label, code in METHOD_LABELS.items()}
 
 
 def workspace_revision(engine: Engine) -> int:
-    """Changes whenever anything is saved (every change writes an audit event)."""
-    with read_session(engine) as session:
-        return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+    """Changes whenever anything is saved (every change writes an audit event): a service reads it."""
+    return analysis.workspace_revision(engine)
 
 
 @st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
@@ -66,7 +64,9 @@ def candidates(engine: Engine, profile: Record[Profile]) -> tuple[Candidate, ...
 
 
 def _workload_key(profile: Profile) -> str:
-    body = profile.model_dump_json(include={"workload", "context_length_tokens"})
+    """Everything of the profile the decision matrix depends on (not the weights or constraints)."""
+    body = profile.model_dump_json(include={"workload", "context_length_tokens", "privacy", "language_scope",
+                                            "risk_level", "unknown_policy"})
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -280,13 +280,29 @@ def result_table(result: RankingResult, measured: dict[str, list[str]] | None = 
         "Rank": row.rank,
         "Candidate": row.name,
         "Score": round(row.score, 4),
+        "Score range (worst-best)": f"{row.score_range[0]:.3f}-{row.score_range[1]:.3f}",
+        "Completeness (%)": round(100 * row.completeness),
+        "Rank depends on unknowns": "yes" if row.rank_depends_on_unknowns else "",
         "Quality (0-1)": round(row.quality, 3),
         "Cost / success (USD)": row.cost_per_success,
+        "Cost basis": {"api": "API price", "self_hosted": "self-hosted (GPU)", "unknown": "unknown"}[row.cost_basis],
+        "API cost / success (USD)": row.cost_api if row.cost_basis == "self_hosted" else None,
         "p95 latency (ms)": row.latency_p95_ms,
         "Pareto": "yes" if row.pareto else "",
         "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in measured.get(row.name, [])),
-        "Unknown values imputed": ", ".join(CRITERION_LABELS.get(c, c) for c in row.imputed) or "",
     } for row in result.rows]
+
+
+def data_gaps_table(result: RankingResult) -> list[dict[str, Any]]:
+    """One row per candidate with unknown weighted criteria: which, and what would resolve each."""
+    excluded = {e.name for e in result.excluded}
+    return [{
+        "Candidate": gap.name,
+        "Known": f"{gap.known} of {gap.weighted}",
+        "Status": "excluded (insufficient data)" if gap.name in excluded else "ranked with ranges",
+        "Unknown criteria": ", ".join(CRITERION_LABELS.get(c, c) for c in gap.unknown),
+        "What would resolve it": "; ".join(sorted(set(gap.resolve.values()))),
+    } for gap in result.data_gaps]
 
 
 def smaa_table(smaa: SmaaResult, top: int = 10) -> list[dict[str, Any]]:
@@ -304,3 +320,38 @@ def smaa_table(smaa: SmaaResult, top: int = 10) -> list[dict[str, Any]]:
             or "never ranks first",
         })
     return rows
+
+
+def policy_text(result: RankingResult) -> str:
+    policy = result.unknown_policy
+    if policy.mode == "exclude":
+        return (f"exclude below {policy.min_completeness:.0%} completeness ({policy.source}); others scored as ranges")
+    return f"scored as ranges, never a guess ({policy.source})"
+
+
+def method_badge(result: RankingResult) -> None:
+    """Whether weighted sum and TOPSIS agree on the winner; both winners named when they differ."""
+    if result.methods_agree:
+        st.caption(f":material/check_circle: Weighted sum and TOPSIS agree: {md(result.winners['wsm'])}")
+    else:
+        st.warning(f"Methods disagree on the winner: weighted sum -> {md(result.winners['wsm'])}, "
+                   f"TOPSIS -> {md(result.winners['topsis'])}.")
+
+
+def data_gaps_panel(result: RankingResult) -> None:
+    """One panel for every unknown: per candidate, which weighted criteria and what would resolve them."""
+    if not result.data_gaps:
+        return
+    depends = [r.name for r in result.rows if r.rank_depends_on_unknowns]
+    title = f"Data gaps ({len(result.data_gaps)} candidates)" + (
+        f" · rank depends on unknowns for {len(depends)}" if depends else "")
+    with st.expander(title, icon=":material/help:"):
+        st.dataframe(data_gaps_table(result), hide_index=True, width="stretch", key="to_gaps")
+
+
+def tipping_panel(result: RankingResult) -> None:
+    if result.tipping_points:
+        with st.expander("Tipping points (weighted sum)", icon=":material/swap_vert:"):
+            st.dataframe([{"Challenger": t.candidate, "Criterion": CRITERION_LABELS.get(t.criterion, t.criterion),
+                           "Now": t.current, "Swaps at": t.threshold, "What": t.text}
+                          for t in result.tipping_points[:12]], hide_index=True, width="stretch", key="to_tips")
