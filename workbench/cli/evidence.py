@@ -138,7 +138,7 @@ def _compare(args: argparse.Namespace) -> int:
     for side in ("a", "b"):
         s = doc[side]
         lo, hi = s["interval"]
-        print(f"{s['candidate']:28} {s['rate']:.1%}  95% {label} [{lo:.1%}, {hi:.1%}]  "
+        print(f"{s['candidate']:28} {s['rate']:.1%}  {1 - args.alpha:.0%} {label} [{lo:.1%}, {hi:.1%}]  "
               f"({s['source_file']}, {s['sha256'][:12]})")
     if doc["test"] == "mcnemar-exact":
         print(f"exact McNemar: only {doc['a']['candidate']} passed {doc['a_only']}, only {doc['b']['candidate']} "
