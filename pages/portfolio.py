@@ -43,15 +43,15 @@ decision_card(doc)
 
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(task_graph(doc, record.model.edges), use_container_width=True, key="portfolio_graph")
+    st.plotly_chart(task_graph(doc, record.model.edges), width="stretch", key="portfolio_graph")
 with right:
-    st.plotly_chart(monolith_comparison(doc), use_container_width=True, key="portfolio_monolith")
+    st.plotly_chart(monolith_comparison(doc), width="stretch", key="portfolio_monolith")
     st.caption(takeaway(doc))
 if result.fragile_step:
     share = next(n["first_rank_share"] for n in doc["nodes"] if n["key"] == result.fragile_step)
     st.caption(f"Most fragile choice: step {md(result.fragile_step)} — its model ranks first in {share:.0%} of "
                "plausible weightings.")
-st.dataframe(step_table(doc), hide_index=True, use_container_width=True,
+st.dataframe(step_table(doc), hide_index=True, width="stretch",
              column_config={"$ / success": st.column_config.NumberColumn(format="$%.5f"),
                             "Ranks first in": st.column_config.NumberColumn(format="percent")})
 st.caption(" · ".join(doc["notes"]) + ". Formulas: docs/portfolio.md.")

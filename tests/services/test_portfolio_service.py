@@ -69,7 +69,7 @@ def test_router_config_loads_in_litellms_router(engine, three_steps):
     result = rank_portfolio(engine, three_steps, with_robustness=False)
     config = yaml.safe_load(export_router(result, "litellm-router"))
     router = Router(model_list=config["model_list"], **config["router_settings"])
-    groups = set(router.get_model_names())
+    groups = {m["model_name"] for m in router.model_list}
     assert {"extract", "synthesise", "act"} <= groups
     for fallback in config["router_settings"]["fallbacks"]:
         for group, targets in fallback.items():

@@ -29,7 +29,7 @@ def editor(engine: Engine, actor: str, profile_names: list[str]) -> None:
                    "workflow class.")
         start = pd.DataFrame({"key": ["step1", "step2"], "profile": profile_names[:2] + [None] * (2 - len(
             profile_names[:2])), "calls_per_request": [1.0, 1.0], "route": ["auto", "auto"]})
-        steps = st.data_editor(start, num_rows="dynamic", use_container_width=True, key="portfolio_steps",
+        steps = st.data_editor(start, num_rows="dynamic", width="stretch", key="portfolio_steps",
                                column_config={
                                    "key": st.column_config.TextColumn("Step", max_chars=80, required=True),
                                    "profile": st.column_config.SelectboxColumn("Profile", options=profile_names,
@@ -59,7 +59,7 @@ def editor(engine: Engine, actor: str, profile_names: list[str]) -> None:
     except DuplicateNameError as exc:
         st.error(md(exc))
         return
-    flash("success", f"Created portfolio {md(portfolio.name)}.")
+    flash("success", f"Created portfolio {portfolio.name}.")
     st.session_state["portfolio_selected"] = portfolio.name
     st.rerun()
 

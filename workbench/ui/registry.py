@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("economics.py", "Economics", ":material/payments:", "economics", "Decide"),
     PageSpec("gpu_fit.py", "GPU fit", ":material/memory:", "gpu-fit", "Decide"),
     PageSpec("evidence.py", "Evidence", ":material/fact_check:", "evidence", "Decide"),
+    PageSpec("portfolio.py", "Portfolio", ":material/account_tree:", "portfolio", "Decide"),
     PageSpec("decision.py", "Decision", ":material/gavel:", "decision", "Decide"),
     PageSpec("verify.py", "Verify", ":material/verified:", "verify", "Governance"),
     PageSpec("audit.py", "Audit log", ":material/history:", "audit", "Governance"),
