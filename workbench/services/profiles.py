@@ -248,7 +248,7 @@ def import_scenario(engine: Engine, profile_name: str, data: bytes, source: str,
     doc = parse_document(data, source)
     if not isinstance(doc, dict):
         raise InputError(f"{source}: expected an object with 'kind' and 'scenario'")
-    raw = doc
+    raw: Any = doc
     if "kind" in doc:
         if doc.get("kind") != SCENARIO_KIND:
             raise InputError(f"{source}: kind: expected {SCENARIO_KIND!r}, got {doc.get('kind')!r}")
