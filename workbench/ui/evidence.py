@@ -57,7 +57,8 @@ AUTO = "auto"
 METHOD_LABELS: dict[IntervalMethod, str] = {"wilson": "Wilson", "clopper-pearson": "Clopper–Pearson"}
 FORMAT_LABELS: dict[str, str] = {
     "promptfoo": "promptfoo JSON / JSONL / CSV", "lm-eval": "lm-evaluation-harness results", "inspect": "inspect_ai log",
-    "openai-evals": "OpenAI evals JSONL", "helm": "HELM stats.json (a run directory: CLI)", "csv": "CSV (item_id, candidate, passed)",
+    "openai-evals": "OpenAI evals JSONL", "helm": "HELM stats.json (a run directory: CLI)",
+    "benchmark-table": "Published benchmark table (benchmark proxy)", "csv": "CSV (item_id, candidate, passed)",
 }
 KIND_LABELS: dict[str, str] = {k.value: c.label for k, c in HARNESS_COMPONENTS.items()}
 

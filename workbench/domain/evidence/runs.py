@@ -46,6 +46,7 @@ class EvidenceFormat(StrEnum):
     openai_evals = "openai-evals"
     helm = "helm"
     csv = "csv"
+    benchmark_table = "benchmark-table"  # published benchmark results: benchmark-proxy evidence (issue 16)
 
 
 class MetricKind(StrEnum):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.evidence import EvaluationRun, EvidenceFormat, MetricKind
+from workbench.io.benchmark_mapping import load_benchmark_mapping
 from workbench.io.evidence._common import (
     BINARY_METRICS,
     HEADLINE_METRICS,
@@ -39,6 +40,7 @@ from workbench.io.evidence._common import (
     _text,
     sha256_bytes,
 )
+from workbench.io.evidence.benchmark_table import parse_benchmark_table
 from workbench.io.evidence.csv_items import _parse_csv
 from workbench.io.evidence.detect import detect_format, is_promptfoo_row
 from workbench.io.evidence.helm import _helm_model, _parse_helm_stats
@@ -62,6 +64,7 @@ __all__ = [
 # --------------------------------------------------------------------------- entry point
 
 DEFAULT_KIND = {
+    EvidenceFormat.benchmark_table: MetricKind.public_benchmark,
     EvidenceFormat.lm_eval: MetricKind.public_benchmark,
     EvidenceFormat.helm: MetricKind.public_benchmark,
 }
@@ -130,6 +133,8 @@ def _dispatch(
         return _parse_csv(_text(data, file), file, kind, meta)
     if form is EvidenceFormat.promptfoo:
         return _dispatch_promptfoo(_text(data, file), file, kind, meta)
+    if form is EvidenceFormat.benchmark_table:
+        return parse_benchmark_table(_text(data, file), file, meta, load_benchmark_mapping())
     obj = _json(_text(data, file), file)
     if form is EvidenceFormat.lm_eval:
         by_task: dict[str, tuple[str, bytes]] = {}

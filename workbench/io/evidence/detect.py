@@ -13,6 +13,7 @@ from workbench.io.evidence._common import (
     _read,
     _text,
 )
+from workbench.io.evidence.benchmark_table import is_benchmark_header
 from workbench.io.evidence.promptfoo import is_promptfoo_csv_header
 
 # --------------------------------------------------------------------------- detection
@@ -23,9 +24,17 @@ def is_promptfoo_row(obj: Any) -> bool:
     return isinstance(obj, dict) and "testIdx" in obj and "provider" in obj and "success" in obj
 
 
+def _is_benchmark_rows(obj: Any) -> bool:
+    rows = obj.get("results") if isinstance(obj, dict) else obj
+    return (isinstance(rows, list) and bool(rows) and isinstance(rows[0], dict)
+            and {"model", "benchmark", "score"} <= {str(k).lower() for k in rows[0]})
+
+
 def _detect_obj(obj: Any) -> EvidenceFormat | None:
     if is_promptfoo_row(obj):
         return EvidenceFormat.promptfoo
+    if _is_benchmark_rows(obj):
+        return EvidenceFormat.benchmark_table
     if isinstance(obj, dict):
         res = obj.get("results")
         if "evalId" in obj or (isinstance(res, dict) and isinstance(res.get("results"), list)):
@@ -92,6 +101,8 @@ def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) ->
     if is_promptfoo_csv_header(header):
         return EvidenceFormat.promptfoo
     cols = {c.strip().lower() for c in header}
+    if is_benchmark_header(header) and "item_id" not in cols:
+        return EvidenceFormat.benchmark_table
     if "item_id" in cols or "candidate" in cols:
         return EvidenceFormat.csv
     raise EvidenceImportError(file, "unknown format: neither JSON, JSON lines, promptfoo CSV nor a CSV with "
