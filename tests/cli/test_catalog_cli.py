@@ -110,3 +110,28 @@ def test_provider_without_all_is_refused(cli_db, run_cli, fixtures_dir):
     code, _, err = run_cli("import", "litellm", str(fixtures_dir / "pricing" / "litellm_model_prices.json"),
                            "--provider", "openai")
     assert code == 2 and "pass --all" in err
+
+
+def test_import_latency_feeds_the_grid_and_the_ranking(cli_db, run_cli, fixtures_dir):
+    from workbench.services.decide import decide
+    from workbench.ui.tables import candidate_table
+    from workbench.store.workspace import list_candidates
+
+    path = fixtures_dir / "latency" / "vllm_serve_shape_0.33.0.json"
+    code, _, err = run_cli("import", "latency", str(path))
+    assert code == 2 and "no catalog candidate named 'openai/gpt-oss-20b'" in err
+    doc = run_cli.json("import", "latency", str(path), "--candidate", "gpt-oss-20b")
+    [row] = doc["applied"]
+    assert row["candidate"] == "gpt-oss-20b" and row["total_p95_ms"] == 3426.0 and row["measured_on"] == "2026-12-05"
+    listing = {c["name"]: c for c in run_cli.json("catalog", "list")["candidates"]}
+    gpt_oss = listing["gpt-oss-20b"]
+    assert gpt_oss["latency"]["ttft_p95_ms"] == 221.7
+    assert gpt_oss["provenance"]["latency"]["retrieved"] == "2026-12-05"
+    grid = candidate_table(list_candidates(engine())).set_index("Name")
+    assert grid.loc["gpt-oss-20b", "Total p95 (ms)"] == 3426.0
+    assert grid.loc["gpt-oss-20b", "Latency measured"].startswith("2026-12-05, vllm_serve_shape_0.33.0.json")
+    create_profile(engine(), new_profile_model("Chat", None), "ada")
+    ranked = {r.name: r for r in decide(engine(), "Chat").ranking.rows}
+    assert ranked["gpt-oss-20b"].latency_p95_ms == 3426.0  # the ranking's latency criterion uses the measurement
+    doc = run_cli.json("import", "latency", str(fixtures_dir / "latency" / "latency.csv"))
+    assert [r["candidate"] for r in doc["applied"]] == ["GPT-5.4", "DeepSeek V4"]

@@ -11,9 +11,13 @@ from datetime import date
 from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
+from workbench.io.latency import FIGURES, LatencyFile, LatencyImportError, read_latency
 from workbench.io.litellm import LiteLLMError, load_price_file
-from workbench.services import catalog_import
+from workbench.services import catalog_import, latency_import
+from workbench.store.repository import StoreError
 from workbench.store.workspace import list_candidates, list_profiles
+
+MAX_LATENCY_BYTES = 64 * 1024 * 1024
 
 
 def cli_actor() -> str:
@@ -92,6 +96,50 @@ def _import_litellm(args: argparse.Namespace) -> int:
     return 0
 
 
+def _latency_mapping(parsed: LatencyFile, values: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        source, sep, target = value.partition("=")
+        if sep:
+            mapping[source] = target
+        elif len(parsed.rows) == 1:
+            mapping[parsed.rows[0].model] = value
+        else:
+            raise CliError(f"--candidate {value!r}: {parsed.file} has {len(parsed.rows)} rows; use SOURCE=NAME")
+    return mapping
+
+
+def _import_latency(args: argparse.Namespace) -> int:
+    try:
+        measured_on = date.fromisoformat(args.measured_on) if args.measured_on else None
+    except ValueError as exc:
+        raise CliError(f"--measured-on: expected YYYY-MM-DD, got {args.measured_on!r}") from exc
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read(MAX_LATENCY_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot read file ({exc.strerror or exc})") from exc
+    if len(data) > MAX_LATENCY_BYTES:
+        raise CliError(f"{os.path.basename(args.file)}: larger than {MAX_LATENCY_BYTES:,} bytes")
+    try:
+        parsed = read_latency(data, os.path.basename(args.file), measured_on=measured_on)
+        applied = latency_import.apply_latency(engine(), parsed, cli_actor(), _latency_mapping(parsed, args.candidate
+                                                                                                or []))
+    except (LatencyImportError, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    doc = {"file": parsed.file, "sha256": parsed.sha256, "format": parsed.format, "applied": applied,
+           "warnings": parsed.warnings}
+    if args.json:
+        print_json(doc)
+        return 0
+    for row in applied:
+        figures = ", ".join(f"{k} {row[k]:g}" for k in FIGURES if k in row)
+        print(f"{row['candidate']}: {figures} (measured {row['measured_on']}, {row['source']})")
+    for warning in parsed.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     catalog = sub.add_parser("catalog", help="the candidate catalog").add_subparsers(dest="catalog_cmd", required=True)
     listing = catalog.add_parser("list", help="list candidates")
@@ -118,3 +166,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     litellm.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     litellm.add_argument("--json", action="store_true")
     litellm.set_defaults(handler=_import_litellm)
+
+    latency = isub.add_parser("latency", help="measured latency per candidate: vLLM benchmark_serving --save-result "
+                                              "JSON or a CSV (candidate, ttft_p50_ms, ttft_p95_ms, total_p95_ms, "
+                                              "output_tokens_per_s, measured_on, source)")
+    latency.add_argument("file")
+    latency.add_argument("--candidate", action="append", metavar="NAME|SOURCE=NAME",
+                         help="catalog candidate of a one-row file, or SOURCE=NAME per model (repeatable)")
+    latency.add_argument("--measured-on", default=None, metavar="YYYY-MM-DD",
+                         help="measurement date when the file has none")
+    latency.add_argument("--json", action="store_true")
+    latency.set_defaults(handler=_import_latency)

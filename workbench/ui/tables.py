@@ -31,12 +31,25 @@ def candidate_table(records: Sequence[Record[Candidate]]) -> pd.DataFrame:
             "Modalities": ", ".join(m.value for m in c.modalities),
             "Topologies": ", ".join(TOPOLOGY_LABELS[t.value] for t in c.topologies),
             "Regions": ", ".join(c.regions),
+            "TTFT p95 (ms)": c.latency.ttft_p95_ms,
+            "Total p95 (ms)": c.latency.total_p95_ms,
+            "Tokens/s": c.latency.output_tokens_per_s,
+            "Latency measured": _latency_basis(c),
+            "Deprecation": c.deprecation_date,
             "Licence": c.license.name if c.license else None,
             "Architecture": "config.json" if c.architecture else "unknown",
             "Updated by": record.updated_by,
             "Version": record.version,
         })
     return pd.DataFrame(rows)
+
+
+def _latency_basis(c: Candidate) -> str | None:
+    """'2026-12-01, load test LT-17' for measured latency (provenance date and source), else None."""
+    prov = c.provenance.get("latency")
+    if prov is None or not any((c.latency.ttft_p95_ms, c.latency.total_p95_ms, c.latency.output_tokens_per_s)):
+        return None
+    return ", ".join(x for x in (prov.retrieved.isoformat() if prov.retrieved else "", prov.source) if x)
 
 
 def filter_candidates(df: pd.DataFrame, *, text: str = "", providers: Sequence[str] = (),
