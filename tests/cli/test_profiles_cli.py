@@ -24,11 +24,11 @@ def test_create_show_set_through_a_subprocess(run_subprocess):
     assert created["version"] == 1 and created["updated_by"] == "ci-bot"
     assert created["profile"]["template"] and created["profile"]["name"] == "Contract extraction"
 
-    saved = run_subprocess.json("profiles", "set", "Contract extraction", "weights.schema_adherence=3",
+    saved = run_subprocess.json("profiles", "set", "Contract extraction", "weights.schema_adherence=4.5",
                                 "constraints.max_p95_latency_ms=1200", "description=Clause extraction, EU only",
                                 "--expect-version", "1")
     assert saved["version"] == 2 and saved["changed"] == ["constraints", "description", "weights"]
-    assert saved["profile"]["weights"]["schema_adherence"] == 3
+    assert saved["profile"]["weights"]["schema_adherence"] == 4.5
     assert saved["profile"]["constraints"]["max_p95_latency_ms"] == 1200
     assert saved["profile"]["description"] == "Clause extraction, EU only"
 
