@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from workbench.domain.mdr import field_changes, render_markdown
 from workbench.store import decisions as store
 from workbench.ui import decision as ui
+from workbench.ui.identity import READ_ONLY_NOTICE, can_edit
 from workbench.ui.page import no_profile_yet, page_header
+from workbench.ui.text import md
 from workbench.ui.widgets import seen_version, show_validation_error
 
 engine, actor = page_header(
@@ -22,10 +24,11 @@ profile, scenario = ui.choose_profile(engine)
 if profile is None:
     no_profile_yet("A decision is drafted from a profile's ranking: create one first.")
 
-ui.draft_button(engine, profile, scenario, actor)
+if can_edit():
+    ui.draft_button(engine, profile, scenario, actor)
 records = store.list_decisions(engine, profile.id)
 if not records:
-    st.info(f"No decision records for **{profile.model.name}** yet. Press **Draft MDR**: the workbench fills the "
+    st.info(f"No decision records for **{md(profile.model.name)}** yet. Press **Draft MDR**: the workbench fills the "
             "seven sections from this profile's ranking, and you review and edit them.")
     st.stop()
 
@@ -41,11 +44,15 @@ rec = store.get_decision(engine, by_id[chosen].id)
 seen = seen_version("decision", rec.id, rec.version, rec.updated_by, rec.mdr_id, key="dec_reload")
 
 ui.header(rec)
-ui.lifecycle(engine, rec, seen, actor, profile, scenario)
+editor = can_edit()  # with [auth] configured, a visitor who is not logged in reads only
+if editor:
+    ui.lifecycle(engine, rec, seen, actor, profile, scenario)
+else:
+    st.info(READ_ONLY_NOTICE)
 
 edit_tab, preview_tab, sign_tab, history_tab = st.tabs(["Record", "Markdown preview", "Sign & download", "History"])
 with edit_tab:
-    if rec.editable:
+    if rec.editable and editor:
         try:
             new = ui.record_editor(rec, seen)
         except ValidationError as exc:
@@ -58,7 +65,7 @@ with edit_tab:
                 + ("To change the decision, supersede it by a new draft." if rec.status.value == "accepted" else ""))
         changed = field_changes(rec.record)
         st.caption(f"{len(changed)} field(s) were changed by a person before acceptance"
-                   + (": " + ", ".join(c.path for c in changed[:10]) if changed else "."))
+                   + (": " + md(", ".join(c.path for c in changed[:10])) if changed else "."))
         ui.read_only(rec.record)
 with preview_tab:
     st.caption("MADR-compatible Markdown with YAML front matter, as exported in the bundle (record.md).")

@@ -1,124 +1,256 @@
-"""`workbench keys ...` and `workbench mdr verify|sign` in-process."""
+"""`workbench keys ...` and `workbench mdr verify|sign|restore|export|quorum|approve|dissent` in-process,
+including the attacks of issue 14 (each of them passed as "verified", exit 0, before the trust store)."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import shutil
 import stat
-from datetime import date
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
-from workbench.domain.mdr import draft_mdr
-from workbench.domain.models import Profile
-from workbench.io.mdr_bundle import RECORD_FILE, export_bundle
-from workbench.signing import load_signing_key
+from workbench.io.mdr_bundle import ENVELOPE_FILE, RECORD_FILE, read_bundle, zip_bytes
+from workbench.services.bundles import cosign_files
+from workbench.signing import init_key, load_signing_key
+from workbench.store import open_store
+from workbench.store.workspace import create_profile, new_profile_model
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    out, err = capsys.readouterr()
-    return rc, out, err
+@pytest.fixture
+def workspace(cli_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_KEY_DIR", str(tmp_path / "keys"))
+    engine = open_store(cli_db)
+    create_profile(engine, new_profile_model("Contracts", "high_precision_extraction"), "ada")
+    engine.dispose()
+    return tmp_path
 
 
-def _init(capsys: pytest.CaptureFixture[str], key_dir: Path, name: str, email: str) -> dict[str, object]:
-    rc, out, _ = _run(capsys, "keys", "init", "--name", name, "--email", email, "--key-dir", str(key_dir), "--json")
-    assert rc == 0
-    doc: dict[str, object] = json.loads(out)
+def _key(run_cli, name: str = "Ana Lima", email: str = "ana@example.com", key_dir: Path | None = None) -> dict:
+    extra = ["--key-dir", str(key_dir)] if key_dir else []
+    doc = run_cli.json("keys", "create", "--name", name, "--email", email, *extra)
+    doc["key"] = Path(doc["key_dir"]) / f"{doc['key_id']}.key"
+    doc["pub"] = Path(doc["key_dir"]) / f"{doc['key_id']}.pub"
     return doc
 
 
-def _bundle(tmp_path: Path, key_file: Path) -> Path:
-    record = draft_mdr(
-        record_id="MDR-0003",
-        profile=Profile(name="Claims extraction"),
-        ranked=[("model-a", 0.7), ("model-b", 0.6)],
-        decision_makers=["Ana Lima"],
-        today=date(2026, 6, 7),
-    )
-    return export_bundle(record, {"smaa_seed": 1, "scores": [0.7, 0.6]}, tmp_path / "out", [load_signing_key(key_file)])
+def _trust(run_cli, k: dict) -> dict:
+    return run_cli.json("keys", "trust", str(k["pub"]), "--fingerprint", k["fingerprint"])
 
 
-def test_keys_init_and_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    key_dir = tmp_path / "keys"
-    rc, out, _ = _run(capsys, "keys", "init", "--name", "Ana Lima", "--email", "ana@example.com", "--key-dir", str(key_dir), "--json")
-    assert rc == 0
-    doc = json.loads(out)
-    assert set(doc) >= {"key_id", "name", "email", "public_key", "created_at", "key_dir"}
-    assert (doc["name"], doc["email"], len(doc["key_id"])) == ("Ana Lima", "ana@example.com", 64)
-    assert "PRIVATE" not in out
-    assert stat.S_IMODE((key_dir / f"{doc['key_id']}.key").stat().st_mode) == 0o600
-    _init(capsys, key_dir, "Bo Chen", "bo@example.com")
-    rc, out, _ = _run(capsys, "keys", "list", "--key-dir", str(key_dir), "--json")
-    listed = json.loads(out)
-    assert rc == 0 and [k["name"] for k in listed["keys"]] == ["Ana Lima", "Bo Chen"]
-    assert listed["key_dir"] == str(key_dir)
+def _genuine(run_cli, workspace: Path, ana: dict) -> Path:
+    """MDR-0001 drafted, signed by Ana and exported; returns the zip."""
+    run_cli.json("mdr", "draft", "--profile", "Contracts")
+    exported = run_cli.json("mdr", "export", "1", "--out", str(workspace / "out"), "--sign", "--key", str(ana["key"]))
+    return Path(exported["zip"])
 
 
-def test_keys_default_dir_from_environment(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WORKBENCH_KEY_DIR", str(tmp_path / "env-keys"))
-    rc, out, _ = _run(capsys, "keys", "init", "--name", "Ana", "--email", "ana@example.com", "--json")
-    assert rc == 0 and json.loads(out)["key_dir"] == str(tmp_path / "env-keys")
-    rc, out, _ = _run(capsys, "keys", "list")
-    assert rc == 0 and "Ana <ana@example.com>" in out
+def _write_zip(files: dict[str, bytes], path: Path) -> Path:
+    path.write_bytes(zip_bytes(files, folder="MDR-0001"))
+    return path
 
 
-def test_keys_init_bad_email_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc, _, err = _run(capsys, "keys", "init", "--name", "Ana", "--email", "nope", "--key-dir", str(tmp_path))
-    assert rc == 2 and "e-mail" in err
+# --------------------------------------------------------------------------- keys
 
 
-def test_mdr_verify_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    key_dir = tmp_path / "keys"
-    info = _init(capsys, key_dir, "Ana Lima", "ana@example.com")
-    bundle = _bundle(tmp_path, key_dir / f"{info['key_id']}.key")
-    pub = key_dir / f"{info['key_id']}.pub"
+def test_keys_create_list_trust_untrust_revoke(workspace, run_cli):
+    ana = _key(run_cli)
+    assert ana["fingerprint"].startswith("SHA256:") and "PRIVATE" not in json.dumps({k: str(v) for k, v in ana.items()})
+    assert stat.S_IMODE(ana["key"].stat().st_mode) == 0o600
+    code, out, err = run_cli("keys", "trust", str(ana["pub"]))
+    assert code == 2 and ana["fingerprint"] in err and "--fingerprint" in err  # shown, nothing trusted
+    assert run_cli.json("keys", "list")["trusted"] == []
+    code, _, err = run_cli("keys", "trust", str(ana["pub"]), "--fingerprint", "SHA256:wrong")
+    assert code == 2 and "does not match" in err
+    entry = _trust(run_cli, ana)["trusted"]
+    assert (entry["name"], entry["email"], entry["fingerprint"], entry["added_by"]) == (
+        "Ana Lima", "ana@example.com", ana["fingerprint"], "ci-bot")
+    listed = run_cli.json("keys", "list")
+    assert [k["name"] for k in listed["keys"]] == ["Ana Lima"] and len(listed["trusted"]) == 1
+    code, _, err = run_cli("keys", "create", "--name", "Ana Lima", "--email", "ana@example.com")
+    assert code == 2 and "already has a trusted key" in err  # one active key per identity
+    revoked = run_cli.json("keys", "revoke", ana["key_id"][:12], "--reason", "laptop lost")["trusted"]
+    assert revoked["revoked_by"] == "ci-bot" and revoked["revoke_reason"] == "laptop lost"
+    ana2 = _key(run_cli, key_dir=workspace / "new-keys")
+    _trust(run_cli, ana2)
+    code, _, err = run_cli("keys", "untrust", ana["fingerprint"])
+    assert code == 2 and "revocation stays" in err
+    assert run_cli.json("keys", "untrust", ana2["key_id"])["trusted"]["key_id"] == ana2["key_id"]
+    code, out, _ = run_cli("keys", "list")
+    assert code == 0 and "REVOKED" in out
 
-    rc, out, _ = _run(capsys, "mdr", "verify", str(bundle), "--pubkey", str(pub), "--json")
+
+def test_keys_bad_input_is_exit_2(workspace, run_cli):
+    code, _, err = run_cli("keys", "create", "--name", "Ana", "--email", "nope")
+    assert code == 2 and "e-mail" in err
+    (workspace / "bad.pub").write_text("nonsense")
+    code, _, err = run_cli("keys", "trust", str(workspace / "bad.pub"), "--name", "A", "--email", "a@b.c")
+    assert code == 2 and "bad.pub" in err
+
+
+# --------------------------------------------------------------------------- verify: fails closed
+
+
+def test_genuine_bundle_verifies_offline_from_the_bundle_and_the_trust_store(workspace, run_cli):
+    ana = _key(run_cli)
+    bundle = _genuine(run_cli, workspace, ana)
+    code, out, _ = run_cli("mdr", "verify", str(bundle), "--json")
     report = json.loads(out)
-    assert rc == 0 and report["verdict"] == "verified" and report["ok"] is True
-    assert report["record_id"] == "MDR-0003" and report["status"] == "draft"
+    assert (code, report["verdict"], report["exit_code"]) == (3, "untrusted", 3)  # not trusted yet
+    _trust(run_cli, ana)
+    code, out, _ = run_cli("mdr", "verify", str(bundle), "--json")
+    report = json.loads(out)
+    assert (code, report["verdict"], report["record_id"]) == (0, "verified", "MDR-0001")
     sig = report["signatures"][0]
-    assert (sig["keyid"], sig["name"], sig["email"], sig["trusted"]) == (info["key_id"], "Ana Lima", "ana@example.com", True)
-    assert sig["signed_at"]
+    assert {k: sig[k] for k in ("keyid", "fingerprint", "signer", "identity_basis", "trusted", "valid", "verdict",
+                                "reason")} == {
+        "keyid": ana["key_id"], "fingerprint": ana["fingerprint"], "signer": "Ana Lima <ana@example.com>",
+        "identity_basis": "self-asserted", "trusted": True, "valid": True, "verdict": "approve", "reason": None}
+    assert report["quorum"] == {"required": [], "met": True, "missing": [], "approved_by": ["ana@example.com"],
+                                "dissents": []}
+    code, out, _ = run_cli("mdr", "verify", str(bundle), "--no-workspace", "--pubkey", str(ana["pub"]))
+    assert code == 0 and "verdict:  verified (exit 0)" in out
+    with pytest.raises(SystemExit):
+        run_cli("mdr", "verify", "--help")
 
-    rc, out, _ = _run(capsys, "mdr", "verify", str(bundle.with_suffix(".zip")), "--json")
-    assert rc == 0 and json.loads(out)["verdict"] == "verified_untrusted_keys"
 
-    rc, out, _ = _run(capsys, "mdr", "verify", str(bundle), "--key-dir", str(key_dir))
-    assert rc == 0 and "verdict:  verified" in out
+def test_exit_codes_are_in_the_help(capsys):
+    from workbench.cli import main
 
-    other = _init(capsys, tmp_path / "other", "Eve", "eve@example.com")
-    rc, out, _ = _run(capsys, "mdr", "verify", str(bundle), "--pubkey", str(tmp_path / "other" / f"{other['key_id']}.pub"), "--json")
-    assert rc == 1 and json.loads(out)["verdict"] == "failed"
+    with pytest.raises(SystemExit):
+        main(["mdr", "verify", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "exit codes: 0 verified" in out and "1 tampered or invalid" in out and "3 valid but a signer is not trusted" in out
 
-    md = bundle / RECORD_FILE
-    md.write_bytes(md.read_bytes().replace(b"model-b", b"model-x"))
-    rc, out, _ = _run(capsys, "mdr", "verify", str(bundle), "--pubkey", str(pub), "--json")
+
+def test_attack_rewritten_record_resigned_with_a_fresh_key_claiming_ana(workspace, run_cli):
+    """record.md says "Use Llama 4 Scout", re-signed by a fresh key whose signer block claims Ana, public_keys/
+    swapped. Before: verdict verified_untrusted_keys, exit 0; restore exit 0 with verified: true, matches: true."""
+    ana = _key(run_cli)
+    _trust(run_cli, ana)
+    genuine = read_bundle(_genuine(run_cli, workspace, ana))
+    forger = init_key("Ana Lima", "ana@example.com", workspace / "forger")
+    forged_key = load_signing_key(Path(forger.key_dir) / f"{forger.key_id}.key")
+    from workbench.domain.mdr import render_markdown
+    from workbench.services.bundles import unsigned_files
+    from workbench.store.decisions import get_decision
+
+    engine = open_store(os.environ["WORKBENCH_DATABASE_URL"])
+    rec = get_decision(engine, 1)
+    engine.dispose()
+    md = render_markdown(rec.record).replace(f"Selected Model Identifier: {rec.record.body.selection.selected_model}",
+                                             "Selected Model Identifier: Llama 4 Scout").encode()
+    forged = unsigned_files(rec.record, rec.snapshot, record_md=md)
+    forged = cosign_files(forged, forged_key)  # public_keys/ now holds the forger's key only
+    assert forged[RECORD_FILE] != genuine[RECORD_FILE]
+    path = _write_zip(forged, workspace / "forged.zip")
+    code, out, _ = run_cli("mdr", "verify", str(path), "--json")
     report = json.loads(out)
-    assert rc == 1 and report["verdict"] == "failed"
-    assert any(p.startswith("record.md: ") for p in report["problems"])
-
-
-def test_mdr_verify_bad_input_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc, _, err = _run(capsys, "mdr", "verify", str(tmp_path / "missing"), "--json")
-    assert rc == 2 and "no such bundle" in err
-    (tmp_path / "bad.pub").write_text("nonsense")
-    rc, _, err = _run(capsys, "mdr", "verify", str(tmp_path), "--pubkey", str(tmp_path / "bad.pub"))
-    assert rc == 2 and "bad.pub" in err
-
-
-def test_mdr_sign_cosigns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    key_dir = tmp_path / "keys"
-    ana = _init(capsys, key_dir, "Ana Lima", "ana@example.com")
-    _init(capsys, key_dir, "Bo Chen", "bo@example.com")
-    bundle = _bundle(tmp_path, key_dir / f"{ana['key_id']}.key")
-    rc, out, _ = _run(capsys, "mdr", "sign", str(bundle), "--key", "bo@example.com", "--key-dir", str(key_dir), "--json")
-    assert rc == 0
+    assert (code, report["verdict"]) == (3, "untrusted")
+    assert report["signatures"][0]["signer"] == "Ana Lima <ana@example.com> (claimed)"
+    assert report["signatures"][0]["trusted"] is False and report["signatures"][0]["fingerprint"] != ana["fingerprint"]
+    code, out, _ = run_cli("mdr", "restore", str(path), "--json")
     doc = json.loads(out)
+    assert code == 3 and doc["verified"] is False
+    assert doc["record_check"]["agrees"] is False and "selection.selected_model" in doc["record_check"]["edited"]
+    assert "'Llama 4 Scout'" in doc["record_check"]["notes"][0]
+
+
+def test_attack_extra_untrusted_co_signature_with_pubkey_of_the_genuine_signer(workspace, run_cli):
+    """A genuine bundle plus a signature by a key nobody trusts claiming "Chief Executive". Before: with --pubkey
+    of the genuine signer, verdict verified, exit 0, the fake listed "ok (key from bundle)"."""
+    ana = _key(run_cli)
+    bundle = _genuine(run_cli, workspace, ana)
+    ceo_dir = workspace / "ceo"
+    info = init_key("Chief Executive", "ceo@example.com", ceo_dir)
+    files = cosign_files(read_bundle(bundle), load_signing_key(ceo_dir / f"{info.key_id}.key"))
+    path = _write_zip(files, workspace / "extra.zip")
+    code, out, _ = run_cli("mdr", "verify", str(path), "--no-workspace", "--pubkey", str(ana["pub"]), "--json")
+    report = json.loads(out)
+    assert (code, report["verdict"]) == (3, "untrusted")
+    assert [(s["trusted"], s["valid"]) for s in report["signatures"]] == [(True, True), (False, True)]
+    code, out, _ = run_cli("mdr", "verify", str(path), "--no-workspace", "--pubkey", str(ana["pub"]))
+    assert "UNTRUSTED" in out and "Chief Executive <ceo@example.com> (claimed)" in out
+
+
+def test_tampered_bundle_is_exit_1_and_unsigned_is_exit_4(workspace, run_cli):
+    ana = _key(run_cli)
+    _trust(run_cli, ana)
+    bundle = _genuine(run_cli, workspace, ana)
+    directory = bundle.with_suffix("")
+    md = directory / RECORD_FILE
+    md.write_bytes(md.read_bytes().replace(b"Cost", b"Kost", 1))
+    code, out, _ = run_cli("mdr", "verify", str(directory), "--json")
+    report = json.loads(out)
+    assert (code, report["verdict"]) == (1, "failed") and any(p.startswith("record.md: ") for p in report["problems"])
+    run_cli.json("mdr", "draft", "--profile", "Contracts")
+    unsigned = run_cli.json("mdr", "export", "2", "--out", str(workspace / "out2"))
+    code, out, _ = run_cli("mdr", "verify", unsigned["zip"], "--json")
+    assert (code, json.loads(out)["verdict"]) == (4, "unsigned")
+
+
+def test_mdr_verify_bad_input_is_exit_2(workspace, run_cli):
+    code, _, err = run_cli("mdr", "verify", str(workspace / "missing"), "--json")
+    assert code == 2 and "no such bundle" in err
+    (workspace / "bad.pub").write_text("nonsense")
+    code, _, err = run_cli("mdr", "verify", str(workspace), "--pubkey", str(workspace / "bad.pub"))
+    assert code == 2 and "bad.pub" in err
+
+
+def test_a_pretty_printed_envelope_still_verifies(workspace, run_cli):
+    ana = _key(run_cli)
+    _trust(run_cli, ana)
+    files = read_bundle(_genuine(run_cli, workspace, ana))
+    files[ENVELOPE_FILE] = json.dumps(json.loads(files[ENVELOPE_FILE]), indent=4).encode()
+    path = _write_zip(files, workspace / "pretty.zip")
+    code, out, _ = run_cli("mdr", "verify", str(path), "--json")
+    assert (code, json.loads(out)["verdict"]) == (0, "verified")
+
+
+# --------------------------------------------------------------------------- quorum and dissent
+
+
+def test_quorum_and_dissent_from_the_command_line(workspace, run_cli):
+    ana, sec = _key(run_cli), _key(run_cli, "Sam Sec", "sec@example.com")
+    for k in (ana, sec):
+        _trust(run_cli, k)
+    run_cli.json("mdr", "draft", "--profile", "Contracts")
+    doc = run_cli.json("mdr", "quorum", "1", "--rule", "architect: ana@example.com", "--rule",
+                       "security: sec@example.com")
+    assert doc["quorum"]["required"] == ["architect: ana@example.com", "security: sec@example.com"]
+    assert doc["quorum"]["met"] is False
+    code, _, err = run_cli("mdr", "quorum", "1", "--rule", "3 of x: a@b.c")
+    assert code == 2 and "only 1 people listed" in err
+    run_cli.json("mdr", "approve", "1", "--key", str(ana["key"]))
+    run_cli.json("mdr", "dissent", "1", "--key", str(sec["key"]), "--reason", "no DPA with the vendor",
+                 "--role", "security")
+    exported = run_cli.json("mdr", "export", "1", "--out", str(workspace / "q"))
+    code, out, _ = run_cli("mdr", "verify", exported["zip"], "--json")
+    report = json.loads(out)
+    assert (code, report["verdict"]) == (4, "quorum_not_met")
+    assert report["quorum"]["missing"] == ["security: 1 more approval from sec@example.com"]
+    assert report["quorum"]["dissents"] == [{"signer": "Sam Sec <sec@example.com>", "reason": "no DPA with the vendor"}]
+    dissent = report["signatures"][1]
+    assert (dissent["verdict"], dissent["reason"], dissent["trusted"]) == ("dissent", "no DPA with the vendor", True)
+    code, _, err = run_cli("mdr", "quorum", "1", "--rule", "architect: ana@example.com")
+    assert code == 2 and "already signed" in err
+    code, out, _ = run_cli("mdr", "verify", exported["zip"])
+    assert "dissent:  Sam Sec <sec@example.com>: no DPA with the vendor" in out
+
+
+def test_mdr_sign_cosigns_a_bundle_file(workspace, run_cli):
+    ana, bo = _key(run_cli), _key(run_cli, "Bo Chen", "bo@example.com")
+    bundle = _genuine(run_cli, workspace, ana)
+    doc = run_cli.json("mdr", "sign", str(bundle), "--key", str(bo["key"]), "--dissent", "too expensive")
     assert [s["email"] for s in doc["report"]["signatures"]] == ["ana@example.com", "bo@example.com"]
-    rc, _, err = _run(capsys, "mdr", "sign", str(bundle), "--key", "bo@example.com", "--key-dir", str(key_dir))
-    assert rc == 2 and "already signed" in err
+    assert doc["verdict"] == "dissent"
+    code, _, err = run_cli("mdr", "sign", str(bundle), "--key", str(bo["key"]))
+    assert code == 2 and "already signed" in err
+    copy = workspace / "copy.zip"
+    shutil.copy(bundle, copy)
+    with zipfile.ZipFile(copy) as zf:
+        assert any(n.endswith(f"public_keys/{bo['key_id']}.pub") for n in zf.namelist())
+    assert io  # noqa: B018

@@ -31,8 +31,11 @@ def workspace_engine(tmp_path, monkeypatch):
 
 @pytest.fixture
 def open_page(workspace_engine) -> Callable[..., AppTest]:
-    def _open(url_path: str, *, actor: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    def _open(url_path: str, *, actor: str | None = None, query: dict[str, str] | None = None,
+              secrets: dict[str, object] | None = None) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in (secrets or {}).items():  # e.g. {"auth": {...}}: login configured
+            at.secrets[key] = value
         if actor:
             at.session_state["actor_name"] = actor
         at.run()

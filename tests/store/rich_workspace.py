@@ -7,14 +7,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.store.golden_set import CANDIDATES, golden_set_csv
-from workbench.decisions_draft import draft_from_workspace
+from workbench.services.records import draft_from_workspace
 from workbench.domain.mdr import MDRStatus, with_people
 from workbench.domain.models import Candidate, Pricing
 from workbench.domain.scenario import Scenario
 from workbench.io.evidence import import_evidence
 from workbench.signing import init_key, load_signing_key
 from workbench.store import evidence as ev
-from workbench.store.decisions import register_public_key, save_decision, sign_decision, transition_decision
+from workbench.services.signing import set_quorum, sign_decision
+from workbench.store.decisions import save_decision, transition_decision
 from workbench.store.workspace import (
     candidate_by_name,
     create_candidate,
@@ -48,8 +49,8 @@ def build_rich_workspace(engine: Engine, key_dir: Path) -> None:
     ev.import_runs(engine, profile.id, result, CANDIDATES, "ada")
     info = init_key("Ana Lima", "ana@example.com", key_dir)
     key = load_signing_key(Path(info.key_dir) / f"{info.key_id}.key")
-    register_public_key(engine, key.info, "ana")
     old = _accept(engine, draft_from_workspace(engine, "Contracts", "ada"), "ada")
     sign_decision(engine, old.id, key, old.version, "ana")
     new = draft_from_workspace(engine, "Contracts", "bob", supersedes_id=old.id)
+    set_quorum(engine, new.id, ["architect: ana@example.com"], 0, "bob")  # a decision_quorum row
     _accept(engine, new, "bob")

@@ -25,15 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.store.golden_set import CANDIDATES, golden_set_csv
-from workbench.domain.architecture import ArchitectureError, parse_hf_config
+from workbench.io.hf_config import ArchitectureError, parse_hf_config
 from workbench.domain.evidence import EvidenceFormat
 from workbench.io.calibration import CalibrationFormatError, parse_calibration_csv
 from workbench.io.evidence import EvidenceImportError, import_evidence
 from workbench.io.hf_config import HfConfigError, parse_config_bytes
 from workbench.io.litellm import LiteLLMError, parse_price_text
-from workbench.io.mdr_bundle import BundleError, read_bundle, verify_files
+from workbench.io.mdr_bundle import BundleError, read_bundle
+from workbench.services.bundles import verify_files
+from workbench.signing import TrustStore
 from workbench.store import evidence as ev
-from workbench.store.backup import BackupError, export_workspace, import_workspace, loads, table_counts
+from workbench.services.backup_restore import BackupError, export_workspace, import_workspace, loads, table_counts
 from workbench.services import catalog_import
 from workbench.store.repository import StoreError
 from workbench.store.workspace import create_profile, new_profile_model
@@ -368,7 +370,7 @@ def test_fuzz_workspace_import(engine):
 @pytest.fixture(scope="module")
 def bundle_files(tmp_path_factory) -> dict[str, bytes]:
     from tests.io.test_mdr_bundle import _key, _record, _snapshot
-    from workbench.io.mdr_bundle import build_bundle_files
+    from workbench.services.bundles import build_bundle_files
 
     key = _key(tmp_path_factory.mktemp("bundle"))
     t = "2026-06-07T10:00:00Z"
@@ -377,7 +379,7 @@ def bundle_files(tmp_path_factory) -> dict[str, bytes]:
 
 def test_fuzz_mdr_bundle_verify(bundle_files, tmp_path):
     names = sorted(bundle_files)
-    assert verify_files(bundle_files).ok
+    assert verify_files(bundle_files, TrustStore()).intact
     envelope = json.loads(bundle_files["envelope.dsse.json"]) if "envelope.dsse.json" in bundle_files else None
 
     @st.composite
@@ -402,8 +404,8 @@ def test_fuzz_mdr_bundle_verify(bundle_files, tmp_path):
     @given(files=hostile())
     def run(files: dict[str, bytes]) -> None:
         _count("mdr_bundle")
-        report = verify_files(files)
-        if not report.ok:
+        report = verify_files(files, TrustStore())
+        if not report.intact:
             assert report.problems and all(p.strip() for p in report.problems)
 
     @fuzz_settings(40)

@@ -7,10 +7,10 @@ module adds numbering (MDR-0001, ...), the optimistic lock (callers pass the ver
 signatures.
 
 Signatures: the DSSE envelope (``DecisionRow.envelope``) covers the exact Markdown stored beside it
-(``signed_record``) and the snapshot. Any edit or status change makes that Markdown stale, so it clears the
-envelope (the audit event keeps the old one); superseding an accepted record keeps it (the accepted text is
-immutable and the signed bundle still shows it as it was accepted). Only public keys are stored
-(``signing_key``); private keys stay in their files.
+(``signed_record``) and the snapshot. An edit or a status change other than acceptance makes that Markdown
+stale, so it clears the envelope (the audit event keeps the old one); accepting keeps it (the approvals
+signed the proposed text, which acceptance freezes), and so does superseding. Signing itself, keys and the
+trust store: :mod:`workbench.services.signing`, :mod:`workbench.store.keys`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -33,40 +32,18 @@ from workbench.domain.mdr import (
     MDRStatus,
     flatten_body,
     format_mdr_id,
-    render_markdown,
+    integrity_problem,
     supersede,
     transition,
     with_body,
     with_people,
 )
 from workbench.domain.snapshot import SnapshotError, canonical_json
-from workbench.io.mdr_bundle import (
-    ENVELOPE_FILE,
-    PUBLIC_KEY_DIR,
-    RECORD_FILE,
-    SNAPSHOT_FILE,
-    BundleError,
-    cosign_files,
-    mdr_predicate,
-    write_bundle_dir,
-    zip_bytes,
-)
-from workbench.signing import (
-    KeyInfo,
-    PublicKey,
-    SigningError,
-    SigningKey,
-    load_public_key,
-    make_statement,
-    public_key_pem,
-    unsigned_envelope,
-)
 from workbench.store.engine import read_session, write_session
-from workbench.store.repository import ConflictError, NotFoundError, StoreError, profiles, record_audit
-from workbench.store.tables import AuditEvent, DecisionRow, SigningKeyRow, utcnow
+from workbench.store.repository import NotFoundError, StoreError, compare_and_swap, profiles, record_audit
+from workbench.store.tables import AuditEvent, DecisionRow
 
 ENTITY = "decision"
-KEY_ENTITY = "signing_key"
 
 
 class DecisionError(StoreError):
@@ -75,10 +52,6 @@ class DecisionError(StoreError):
 
 class ImmutableDecisionError(DecisionError):
     """An edit of an accepted (rejected, superseded) record's text."""
-
-
-class SignerMismatchError(DecisionError):
-    """The signed-in user is not the owner of the chosen key."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +72,8 @@ class DecisionRecord:
     created_by: str
     updated_at: datetime
     updated_by: str
+    #: None when intact; else why the accepted text no longer matches its digest (see :func:`integrity_problem`)
+    integrity: str | None = None
 
     @property
     def mdr_id(self) -> str:
@@ -129,6 +104,7 @@ class DecisionRecord:
             "supersedes": self.record.front.supersedes, "superseded_by": self.record.front.superseded_by,
             "created_at": self.created_at.isoformat(), "created_by": self.created_by,
             "updated_at": self.updated_at.isoformat(), "updated_by": self.updated_by,
+            "integrity": "tampered" if self.integrity else "ok", "integrity_problem": self.integrity,
         }
 
 
@@ -139,9 +115,10 @@ def _aware(value: datetime) -> datetime:
 
 def _record(row: DecisionRow) -> DecisionRecord:
     assert row.id is not None
+    record = MDR.model_validate(row.body)
     return DecisionRecord(
-        id=row.id, number=row.number, profile_id=row.profile_id, version=row.version,
-        record=MDR.model_validate(row.body), snapshot=dict(row.snapshot), envelope=row.envelope,
+        id=row.id, number=row.number, profile_id=row.profile_id, version=row.version, integrity=integrity_problem(record),
+        record=record, snapshot=dict(row.snapshot), envelope=row.envelope,
         signed_record=row.signed_record, supersedes_id=row.supersedes_id, superseded_by_id=row.superseded_by_id,
         created_at=_aware(row.created_at), created_by=row.created_by,
         updated_at=_aware(row.updated_at), updated_by=row.updated_by,
@@ -161,21 +138,10 @@ def _row(session: Session, id_: int) -> DecisionRow:
 
 
 def _cas(session: Session, row: DecisionRow, seen_version: int, actor: str, **values: Any) -> None:
-    """Compare-and-swap on the version the user saw; ConflictError names who changed it."""
-    result = session.execute(
-        update(DecisionRow)
-        .where(DecisionRow.id == row.id, DecisionRow.version == seen_version)  # type: ignore[arg-type]
-        .values(**values, version=DecisionRow.version + 1, updated_at=utcnow(), updated_by=actor)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        session.expire_all()
-        latest = session.get(DecisionRow, row.id)
-        name = MDR.model_validate(row.body).id
-        raise ConflictError(
-            "decision record", name, seen_version, latest.version if latest else None,
-            latest.updated_by if latest else "someone", _aware(latest.updated_at) if latest else None,
-        )
+    """The repository's optimistic lock (:func:`workbench.store.repository.compare_and_swap`) on a record row."""
+    assert row.id is not None
+    compare_and_swap(session, DecisionRow, row.id, seen_version, actor, "decision record",
+                     str(row.body.get("id", f"#{row.id}")), **values)
 
 
 def _reload(session: Session, id_: int) -> DecisionRecord:
@@ -332,31 +298,36 @@ _ACTIONS = {MDRStatus.proposed: "propose", MDRStatus.accepted: "accept", MDRStat
 
 def transition_decision(
     engine: Engine, id_: int, to: MDRStatus | str, seen_version: int, actor: str, *, on: date | None = None,
+    reason: str | None = None,
 ) -> DecisionRecord:
-    """Change the status (draft -> proposed -> accepted | rejected). Accepting a draft that was made to
-    supersede an accepted record marks that record superseded and links both, in the same transaction."""
+    """Change the status (draft -> proposed -> accepted | rejected; ``reason`` is kept with a rejection).
+    Accepting a draft that was made to supersede an accepted record marks that record superseded and links
+    both, in the same transaction."""
     with write_session(engine) as session:
         row = _row(session, id_)
         current = MDR.model_validate(row.body)
         try:
-            new = transition(current, to, on=on)
+            new = transition(current, to, on=on or datetime.now(UTC).date(), reason=reason)
         except MDRError as exc:
             raise _domain(exc) from exc
         old_row: DecisionRow | None = None
         if new.status == MDRStatus.accepted and row.supersedes_id is not None:
             old_row = _row(session, row.supersedes_id)
             try:
-                old_new, new = supersede(MDR.model_validate(old_row.body), new, on=on)
+                old_new, new = supersede(MDR.model_validate(old_row.body), new, on=on or datetime.now(UTC).date())
             except MDRError as exc:
                 raise _domain(exc) from exc
-        clear, note = _cleared(row)
+        # approvals signed the proposed text and stay when it is accepted (the quorum is checked before:
+        # workbench.services.signing.check_acceptance); any other status change clears the signatures
+        clear, note = ({}, "") if new.status == MDRStatus.accepted else _cleared(row)
         _cas(session, row, seen_version, actor, status=new.status.value, body=json.loads(new.model_dump_json()),
              **clear)
         record_audit(session, actor=actor, action=_ACTIONS.get(new.status, new.status.value), entity_type=ENTITY,
                      entity_id=id_, entity_name=current.id,
                      before={"status": current.status.value} | ({"envelope": row.envelope} if note else {}),
                      after={"status": new.status.value, "date": new.front.date.isoformat()},
-                     summary=f"{current.status.value} → {new.status.value}{note}")
+                     summary=f"{current.status.value} → {new.status.value}{note}"
+                             + (f": {new.front.rejection_reason}" if new.front.rejection_reason else ""))
         if old_row is not None:
             _mark_superseded(session, old_row, old_new, row, actor)
         return _reload(session, id_)
@@ -377,7 +348,8 @@ def supersede_decision(engine: Engine, old_id: int, new_id: int, actor: str) -> 
     with write_session(engine) as session:
         old_row, new_row = _row(session, old_id), _row(session, new_id)
         try:
-            old_new, new_new = supersede(MDR.model_validate(old_row.body), MDR.model_validate(new_row.body))
+            old_new, new_new = supersede(MDR.model_validate(old_row.body), MDR.model_validate(new_row.body),
+                                         on=datetime.now(UTC).date())
         except MDRError as exc:
             raise _domain(exc) from exc
         _cas(session, new_row, new_row.version, actor, body=json.loads(new_new.model_dump_json()),
@@ -388,154 +360,19 @@ def supersede_decision(engine: Engine, old_id: int, new_id: int, actor: str) -> 
         return _reload(session, old_id), _reload(session, new_id)
 
 
-# --------------------------------------------------------------------------- keys and signatures
+# --------------------------------------------------------------------------- signatures
 
 
-@dataclass(frozen=True)
-class RegisteredKey:
-    key_id: str
-    name: str
-    email: str
-    public_key_pem: str
-    created_at: datetime
-    created_by: str
-
-    def public_key(self) -> PublicKey:
-        key = load_public_key(self.public_key_pem.encode("ascii"), name=self.name, email=self.email, origin="workspace")
-        if key.key_id != self.key_id:
-            raise DecisionError(f"registered key {self.key_id[:16]}… does not match its stored public key")
-        return key
-
-
-def _registered(row: SigningKeyRow) -> RegisteredKey:
-    return RegisteredKey(key_id=row.key_id, name=row.name, email=row.email, public_key_pem=row.public_key,
-                         created_at=_aware(row.created_at), created_by=row.created_by)
-
-
-def _register(session: Session, key: PublicKey | KeyInfo, actor: str) -> RegisteredKey:
-    if isinstance(key, KeyInfo):
-        public = load_public_key(key.public_key.encode("ascii"), name=key.name, email=key.email)
-    else:
-        public = key
-    existing = session.exec(select(SigningKeyRow).where(SigningKeyRow.key_id == public.key_id)).first()
-    if existing is not None:
-        return _registered(existing)
-    if not public.name.strip() or "@" not in public.email:
-        raise DecisionError(f"key {public.key_id[:16]}…: a registered key needs its owner's name and e-mail")
-    row = SigningKeyRow(key_id=public.key_id, name=public.name.strip(), email=public.email.strip(),
-                        public_key=public_key_pem(public.raw).decode("ascii"), created_by=actor)
-    session.add(row)
-    session.flush()
-    record_audit(session, actor=actor, action="register", entity_type=KEY_ENTITY, entity_id=row.id,
-                 entity_name=f"{row.name} <{row.email}>",
-                 after={"key_id": row.key_id, "name": row.name, "email": row.email},
-                 summary=f"registered public key {row.key_id[:16]}… of {row.name} <{row.email}>")
-    return _registered(row)
-
-
-def register_public_key(engine: Engine, key: PublicKey | KeyInfo, actor: str) -> RegisteredKey:
-    """Register a signer's public key (idempotent: a known key id returns the stored entry)."""
-    try:
-        with write_session(engine) as session:
-            return _register(session, key, actor)
-    except SigningError as exc:
-        raise DecisionError(str(exc)) from exc
-
-
-def list_public_keys(engine: Engine) -> list[RegisteredKey]:
-    with read_session(engine) as session:
-        rows = session.exec(select(SigningKeyRow).order_by(SigningKeyRow.name, SigningKeyRow.key_id)).all()
-        return [_registered(r) for r in rows]
-
-
-def _app_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("model-selection-workbench")
-    except Exception:  # running from a checkout that was not installed
-        return "0.1.0"
-
-
-def _files(row: DecisionRow, keys: dict[str, str], *, exported_at: str | None = None) -> dict[str, bytes]:
-    """The bundle files of a stored record: the signed Markdown and envelope when signed, else the current
-    Markdown with a fresh unsigned envelope."""
-    record = MDR.model_validate(row.body)
-    snap = canonical_json(row.snapshot)
-    if row.envelope and row.signed_record is not None:
-        files = {RECORD_FILE: row.signed_record.encode("utf-8"), SNAPSHOT_FILE: snap,
-                 ENVELOPE_FILE: canonical_json(row.envelope)}
-        for entry in row.envelope.get("signatures", []):
-            pem = keys.get(str(entry.get("keyid")))
-            if pem:
-                files[f"{PUBLIC_KEY_DIR}/{entry['keyid']}.pub"] = pem.encode("ascii")
-        return files
-    record_md = render_markdown(record).encode("utf-8")
-    when = exported_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    predicate = mdr_predicate(record, record_md, snap, exported_at=when, app_version=_app_version())
-    statement = make_statement({RECORD_FILE: record_md, SNAPSHOT_FILE: snap}, predicate)
-    return {RECORD_FILE: record_md, SNAPSHOT_FILE: snap, ENVELOPE_FILE: canonical_json(unsigned_envelope(statement))}
-
-
-def _key_pems(session: Session) -> dict[str, str]:
-    return {r.key_id: r.public_key for r in session.exec(select(SigningKeyRow)).all()}
-
-
-def sign_decision(
-    engine: Engine, id_: int, key: SigningKey, seen_version: int, actor: str,
-    *, required_email: str | None = None, signed_at: str | None = None,
+def record_signatures(
+    engine: Engine, id_: int, envelope: dict[str, Any], signed_record: str, seen_version: int, actor: str,
+    *, audit_after: dict[str, Any], summary: str,
 ) -> DecisionRecord:
-    """Add ``key``'s signature (the first one, or a co-signature over the same signed text). The key's public
-    half is registered in the workspace if it is not yet. ``required_email``: the signed-in user's e-mail,
-    which must be the key owner's (:class:`SignerMismatchError`)."""
-    if required_email is not None and key.info.email.strip().lower() != required_email.strip().lower():
-        raise SignerMismatchError(
-            f"you are signed in as {required_email}, but key {key.key_id[:16]}… belongs to {key.info.email or 'nobody'}:"
-            " sign with your own key")
-    if not key.info.name or not key.info.email:
-        raise DecisionError(f"key {key.key_id[:16]}… has no owner name/e-mail (its .json description is missing)")
+    """Store the record's DSSE envelope and the exact Markdown its signatures cover (optimistic lock on the
+    version the user saw), with an audit event ``sign``. Building and checking the signatures is
+    :mod:`workbench.services.signing`'s job."""
     with write_session(engine) as session:
         row = _row(session, id_)
-        record = MDR.model_validate(row.body)
-        registered = _register(session, key.public_key, actor)
-        if registered.email.lower() != key.info.email.lower():
-            raise SignerMismatchError(f"key {key.key_id[:16]}… is registered to {registered.email}, not {key.info.email}")
-        files = _files(row, _key_pems(session), exported_at=signed_at)
-        try:
-            signed = cosign_files(files, key, signed_at=signed_at)
-        except (BundleError, SigningError) as exc:
-            raise DecisionError(f"{record.id}: {exc}") from exc
-        envelope = json.loads(signed[ENVELOPE_FILE].decode("utf-8"))
-        _cas(session, row, seen_version, actor, envelope=envelope,
-             signed_record=signed[RECORD_FILE].decode("utf-8"))
-        n = len(envelope["signatures"])
-        record_audit(session, actor=actor, action="sign", entity_type=ENTITY, entity_id=id_, entity_name=record.id,
-                     after={"key_id": key.key_id, "name": key.info.name, "email": key.info.email, "signatures": n},
-                     summary=f"signed by {key.info.name} <{key.info.email}> (key {key.key_id[:16]}…, "
-                             f"{'co-signature' if n > 1 else 'first signature'}, status {record.status.value})")
+        _cas(session, row, seen_version, actor, envelope=envelope, signed_record=signed_record)
+        record_audit(session, actor=actor, action="sign", entity_type=ENTITY, entity_id=id_,
+                     entity_name=format_mdr_id(row.number), after=audit_after, summary=summary)
         return _reload(session, id_)
-
-
-def bundle_files(engine: Engine, id_: int, *, exported_at: str | None = None) -> dict[str, bytes]:
-    """The record's bundle in memory (name -> bytes): what the page offers as a zip download."""
-    with read_session(engine) as session:
-        return _files(_row(session, id_), _key_pems(session), exported_at=exported_at)
-
-
-def bundle_zip(engine: Engine, id_: int) -> tuple[str, bytes]:
-    """(file name, zip bytes) of the record's bundle."""
-    record = get_decision(engine, id_)
-    return f"{record.mdr_id}.zip", zip_bytes(bundle_files(engine, id_), folder=record.mdr_id)
-
-
-def export_decision(engine: Engine, id_: int, out_dir: Path | str) -> Path:
-    """Write ``out_dir/<MDR id>/`` and ``out_dir/<MDR id>.zip``; return the bundle directory."""
-    record = get_decision(engine, id_)
-    out = Path(out_dir)
-    directory = out / record.mdr_id
-    if directory.exists() and any(directory.iterdir()):
-        raise DecisionError(f"{directory}: already exists and is not empty; export to another directory")
-    files = bundle_files(engine, id_)
-    write_bundle_dir(files, directory)
-    (out / f"{record.mdr_id}.zip").write_bytes(zip_bytes(files, folder=record.mdr_id))
-    return directory

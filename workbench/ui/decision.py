@@ -2,13 +2,14 @@
 confirmation, signing and download, history.
 
 Rules live in :mod:`workbench.domain.mdr` (lifecycle, immutability, generated-vs-edited), the drafting in
-:mod:`workbench.decisions_draft`, persistence in :mod:`workbench.store.decisions`; this module lays them out.
+:mod:`workbench.services.records`, persistence in :mod:`workbench.store.decisions`; this module lays them out.
 """
 
 from __future__ import annotations
 
 import math
 from enum import Enum
+from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import pandas as pd
@@ -16,7 +17,6 @@ import streamlit as st
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from workbench.decisions_draft import DraftError, draft_from_workspace
 from workbench.domain.mdr import (
     MDR,
     SECTION_KEYS,
@@ -29,13 +29,18 @@ from workbench.domain.mdr import (
     render_markdown,
 )
 from workbench.domain.models import Profile
+from workbench.domain.snapshot import canonical_json, snapshot_digest
+from workbench.services import signing
+from workbench.services.bundles import VerifyReport
+from workbench.services.records import DraftError, change_status, draft_from_workspace
 from workbench.services.workbook import snapshot_workbook_bytes
-from workbench.io.mdr_bundle import VerifyReport, verify_files
-from workbench.signing import SigningError, default_key_dir, list_keys, load_signing_key
+from workbench.signing import Endorsement, SigningError, load_signing_key
 from workbench.store import decisions as store
 from workbench.store.repository import ConflictError, Record, StoreError
 from workbench.store.workspace import get_profile, list_profiles, list_scenarios
+from workbench.ui.identity import READ_ONLY_NOTICE, can_edit, signed_in_email
 from workbench.ui.state import flash, seen_versions
+from workbench.ui.text import md, record_markdown
 
 STATUS_COLORS = {"draft": "gray", "proposed": "blue", "accepted": "green", "rejected": "red", "superseded": "orange"}
 TAB_LABELS = ["1 · Context", "2 · Model", "3 · Evidence", "4 · Alternatives", "5 · Failure tolerance",
@@ -72,7 +77,8 @@ FIELDS: dict[str, list[tuple[str, str, str]]] = {
                 ("shadow_duration_hours", "Shadow duration (hours)", "hours"),
                 ("canary_traffic_pct", "Canary traffic (% of live traffic)", "pct"),
                 ("rollback_triggers", "Rollback triggers (metric, comparator, threshold, unit)", "table"),
-                ("reconsideration_conditions", "Reconsideration conditions (one per line)", "lines")],
+                ("reconsideration_conditions", "Reconsideration conditions (one per line)", "lines"),
+                ("derivation", "How the plan was derived from the profile (one per line)", "lines")],
 }
 
 
@@ -107,7 +113,7 @@ def draft_button(engine: Engine, profile: Record[Profile], scenario: str | None,
             with st.spinner("Ranking, sampling weightings and drafting…"):
                 rec = draft_from_workspace(engine, profile.model.name, actor, scenario)
         except (DraftError, StoreError, ValueError) as exc:
-            st.error(f"Could not draft: {exc}")
+            st.error(f"Could not draft: {md(exc)}")
             return
         st.session_state["dec_record"] = rec.mdr_id
         flash("success", f"Drafted {rec.mdr_id}. Review each section, then propose it.")
@@ -116,20 +122,29 @@ def draft_button(engine: Engine, profile: Record[Profile], scenario: str | None,
 
 def records_table(records: list[store.DecisionRecord]) -> pd.DataFrame:
     return pd.DataFrame([{
-        "Record": r.mdr_id, "Title": r.record.title, "Status": r.status.value, "Signatures": r.signature_count,
+        "Record": r.mdr_id, "Title": r.record.title, "Status": r.status.value,
+        "Integrity": "TAMPERED" if r.integrity else "ok", "Signatures": r.signature_count,
         "Supersedes": r.record.front.supersedes or "", "Superseded by": r.record.front.superseded_by or "",
         "Updated (UTC)": r.updated_at.strftime("%Y-%m-%d %H:%M"), "By": r.updated_by,
     } for r in records])
 
 
 def header(rec: store.DecisionRecord) -> None:
-    st.subheader(f"{rec.mdr_id}: {rec.record.title}")
+    st.subheader(f"{rec.mdr_id}: {md(rec.record.title)}")
     f = rec.record.front
     st.badge(rec.status.value, color=STATUS_COLORS[rec.status.value])  # type: ignore[arg-type]
     links = [f"supersedes **{f.supersedes}**" if f.supersedes else "",
              f"superseded by **{f.superseded_by}**" if f.superseded_by else ""]
     st.caption(" · ".join(p for p in [f"version {rec.version}", f"dated {f.date.isoformat()}",
                                       f"{rec.signature_count} signature(s)", *links] if p))
+    if rec.integrity:
+        st.error(f"**Integrity check failed.** {md(rec.integrity)}. The stored text is not the text that was "
+                 "accepted: it is neither exported nor signed. Restore the workspace from a backup or supersede it.",
+                 icon=":material/gpp_bad:")
+    missed = rec.record.body.missed_targets
+    if missed:
+        st.warning("**Targets missed by the chosen option:** " + "; ".join(md(t.sentence()) for t in missed),
+                   icon=":material/flag:")
 
 
 # --------------------------------------------------------------------------- editor
@@ -234,7 +249,7 @@ def record_editor(rec: store.DecisionRecord, seen: int) -> MDR | None:
     prefix = f"dec-{rec.id}-v{seen}"
     edited = [c.path for c in field_changes(record)]
     if record.generated is not None:
-        st.caption(f"{len(edited)} field(s) changed by a person since drafting" + (f": {', '.join(edited[:8])}"
+        st.caption(f"{len(edited)} field(s) changed by a person since drafting" + (f": {md(', '.join(edited[:8]))}"
                    + (" …" if len(edited) > 8 else "") if edited else " — everything below is as generated."))
     with st.form(f"{prefix}-form", border=False):
         title = st.text_input("Title", value=record.title, key=f"{prefix}-title")
@@ -268,9 +283,10 @@ def record_editor(rec: store.DecisionRecord, seen: int) -> MDR | None:
 def read_only(record: MDR) -> None:
     """The record as rendered Markdown (front matter as a caption, headings scaled down to fit the page)."""
     f = record.front
-    st.caption(" · ".join(f"{label}: {', '.join(v) or 'none'}" for label, v in (
+    st.caption(" · ".join(f"{label}: {md(', '.join(v) or 'none')}" for label, v in (
         ("Decision-makers", f.decision_makers), ("Consulted", f.consulted), ("Informed", f.informed))))
-    lines = render_markdown(record).split("---\n", 2)[-1].splitlines()
+    # people write the record as Markdown: rendered, but images, links, directives and LaTeX disabled
+    lines = record_markdown(render_markdown(record).split("---\n", 2)[-1]).splitlines()
     with st.container(border=True):
         st.markdown("\n".join("####" + ln[1:] if ln.startswith("## ") else "###" + ln[1:] if ln.startswith("# ")
                               else ln for ln in lines))
@@ -280,7 +296,7 @@ def save(engine: Engine, rec: store.DecisionRecord, new: MDR, seen: int, actor: 
     try:
         saved = store.save_decision(engine, rec.id, new, seen, actor)
     except (ConflictError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     seen_versions()[f"decision:{rec.id}"] = saved.version
     flash("success", f"Saved {saved.mdr_id} (version {saved.version})." if saved.version != rec.version
@@ -321,6 +337,7 @@ def lifecycle(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str, 
     action = pending[1]
     label = next(lbl for a, lbl, _ in actions if a == action)
     st.warning(f"**{label} {rec.mdr_id}?** {CONSEQUENCES[action]}")
+    reason = st.text_input("Reason for rejecting", key=f"dec_reason_{rec.id}") if action == "rejected" else None
     yes, no, _ = st.columns([2, 1, 3])
     if no.button("Cancel", key=f"dec_cancel_{rec.id}"):
         st.session_state[PENDING] = None
@@ -335,11 +352,16 @@ def lifecycle(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str, 
             flash("success", f"Drafted {new.mdr_id} to supersede {rec.mdr_id}. Accepting it marks {rec.mdr_id} "
                              "superseded and links both.")
         else:
-            done = store.transition_decision(engine, rec.id, action, seen, actor)
-            seen_versions()[f"decision:{rec.id}"] = done.version
+            done = change_status(engine, rec.id, action, actor, seen_version=seen, reason=reason)
+            versions = seen_versions()
+            versions[f"decision:{rec.id}"] = done.version
+            if done.status == MDRStatus.accepted and done.supersedes_id is not None:
+                # this person's acceptance also marked the superseded record: their own change, not someone
+                # else's newer version (no "someone saved a newer version" banner when they open it)
+                versions[f"decision:{done.supersedes_id}"] = store.get_decision(engine, done.supersedes_id).version
             flash("success", f"{done.mdr_id} is now {done.status.value}.")
     except (StoreError, DraftError, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.rerun()
 
@@ -347,80 +369,149 @@ def lifecycle(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str, 
 # --------------------------------------------------------------------------- signing, download, history
 
 
-def signed_in_email() -> str | None:
-    """The e-mail of the user signed in with st.login (None when authentication is not configured)."""
-    try:
-        user = st.user
-        if user.get("is_logged_in"):
-            return str(user.get("email") or "") or None
-    except Exception:  # st.user raises when auth is not configured in some versions
-        return None
-    return None
-
-
 def stored_report(engine: Engine, rec: store.DecisionRecord) -> VerifyReport:
-    keys = [k.public_key() for k in store.list_public_keys(engine)]
-    return verify_files(store.bundle_files(engine, rec.id), keys or None, bundle=rec.mdr_id)
+    """The record's bundle verified against this workspace's trust store (what the page shows)."""
+    return signing.decision_report(engine, rec.id)
 
 
 def signatures_table(report: VerifyReport) -> pd.DataFrame:
+    columns = ["Signer", "Verdict", "Reason", "Identity", "Trusted", "Valid", "Fingerprint", "Signed at (UTC)"]
     return pd.DataFrame([{
-        "Signer": s.name or "?", "E-mail": s.email or "?", "Key id": s.keyid[:16] + "…", "Signed at (UTC)": s.signed_at,
-        "Status": "valid" if s.ok else f"INVALID: {s.problem}",
-        "Key": "registered in this workspace" if s.trusted else (s.key_source or "unknown"),
-    } for s in report.signatures])
+        "Signer": s.signer or f"{s.name or '?'} <{s.email or '?'}>", "Verdict": s.verdict or "?",
+        "Reason": s.reason or "", "Identity": s.identity_basis or "?",
+        "Trusted": "yes" if s.trusted else "NO", "Valid": "yes" if s.valid else "NO",
+        "Fingerprint": s.fingerprint or s.keyid[:16], "Signed at (UTC)": s.signed_at or "",
+    } for s in report.signatures], columns=columns)
+
+
+def quorum_panel(engine: Engine, rec: store.DecisionRecord, report: VerifyReport, actor: str, editor: bool) -> None:
+    """The approvals the record needs (editable before the first signature) and where they stand."""
+    policy, version = signing.quorum(engine, rec.id)
+    result = report.quorum
+    if policy is not None and policy.rules and result is not None:
+        state = "met" if result.met else "not met: " + "; ".join(result.missing)
+        st.caption(f"Approvals required before acceptance: {md('; '.join(r.text() for r in policy.rules))}. "
+                   f"Now {md(state)}.")
+        for d in result.dissents:
+            st.warning(f"Dissent by {md(d.signer)}: {md(d.reason)}", icon=":material/thumb_down:")
+    if not editor or rec.signature_count or not rec.editable:
+        return
+    with st.expander("Require approvals (quorum)", expanded=False):
+        text = st.text_area(
+            "One rule per line: [K of ]LABEL: e-mail, e-mail", key=f"dec_quorum_{rec.id}",
+            value="\n".join(r.text() for r in policy.rules) if policy else "",
+            placeholder="architect: ana@example.com\nsecurity: sec@example.com\n2 of reviewers: a@x.com, b@x.com, c@x.com",
+            help="Acceptance needs these approvals: valid signatures by trusted keys of the people named. "
+                 "Set it before the first signature (the signatures cover it).")
+        if st.button("Save quorum", key=f"dec_quorum_save_{rec.id}"):
+            try:
+                signing.set_quorum(engine, rec.id, text.splitlines(), version, actor)
+            except (StoreError, SigningError) as exc:
+                st.error(md(exc))
+            else:
+                flash("success", f"Saved the quorum of {rec.mdr_id}.")
+                st.rerun()
+
+
+def _create_key(engine: Engine, email: str, actor: str) -> None:
+    name = st.text_input("Your name (on the key)", key="dec_key_name", value=actor if actor != "anonymous" else "")
+    if st.button("Create my signing key", key="dec_key_create", icon=":material/key:"):
+        try:
+            info = signing.create_person_key(engine, name, email, actor)
+        except (StoreError, SigningError, OSError) as exc:
+            st.error(md(exc))
+        else:
+            flash("success", f"Created your key {info.fingerprint}. It is not trusted yet: whoever verifies your "
+                             "signatures adds it to their trust store after checking this fingerprint with you.")
+            st.rerun()
+
+
+def _sign_form(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str, key: Any, logged_in: bool) -> None:
+    c1, c2, c3 = st.columns([1, 2, 1])
+    verdict = c1.radio("Your verdict", ["approve", "dissent"], key="dec_verdict", horizontal=True)
+    reason = c2.text_input("Reason" + (" (required)" if verdict == "dissent" else " (optional)"), key="dec_reason",
+                           max_chars=2000)
+    role = c3.text_input("Role (optional)", key="dec_role", max_chars=200, placeholder="e.g. security")
+    already = key.key_id in rec.signer_key_ids
+    if st.button("Sign" if not rec.signature_count else "Co-sign", key="dec_sign", icon=":material/draw:",
+                 type="primary", disabled=already, help="Already signed with your key." if already else None):
+        try:
+            endorsement = Endorsement(verdict=verdict, reason=reason, role=role)
+            signed = signing.sign_decision(engine, rec.id, load_signing_key(Path(key.key_dir) / f"{key.key_id}.key"),
+                                           seen, actor, endorsement=endorsement,
+                                           signed_in_email=signed_in_email() if logged_in else None)
+        except (StoreError, SigningError) as exc:
+            st.error(md(exc))
+        else:
+            seen_versions()[f"decision:{rec.id}"] = signed.version
+            flash("success", f"Signed {signed.mdr_id} ({verdict}) as {md(key.name)} ({signed.signature_count} signature(s)).")
+            st.rerun()
+
+
+def sign_with_own_key(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str) -> None:
+    """Sign only with one's own key: the logged-in identity's, or (without a login) a self-asserted one."""
+    if not can_edit():
+        st.info(READ_ONLY_NOTICE)
+        return
+    email = signed_in_email()
+    logged_in = email is not None
+    if not logged_in:
+        st.warning("Without a login your identity is **self-asserted**: the signature records that, and anyone "
+                   "could type the same e-mail. Configure `[auth]` so signatures are bound to a login.")
+        email = st.text_input("Your e-mail (self-asserted)", key="dec_sign_email", max_chars=320).strip() or None
+        if email is None:
+            return
+    try:
+        keys = [k for k in signing.own_keys(email) if k.key_id not in signing.revoked_key_ids(engine)]
+    except SigningError as exc:
+        st.error(md(exc))
+        return
+    if not keys:
+        st.info(f"You ({md(email)}) have no signing key on this server yet.")
+        _create_key(engine, email, actor)
+        return
+    key = keys[0]
+    st.caption(f"Signing as {md(key.name)} {md(f'<{key.email}>')} with your key {md(key.fingerprint)}"
+               + (" (identity from your login)" if logged_in else " (self-asserted)") + ".")
+    _sign_form(engine, rec, seen, actor, key, logged_in)
 
 
 def signing_panel(engine: Engine, rec: store.DecisionRecord, seen: int, actor: str) -> None:
     report = stored_report(engine, rec)
     if report.signatures:
         st.dataframe(signatures_table(report), hide_index=True, width="stretch")
+        if any(s.identity_basis == "self-asserted" for s in report.signatures):
+            st.caption("'self-asserted': the signer was not logged in; only the trust store binds that key to a person.")
         if rec.status != MDRStatus.superseded and rec.editable:
-            st.caption("Signatures cover the text as signed: saving a change or changing the status clears them "
-                       "(the audit log keeps them).")
+            st.caption("Signatures cover the text as signed: saving a change clears them (the audit log keeps them); "
+                       "accepting keeps them (they approved the proposed text).")
     else:
-        st.info(f"{rec.mdr_id} is not signed yet. Usually the decision-makers sign after accepting it.")
-    key_dir = default_key_dir()
-    try:
-        keys = [k for k in list_keys(key_dir) if k.has_private_key]
-    except SigningError as exc:
-        st.error(str(exc))
-        keys = []
-    email = signed_in_email()
-    if not keys:
-        st.info(f"No signing key in `{key_dir}`. Create one with `workbench keys init --name \"Your Name\" "
-                "--email you@example.com` (the private key stays in that directory, mode 0600).")
-    else:
-        labels = {k.key_id: f"{k.name} <{k.email}> · key {k.key_id[:12]}…" for k in keys}
-        c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox("Sign with", list(labels), format_func=labels.__getitem__, key="dec_sign_key",
-                              help=f"Keys in {key_dir} (WORKBENCH_KEY_DIR)."
-                                   + (f" You are signed in as {email}: only your own key can sign." if email else ""))
-        already = chosen in rec.signer_key_ids
-        c2.write("")
-        if c2.button("Co-sign" if rec.signature_count else "Sign", key="dec_sign", icon=":material/draw:",
-                     type="primary", disabled=already, help="Already signed with this key." if already else None):
-            try:
-                key = load_signing_key(key_dir / f"{chosen}.key")
-                signed = store.sign_decision(engine, rec.id, key, seen, actor, required_email=email)
-            except (StoreError, SigningError) as exc:
-                st.error(str(exc))
-            else:
-                seen_versions()[f"decision:{rec.id}"] = signed.version
-                flash("success", f"Signed {signed.mdr_id} as {key.info.name} ({signed.signature_count} signature(s)).")
-                st.rerun()
-    name, data = store.bundle_zip(engine, rec.id)
+        st.info(f"{rec.mdr_id} is not signed yet. Decision-makers approve (or dissent) by signing the proposed record.")
+    quorum_panel(engine, rec, report, actor, can_edit())
+    sign_with_own_key(engine, rec, seen, actor)
+    name, data = signing.bundle_zip(engine, rec.id)
     st.download_button("Download bundle (.zip)", data=data, file_name=name, mime="application/zip",
                        key="dec_download", icon=":material/download:",
                        help="record.md (MADR Markdown), snapshot.json (RFC 8785), envelope.dsse.json (DSSE, Ed25519) "
                             "and the signers' public keys.")
-    snapshot = rec.snapshot
-    st.download_button("Download Excel decision matrix", data=lambda: snapshot_workbook_bytes(snapshot),
+    st.download_button("Download Excel decision matrix", data=excel_bytes(rec),
                        file_name=f"{rec.mdr_id} decision matrix.xlsx", key="dec_excel", icon=":material/table_view:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        help="The ranking of this record's snapshot, with live formulas and the computed values.")
-    st.caption(f"Verify offline: `workbench mdr verify {name} --pubkey <signer>.pub`, or upload it on the Verify page. "
-               f"Bundle verdict now: **{report.verdict.replace('_', ' ')}**.")
+    st.caption(f"Verify offline: `workbench mdr verify {name}` (against your trust store), or upload it on the Verify "
+               f"page. Verdict here, against this workspace's trust store: {report.verdict.replace('_', ' ')}.")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _workbook(record_id: int, snapshot_sha256: str, _snapshot: dict[str, Any]) -> bytes:
+    return snapshot_workbook_bytes(_snapshot)
+
+
+def excel_bytes(rec: store.DecisionRecord) -> bytes:
+    """The record's Excel decision matrix as bytes, built once per snapshot (cached by its digest). Sent with the
+    download button as data, not as a callable: a deferred callable is dropped by any rerun between drawing the
+    button and the click, and the click then downloads nothing ("Deferred file ... not found")."""
+    return _workbook(rec.id, snapshot_digest(canonical_json(rec.snapshot)), rec.snapshot)
 
 
 def history_table(engine: Engine, rec: store.DecisionRecord) -> pd.DataFrame:

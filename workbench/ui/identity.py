@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from workbench.ui.state import ACTOR_NAME
+from workbench.ui.text import md
 
 ANONYMOUS = "anonymous"
 
@@ -50,6 +51,25 @@ def _signed_in_user() -> str | None:
     return None
 
 
+def signed_in_email() -> str | None:
+    """The e-mail of the person logged in with ``st.login`` (None without a login)."""
+    try:
+        user = st.user
+        if user.get("is_logged_in"):
+            return str(user.get("email") or "").strip() or None
+    except Exception:  # st.user raises when auth is not configured in some versions
+        return None
+    return None
+
+
+def can_edit() -> bool:
+    """False when ``[auth]`` is configured and nobody is logged in: such a visitor can read, not edit or sign."""
+    return not auth_configured() or _signed_in_user() is not None
+
+
+READ_ONLY_NOTICE = "You are not logged in: you can read everything, but editing and signing need a login."
+
+
 def current_actor() -> str:
     signed_in = _signed_in_user()
     if signed_in:
@@ -62,7 +82,7 @@ def current_actor() -> str:
 def identity_sidebar() -> None:
     signed_in = _signed_in_user()
     if signed_in:
-        st.sidebar.caption(f"Signed in as **{signed_in}**")
+        st.sidebar.caption(f"Signed in as **{md(signed_in)}**")
         if auth_configured():
             st.sidebar.button("Log out", key="auth_logout", on_click=st.logout, icon=":material/logout:")
         return
@@ -75,8 +95,7 @@ def identity_sidebar() -> None:
             provider = providers[0] if providers else None
         st.sidebar.button("Log in", key="auth_login", on_click=st.login, args=(provider,) if provider else (),
                           type="primary", icon=":material/login:")
-        st.sidebar.caption("Log in so the audit log records your changes under your e-mail; until then they "
-                           "are recorded as **anonymous**.")
+        st.sidebar.caption("Log in to edit and sign: until then you can read, and changes are not offered.")
         return
     st.sidebar.text_input(
         "Your name",
