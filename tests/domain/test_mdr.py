@@ -33,6 +33,7 @@ from workbench.domain.mdr import (
     with_body,
     with_people,
 )
+from workbench.domain.mdr.changes import carry_forward, changes_between
 from workbench.domain.models import (
     FailureMode,
     HardConstraints,
@@ -547,3 +548,43 @@ def test_record_ids_and_formatters() -> None:
 def test_risk_enum_roundtrip_in_profile_fixture() -> None:
     # guards the fixture itself: the failure-policy expectations above rely on a high-risk profile
     assert _profile().risk_level == RiskLevel.high
+
+
+# --------------------------------------------------------------------------- supersede: carry forward, what changed
+
+
+def test_supersede_carries_the_human_edited_fields_and_people_forward() -> None:
+    old = set_field(_draft(), "rollout.canary_traffic_pct", 2)
+    old = set_field(old, "rollout.reconsideration_conditions", ["Vendor changes its retention terms."])
+    fresh = _draft(record_id="MDR-0009", decision_makers=[], consulted=[], informed=[])
+    new, carried = carry_forward(old, fresh)
+    assert carried == ["rollout.canary_traffic_pct", "rollout.reconsideration_conditions", "decision-makers",
+                       "consulted", "informed"]
+    assert new.body.rollout.canary_traffic_pct == 2
+    assert new.body.rollout.reconsideration_conditions == ("Vendor changes its retention terms.",)
+    assert new.body.rollout.shadow_duration_hours == fresh.body.rollout.shadow_duration_hours  # not edited: fresh
+    assert new.front.decision_makers == ("Ana Lima",)
+    assert {c.path for c in field_changes(new)} >= {"rollout.canary_traffic_pct"}  # shown as a person's edit
+
+
+def _snap(order: list[str], output_price: float, evidence: list[str], cost_weight: float) -> dict[str, object]:
+    return {
+        "results": {"ranking": {"rows": [{"name": n} for n in order]}},
+        "candidates": [{"name": "model-a", "pricing": {"input_per_mtok": 1.25, "output_per_mtok": output_price}},
+                       {"name": "model-b", "pricing": {"input_per_mtok": 0.5, "output_per_mtok": 2.0}}],
+        "evidence": evidence,
+        "method": {"weights": {"cost_per_success": cost_weight, "schema_adherence": 3.0}},
+    }
+
+
+def test_what_changed_since_the_superseded_record_names_ranking_prices_evidence_and_weights() -> None:
+    old = _snap(["model-a", "model-b"], 10.0, ["model-a: golden set 84.2%"], 1.0)
+    new = _snap(["model-b", "model-a"], 8.0, ["model-a: golden set 84.2%", "model-b: golden set 88.0%"], 3.0)
+    assert changes_between(old, new) == (
+        "Winner: model-a → model-b.",
+        "Ranking: model-a, model-b → model-b, model-a.",
+        "Prices of model-a (per 1M tokens): output $10.00 → $8.00.",
+        "New evidence: model-b: golden set 88.0%",
+        "Weights: cost_per_success 1 → 3.",
+    )
+    assert changes_between(old, old) == ("No change in ranking, prices, evidence or weights.",)

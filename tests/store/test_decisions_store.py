@@ -147,6 +147,28 @@ def test_supersede_by_a_new_draft_links_both_rows_when_it_is_accepted(engine, pr
         draft_from_workspace(engine, "Contracts", "bob", supersedes_id=old.id)
 
 
+def test_superseding_draft_carries_edits_forward_and_says_what_changed(engine, profile):
+    from workbench.store.workspace import candidate_by_name, save_candidate
+
+    old = draft_from_workspace(engine, "Contracts", "ada")
+    old = save_decision(engine, old.id, set_field(old.record, "rollout.canary_traffic_pct", 2.0), old.version, "ada")
+    old = _accept(engine, old)
+    winner = old.record.body.selection.selected_model
+    cand = candidate_by_name(engine, winner)
+    price = cand.model.pricing.output_per_mtok
+    cheaper = cand.model.pricing.model_copy(update={"output_per_mtok": price / 2})
+    save_candidate(engine, cand.id, cand.model.model_copy(update={"pricing": cheaper}), cand.version, "ada")
+    new = draft_from_workspace(engine, "Contracts", "bob", supersedes_id=old.id)
+    body = new.record.body
+    assert body.rollout.canary_traffic_pct == 2.0  # a person's edit, carried forward
+    assert new.record.front.decision_makers == ("Ana Lima",)
+    assert body.changes_since_superseded[0] == ("Carried forward from MDR-0001 (set by a person there): "
+                                                "rollout.canary_traffic_pct, decision-makers.")
+    assert f"Prices of {winner} (per 1M tokens): output ${price:,.2f} → ${price / 2:,.2f}." in body.changes_since_superseded
+    md = render_markdown(new.record)
+    assert "### Changes since MDR-0001\n" in md and f"output ${price:,.2f} → ${price / 2:,.2f}" in md
+
+
 def test_explicit_supersede_requires_two_accepted_records(engine, profile):
     a = _accept(engine, draft_from_workspace(engine, "Contracts", "ada"))
     b = draft_from_workspace(engine, "Contracts", "ada")
