@@ -386,9 +386,10 @@ def test_calibration_gpt_oss_120b_fits_one_80gb_gpu(catalog: GpuCatalog) -> None
     spec = parse_hf_config(GPT_OSS_120B)
     r = evaluate_fit(spec, FitRequest(context=8192, concurrency=1, gpu="H100 80GB SXM"), catalog)
     assert r.fits and r.weights_format == "mxfp4"
+    # hf-mem #60's log gives the KV pool (5.38 GiB) but not the GPU or utilisation: the token count is checked in
+    # tests/domain/test_gpu_calibration.py; here only that one 80 GB GPU holds the model with room for KV.
     pool = r.usable_bytes_per_gpu - r.weights_bytes_per_gpu - r.overhead_bytes
-    # vLLM logged 5.38 GiB of KV memory; our stated overhead model lands within ±40 %
-    assert 0.6 * 5.38 * GIB < pool < 1.4 * 5.38 * GIB
+    assert pool > 5.38 * GIB
 
 
 def test_calibration_llama3_8b_h100_vllm_log(fixtures_dir: Path) -> None:

@@ -12,6 +12,7 @@ BLOCK = 16  #: vLLM CacheConfig.DEFAULT_BLOCK_SIZE (tokens)
 MAX_CONTEXT = 10_000_000  #: largest context accepted (Llama 4 Scout advertises 10M)
 MAX_CONCURRENCY = 100_000
 MAX_GPUS = 1024
+VOCAB_PADDING = 64  #: vLLM VocabParallelEmbedding pads the vocabulary to a multiple of 64 before splitting it over TP
 #: TP sizes tried when searching the minimum number of GPUs (must also divide the attention heads).
 TP_CANDIDATES: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 

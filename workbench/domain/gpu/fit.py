@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureSpec
-from workbench.domain.gpu.base import MAX_CONTEXT, FArr, FitInputError, IArr
+from workbench.domain.gpu.base import MAX_CONTEXT, VOCAB_PADDING, FArr, FitInputError, IArr
 from workbench.domain.gpu.catalog import GpuCatalog, GpuSpec
 from workbench.domain.gpu.formats import KvDtype, WeightFormat, kv_dtype, weight_format
 from workbench.domain.gpu.kv import (
@@ -20,12 +20,14 @@ from workbench.domain.gpu.kv import (
     fit_arrays,
     kv_bytes_per_token,
     kv_bytes_per_token_by_layer_type,
+    kv_pool_tokens_per_gpu_bytes,
     kv_request_bytes,
 )
 from workbench.domain.gpu.matrix import min_gpus, weights_and_overhead
 from workbench.domain.gpu.overhead import OVERHEAD_MODELS, default_batched_tokens
 from workbench.domain.gpu.request import FitRequest, FitResult
 from workbench.domain.gpu.rule_of_thumb import naive_kv_shape, rule_of_thumb_bytes, seed_kv_bytes
+from workbench.domain.gpu.throughput import estimate_throughput
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,33 @@ class _Setup:
 
 
 def validate_tp(spec: ArchitectureSpec, tp: int) -> None:
-    """vLLM's TP checks: TP divides the attention heads; KV heads divide by TP or TP by KV heads (GQA)."""
+    """vLLM's tensor-parallel checks, refused with vLLM's own message quoted:
+
+    * ``ModelConfig.verify_with_parallel_config``: "Total number of attention heads (H) must be divisible by
+      tensor parallel size (TP)."
+    * ``QKVParallelLinear``: KV heads divisible by TP, or TP divisible by KV heads (then replicated) — GQA only.
+    * ``VocabParallelEmbedding``: the vocabulary padded to a multiple of 64 must split evenly over TP
+      (``divide`` → "V is not divisible by TP").
+    """
     if spec.num_attention_heads % tp:
         valid = [t for t in range(1, 65) if spec.num_attention_heads % t == 0]
         raise FitInputError(
-            f"tp={tp} does not divide num_attention_heads={spec.num_attention_heads}; TP sizes dividing the "
-            f"heads: {', '.join(map(str, valid))}"
+            f"tp={tp} does not divide num_attention_heads={spec.num_attention_heads} — vLLM refuses: \"Total number "
+            f"of attention heads ({spec.num_attention_heads}) must be divisible by tensor parallel size ({tp}).\" "
+            f"TP sizes dividing the heads: {', '.join(map(str, valid))}"
         )
     if spec.mla is None:
         kvh = spec.num_key_value_heads
         if (kvh >= tp and kvh % tp) or (kvh < tp and tp % kvh):
-            raise FitInputError(f"tp={tp} and num_key_value_heads={kvh}: one must divide the other")
+            raise FitInputError(
+                f"tp={tp} and num_key_value_heads={kvh}: one must divide the other (vLLM QKVParallelLinear)"
+            )
+    padded = -(-spec.vocab_size // VOCAB_PADDING) * VOCAB_PADDING
+    if padded % tp:
+        raise FitInputError(
+            f"tp={tp}: vocab_size {spec.vocab_size:,} padded to {padded:,} (a multiple of {VOCAB_PADDING}) does not "
+            f"split over {tp} GPUs — vLLM's VocabParallelEmbedding refuses: \"{padded} is not divisible by {tp}\""
+        )
 
 
 def valid_tp_sizes(spec: ArchitectureSpec, limit: int = 64) -> list[int]:
@@ -79,7 +97,10 @@ def _setup(spec: ArchitectureSpec, req: FitRequest, catalog: GpuCatalog) -> _Set
     validate_tp(spec, tp)
     replicas = gpus // tp
     seqs = -(-req.concurrency // replicas)
-    tokens = req.max_num_batched_tokens or int(default_batched_tokens(gpu.usable_bytes))
+    if req.overhead in OVERHEAD_MODELS and OVERHEAD_MODELS[req.overhead].batched_tokens_default == "context":
+        tokens = req.max_num_batched_tokens or req.context
+    else:
+        tokens = req.max_num_batched_tokens or int(default_batched_tokens(gpu.usable_bytes))
     if req.overhead not in OVERHEAD_MODELS:
         raise FitInputError(f"unknown overhead model {req.overhead!r}; valid: {', '.join(OVERHEAD_MODELS)}")
     util = 1.0 if OVERHEAD_MODELS[req.overhead].replaces_utilization else req.gpu_memory_utilization
@@ -181,7 +202,14 @@ def evaluate_fit(spec: ArchitectureSpec, request: FitRequest, catalog: GpuCatalo
     if s.fmt.vllm_quantization and spec.checkpoint_format != s.fmt.name:
         args += ["--quantization", s.fmt.vllm_quantization]
 
+    economics = _throughput_and_cost(spec, request, s, fits)
+    pool_gpu = max(0.0, float(pool[0]))
     return FitResult(
+        params_vision=counts.vision,
+        verified=spec.verified,
+        kv_pool_bytes_per_gpu=int(pool_gpu),
+        kv_pool_tokens=kv_pool_tokens_per_gpu_bytes(spec, pool_gpu, s.kv, s.tp),
+        **economics,
         model_type=spec.model_type,
         gpu=s.gpu.name,
         gpus=s.gpus,
@@ -241,3 +269,30 @@ def concurrency_context_curve(
     return [
         {"context": int(c), "max_concurrency": int(k)} for c, k in zip(contexts, conc.tolist(), strict=True)
     ]
+
+
+def _throughput_and_cost(spec: ArchitectureSpec, request: FitRequest, s: _Setup, fits: bool) -> dict[str, Any]:
+    """Decode/prefill tokens/s of the whole deployment (replicas × one replica's rooflines) and $/1M tokens at
+    the GPU's catalog price; None where the setup does not fit or the catalog has no price/compute figure."""
+    out_tok = request.output_tokens or max(1, min(512, request.context // 2))
+    in_tok = max(0, request.context - out_tok)
+    out: dict[str, Any] = {"input_tokens": in_tok, "output_tokens": out_tok}
+    if not fits:
+        return out
+    t = estimate_throughput(spec, s.gpu, tp=s.tp, batch=s.seqs, input_tokens=in_tok, output_tokens=out_tok,
+                            weights=s.fmt.name, kv=s.kv)
+    decode = t.decode_tokens_per_s * s.replicas
+    out.update(decode_tokens_per_s=decode, decode_bound_tokens_per_s=t.decode_bound_tokens_per_s * s.replicas)
+    if t.prefill_tokens_per_s is not None:
+        out["prefill_tokens_per_s"] = t.prefill_tokens_per_s * s.replicas
+    if s.gpu.usd_per_hour is not None and t.prefill_tokens_per_s is not None:
+        usd_s = s.gpus * s.gpu.usd_per_hour / 3600.0
+        out.update(
+            usd_per_hour=s.gpus * s.gpu.usd_per_hour,
+            usd_per_mtok_input_self_hosted=usd_s / out["prefill_tokens_per_s"] * 1e6,
+            usd_per_mtok_output_self_hosted=usd_s / decode * 1e6,
+            self_hosted_basis=f"{s.gpus} × {s.gpu.name} at ${s.gpu.usd_per_hour:.2f}/GPU-hour ({s.gpu.price_source}, "
+            f"{s.gpu.price_date}); decode at {request.concurrency} concurrent, full utilisation; "
+            "prefill time charged to input tokens, decode time to output tokens",
+        )
+    return out

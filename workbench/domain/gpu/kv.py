@@ -36,6 +36,7 @@ class FitArrays:
     full_kv_width: FArr
     mla_width: FArr
     indexer_bytes: FArr
+    vocab: IArr
     state_bytes_tp1: FArr
     heads: IArr
     attn_width: FArr
@@ -79,9 +80,10 @@ def fit_arrays(
                 2 * (spec.full_attention_head_dim or spec.head_dim)
                 if spec.full_attention_head_dim else spec.head_dim + (spec.v_head_dim or spec.head_dim),
                 _indexer_bytes_per_mla_layer(spec),
+                spec.vocab_size,
             )
         )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 20
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 21
     f = lambda i: np.asarray(cols[i], dtype=np.float64)  # noqa: E731
     n = lambda i: np.asarray(cols[i], dtype=np.int64)  # noqa: E731
     return FitArrays(
@@ -106,6 +108,7 @@ def fit_arrays(
         kv_width=f(17),
         full_kv_width=f(18),
         indexer_bytes=f(19),
+        vocab=n(20),
     )
 
 

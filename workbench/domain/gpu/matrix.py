@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureSpec
-from workbench.domain.gpu.base import TP_CANDIDATES, FArr, FitInputError, IArr
+from workbench.domain.gpu.base import TP_CANDIDATES, VOCAB_PADDING, FArr, FitInputError, IArr
 from workbench.domain.gpu.catalog import GpuCatalog, GpuSpec
 from workbench.domain.gpu.formats import KvDtype, kv_dtype, weight_format
 from workbench.domain.gpu.kv import FitArrays, _resolve_weights, fit_arrays, kv_request_bytes
@@ -31,8 +31,9 @@ def weights_and_overhead(a: FitArrays, tp: Any, overhead: str, tokens: Any, capa
         tp=tp,
         tokens=tokens,
         capacity_bytes=capacity,
+        vocab=a.vocab,
     )
-    return weights, ovh
+    return weights, np.asarray(ovh + np.zeros_like(weights), dtype=np.float64)  # every profile keeps the candidate axis
 
 
 def broadcast_candidates(a: FitArrays, ndim: int) -> FitArrays:
@@ -64,7 +65,8 @@ def per_gpu_totals(
     weights, ovh = weights_and_overhead(sub, tp, overhead, tokens, capacity)
     kv_b = kv_request_bytes(sub, context, tp, kv, rule, tokens) * concurrency
     kvh = sub.kv_heads
-    valid = (sub.heads % tp == 0) & (
+    padded_vocab = -(-sub.vocab // VOCAB_PADDING) * VOCAB_PADDING
+    valid = (sub.heads % tp == 0) & (padded_vocab % tp == 0) & (
         (sub.mla_width > 0) | np.where(kvh >= tp, kvh % tp == 0, tp % np.maximum(kvh, 1) == 0)
     )
     return np.asarray(weights + ovh + kv_b, dtype=np.float64), np.asarray(valid, dtype=bool)
@@ -157,6 +159,8 @@ def min_gpus_array(
     tokens = (
         np.full(len(gpus), float(max_num_batched_tokens))
         if max_num_batched_tokens
+        else np.full(len(gpus), float(context))
+        if OVERHEAD_MODELS[overhead].batched_tokens_default == "context"
         else default_batched_tokens(capacity).astype(np.float64)
     )
     return _min_tp_array(a, usable, capacity, context, concurrency, kv, overhead, rule, tokens)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from workbench.domain.gpu.base import GIB, MIB, FArr, FitInputError, _Frozen
 
@@ -17,6 +18,10 @@ class OverheadModel(_Frozen):
     description: str
     source: str
     replaces_utilization: bool = False
+    batched_tokens_default: str = Field(
+        default="engine", description="'engine': vLLM's max_num_batched_tokens default; 'context': max_model_len "
+        "(the legacy V0 engine without chunked prefill profiles a whole prompt)"
+    )
 
 
 OVERHEAD_MODELS: dict[str, OverheadModel] = {
@@ -24,11 +29,20 @@ OVERHEAD_MODELS: dict[str, OverheadModel] = {
     for m in (
         OverheadModel(
             name="vllm",
-            label="vLLM (measured log)",
-            description="activation peak (aiconfigurator formula) + non-torch memory 1.79 GiB at TP1, "
-            "3.58 GiB at TP≥2 (NCCL) + CUDA graphs 0.25 GiB, per GPU",
-            source="non-torch: vllm PR #10511 log (Llama-3-8B, H100); activations: aiconfigurator "
-            "base_backend._get_memory_usage; CUDA graphs: kvplan README (reference §1, §6, §11)",
+            label="vLLM V1 (calibrated to start-up logs)",
+            description="activation peak 2·T·(heads·head_dim)·2.2·coef(TP) (coef 11/6.5/5 at TP 1/2/≥4, T = "
+            "max_num_batched_tokens) + non-torch 0.25 GiB + CUDA graphs 0.25 GiB, per GPU, at every TP size",
+            source="fitted to vLLM start-up logs (tests/domain/test_gpu_calibration.py): activation peaks 1.26 GiB "
+            "Llama-3-8B (PR #10511), 1.26 GiB DeepSeek-V2-Lite (PR #10927), 2.23 GiB Qwen3-14B (v0.17); non-torch "
+            "0.10 GiB at TP1 (#12330) and 0.2-0.25 GiB at TP2 (#13061, PR #14447); CUDA graphs: kvplan README",
+        ),
+        OverheadModel(
+            name="vllm-v0",
+            label="vLLM V0 (legacy engine, no chunked prefill)",
+            description="the vllm profile without the CUDA-graph estimate, plus fp32 logits of every profiled "
+            "token T·vocab·8 B (logits + their softmax), T = max_model_len",
+            source="fitted to vLLM issue #12330 (A100-40GB, Llama-3-8B: activation peak 9.37 GiB, KV 11.12 GiB)",
+            batched_tokens_default="context",
         ),
         OverheadModel(
             name="kvplan",
@@ -70,6 +84,23 @@ def default_batched_tokens(capacity_bytes: Any) -> Any:
     return np.where(np.asarray(capacity_bytes) >= 70 * GIB, 8192, 2048)
 
 
+#: Scale of the aiconfigurator dense coefficients that fits vLLM's logged activation peaks (profile "vllm").
+VLLM_ACTIVATION_SCALE = 2.2
+NON_TORCH_BYTES = 0.25 * GIB  #: vLLM non-torch memory per GPU (#12330: 0.10 at TP1; #13061/PR #14447: 0.2-0.25 at TP2)
+CUDA_GRAPH_BYTES = 0.25 * GIB  #: vLLM CUDA-graph estimate (kvplan README, reference §11.4)
+
+
+def vllm_activation_bytes(attn_width: Any, tp: Any, tokens: Any) -> FArr:
+    """vLLM's profiled activation peak per GPU: ``max(70 MiB, 2·T·(heads·head_dim)·2.2·coef_dense[min(TP,8)])``.
+
+    The aiconfigurator shape (reference §6) with one scale fitted to vLLM logs (profile ``vllm`` description);
+    its error on the logged peaks is +20% (Llama-3-8B), −10% (DeepSeek-V2-Lite), −15% (Qwen3-14B), i.e.
+    under 0.4 GiB, about 0.7% of an 80 GB GPU's KV pool."""
+    idx = np.clip(np.asarray(tp, dtype=np.int64), 1, 8)
+    act = 2.0 * np.asarray(tokens) * np.asarray(attn_width) * _COEF_DENSE[idx] * VLLM_ACTIVATION_SCALE
+    return np.asarray(np.maximum(70 * MIB, act), dtype=np.float64)
+
+
 def activation_bytes(attn_width: Any, is_moe: Any, tp: Any, tokens: Any) -> FArr:
     """Peak activations per GPU: ``max(70 MiB, 2·tokens·(heads·head_dim)·coef[family][min(TP,8)])`` bytes
     (aiconfigurator ``_get_memory_usage``; reference §6)."""
@@ -87,6 +118,7 @@ def overhead_bytes(
     tp: Any,
     tokens: Any,
     capacity_bytes: Any,
+    vocab: Any = 0,
 ) -> FArr:
     """Per-GPU non-weight, non-KV memory under the chosen profile (formulas in :data:`OVERHEAD_MODELS`).
 
@@ -97,8 +129,10 @@ def overhead_bytes(
     tp_a = np.asarray(tp, dtype=np.int64)
     act = activation_bytes(attn_width, is_moe, tp_a, tokens)
     if model == "vllm":
-        non_torch = np.where(tp_a > 1, 3.58 * GIB, 1.79 * GIB)
-        return np.asarray(act + non_torch + 0.25 * GIB, dtype=np.float64)
+        return vllm_activation_bytes(attn_width, tp_a, tokens) + NON_TORCH_BYTES + CUDA_GRAPH_BYTES
+    if model == "vllm-v0":
+        logits = np.asarray(tokens) * np.asarray(vocab) * 8.0
+        return vllm_activation_bytes(attn_width, tp_a, tokens) + logits + NON_TORCH_BYTES
     if model == "kvplan":
         return np.asarray(act + 0.61 * GIB, dtype=np.float64)
     if model == "aiconfigurator":

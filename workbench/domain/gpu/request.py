@@ -25,6 +25,9 @@ class FitRequest(_Frozen):
     overhead: str = "vllm"
     kv_rule: Literal["simple", "vllm"] = "vllm"
     max_num_batched_tokens: int | None = None
+    output_tokens: int | None = Field(
+        default=None, description="output tokens per request for throughput and cost (default min(512, context/2))"
+    )
 
     @field_validator("context")
     @classmethod
@@ -52,6 +55,13 @@ class FitRequest(_Frozen):
     def _util(cls, v: float) -> float:
         if not 0.05 <= v <= 1.0:
             raise ValueError(f"gpu_memory_utilization must be within 0.05..1.0, got {v}")
+        return v
+
+    @field_validator("output_tokens")
+    @classmethod
+    def _output(cls, v: int | None) -> int | None:
+        if v is not None and not 1 <= v <= MAX_CONTEXT:
+            raise ValueError(f"output_tokens must be within 1..{MAX_CONTEXT:,}, got {v:,}")
         return v
 
     @field_validator("max_num_batched_tokens")
@@ -106,5 +116,18 @@ class FitResult(_Frozen):
     rule_of_thumb_kv_bytes: int
     detailed_total_bytes: int
     rule_of_thumb_difference_bytes: int
+    params_vision: int = 0
+    verified: bool = True
+    kv_pool_bytes_per_gpu: int = 0
+    kv_pool_tokens: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    decode_tokens_per_s: float | None = None
+    decode_bound_tokens_per_s: float | None = None
+    prefill_tokens_per_s: float | None = None
+    usd_per_hour: float | None = None
+    usd_per_mtok_input_self_hosted: float | None = None
+    usd_per_mtok_output_self_hosted: float | None = None
+    self_hosted_basis: str = ""
     notes: list[str]
 
