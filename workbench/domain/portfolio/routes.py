@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from workbench.domain.economics.cascade import cascade_expected_cost, router_expected_cost
+from workbench.domain.economics.cascade import cascade_break_even_rate, cascade_expected_cost, router_expected_cost
 
 ROUTER_COST_PER_REQUEST_USD = 5.23e-6  # RouteLLM (arXiv 2406.18665), causal-LLM router, $5.23 per 1M requests
 DEFAULT_ESCALATION_RATE = 0.3  # a what-if, stated wherever it is used
@@ -93,7 +93,7 @@ def _latency(*values: float | None) -> float | None:
 def cascade(cheap: Option, leader: Option, rate: float) -> Route:
     c_l, c_h = cheap.cost_per_request_usd or 0.0, leader.cost_per_request_usd or 0.0
     cost = float(cascade_expected_cost(c_l, c_h, rate))
-    break_even = min(max(1.0 - c_l / c_h, 0.0), 1.0) if c_h > 0 else 0.0
+    break_even = float(cascade_break_even_rate(c_l, c_h)) if c_h > 0 else 0.0
     return Route(
         "cascade", [cheap.name, leader.name], cost,
         (1 - rate) * cheap.success_probability + rate * leader.success_probability,
