@@ -120,3 +120,18 @@ def test_a_tampered_accepted_record_is_reported_by_show_and_list_and_not_exporte
     code, _, err = run_subprocess("mdr", "export", "1", "--out", str(tmp_path / "out"))
     assert code == 2 and "body changed after acceptance" in err
     assert not (tmp_path / "out" / "MDR-0001").exists()
+
+
+def test_draft_supersedes_carries_edits_and_show_prints_the_adr_tools_flavour(workspace, run_subprocess):
+    _json(run_subprocess, "mdr", "draft", "--profile", "Contracts")
+    _json(run_subprocess, "mdr", "edit", "1", "--set", "rollout.canary_traffic_pct=2")
+    _json(run_subprocess, "mdr", "propose", "1")
+    _json(run_subprocess, "mdr", "accept", "1", "--decision-maker", "Ana Lima")
+    doc = _json(run_subprocess, "mdr", "draft", "--profile", "Contracts", "--supersedes", "MDR-0001")
+    assert doc["mdr"]["front"]["supersedes"] == "MDR-0001"
+    assert doc["mdr"]["body"]["rollout"]["canary_traffic_pct"] == 2
+    assert doc["mdr"]["front"]["decision_makers"] == ["Ana Lima"]
+    assert "### Changes since MDR-0001\n" in doc["markdown"]
+    code, out, _ = run_subprocess("mdr", "show", "2", "--format", "adr-tools")
+    lines = out.split("\n")
+    assert code == 0 and lines[0].startswith("# 2. ") and "## Status\n\nProposed\n" in out
