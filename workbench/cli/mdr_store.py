@@ -28,6 +28,10 @@ def add_commands(mdr_sub: Any) -> None:
     p = mdr_sub.add_parser("draft", help="draft a record from a profile's ranking (stored as a draft)")
     p.add_argument("--profile", required=True, help="profile name")
     p.add_argument("--scenario", help="scenario of that profile")
+    p.add_argument("--supersedes", metavar="ID", help="draft the record that will supersede this accepted one "
+                   "(people's edits carried forward; what changed since it listed)")
+    p.add_argument("--format", choices=("madr", "adr-tools"), default="madr",
+                   help="Markdown flavour printed (adr-tools: no front matter, '# N. Title' on line 1)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=cmd_draft)
 
@@ -38,6 +42,8 @@ def add_commands(mdr_sub: Any) -> None:
 
     p = mdr_sub.add_parser("show", help="print a record (Markdown)")
     p.add_argument("id", help="MDR-0007 or 7")
+    p.add_argument("--format", choices=("madr", "adr-tools"), default="madr",
+                   help="Markdown flavour printed (adr-tools: no front matter, '# N. Title' on line 1)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=cmd_show)
 
@@ -70,16 +76,19 @@ def _warn_integrity(records: list[Any]) -> None:
 def cmd_draft(args: argparse.Namespace) -> int:
     from workbench.cli.catalog import cli_actor
     from workbench.services.records import DraftError, draft_from_workspace
+    from workbench.store.decisions import decision_by_ref
 
     try:
-        rec = draft_from_workspace(_engine(), args.profile, cli_actor(), args.scenario)
+        engine = _engine()
+        old = decision_by_ref(engine, args.supersedes).id if args.supersedes else None
+        rec = draft_from_workspace(engine, args.profile, cli_actor(), args.scenario, supersedes_id=old)
     except (StoreError, DraftError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     if args.json:
         print_json(_document(rec))
     else:
         print(f"drafted {rec.mdr_id} (status draft, version {rec.version})")
-        print(render_markdown(rec.record), end="")
+        print(render_markdown(rec.record, flavour=args.format), end="")
     return 0
 
 
@@ -115,6 +124,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_document(rec))
     else:
-        print(render_markdown(rec.record), end="")
+        print(render_markdown(rec.record, flavour=args.format), end="")
     _warn_integrity([rec])
     return 0
