@@ -158,6 +158,13 @@ def _trust(args: argparse.Namespace) -> tuple[TrustStore, str]:
     return store, " + ".join(labels) or "no trusted keys"
 
 
+def _signature_line(s: Any) -> str:
+    state = "INVALID" if not s.valid else "trusted" if s.trusted else "UNTRUSTED"
+    who = s.signer or f"{s.name or '?'} <{s.email or '?'}>"
+    reason = f": {s.reason}" if s.reason else ""
+    return f"signature {s.keyid[:16]}  {s.fingerprint or '-'}  {who}  {s.verdict or '-'}  {s.identity_basis or '-'}  {state}{reason}"
+
+
 def _print_report(report: VerifyReport) -> None:
     print(f"bundle:   {report.bundle}")
     print(f"verdict:  {report.verdict} (exit {report.exit_code})")
@@ -165,15 +172,13 @@ def _print_report(report: VerifyReport) -> None:
     if report.record_id:
         print(f"record:   {report.record_id} ({report.status}) {report.title or ''}".rstrip())
     for s in report.signatures:
-        state = ("INVALID" if not s.valid else "trusted" if s.trusted else "UNTRUSTED")
-        who = s.signer or f"{s.name or '?'} <{s.email or '?'}>"
-        print(f"signature {s.keyid[:16]}  {s.fingerprint or '-'}  {who}  {s.verdict or '-'}  "
-              f"{s.identity_basis or '-'}  {state}" + (f": {s.reason}" if s.reason else ""))
-    if report.quorum and report.quorum.required:
-        print(f"quorum:   {'met' if report.quorum.met else 'NOT MET'}; required: {'; '.join(report.quorum.required)}")
-        for m in report.quorum.missing:
+        print(_signature_line(s))
+    quorum = report.quorum
+    if quorum is not None and quorum.required:
+        print(f"quorum:   {'met' if quorum.met else 'NOT MET'}; required: {'; '.join(quorum.required)}")
+        for m in quorum.missing:
             print(f"missing:  {m}")
-    for d in report.quorum.dissents if report.quorum else []:
+    for d in quorum.dissents if quorum is not None else []:
         print(f"dissent:  {d.signer}: {d.reason}")
     for f in report.files:
         print(f"file {f.name}: {'ok' if f.ok else 'FAILED'} sha256 {f.sha256}")

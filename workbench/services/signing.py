@@ -183,8 +183,12 @@ def set_quorum(engine: Engine, decision_id: int, rules: Iterable[str], seen_vers
 def decision_report(engine: Engine, decision_id: int) -> VerifyReport:
     """The stored record's bundle verified against the workspace's trust store."""
     rec = decision_store.get_decision(engine, decision_id)
-    return verify_files(decision_bundle_files(engine, decision_id), trust_store(engine), bundle=rec.mdr_id,
-                        trust_label="workspace trust store")
+    report = verify_files(decision_bundle_files(engine, decision_id), trust_store(engine), bundle=rec.mdr_id,
+                          trust_label="workspace trust store")
+    if rec.integrity:  # the stored text no longer matches the digest taken at acceptance
+        report.problems.append(f"{rec.mdr_id}: {rec.integrity}")
+        report.verdict, report.exit_code = "failed", 1
+    return report
 
 
 def check_acceptance(engine: Engine, decision_id: int) -> QuorumResult | None:

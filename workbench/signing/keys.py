@@ -325,6 +325,7 @@ def load_public_key(
     else:
         data = source
     text = data.strip()
+    key: object
     try:
         if text.startswith(b"-----BEGIN"):
             key = serialization.load_pem_public_key(data)

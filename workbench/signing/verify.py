@@ -107,13 +107,65 @@ def _signer_block(entry: Mapping[str, Any]) -> tuple[dict[str, Any] | None, byte
     return signer, sig, None
 
 
+def _find_key(
+    check: SignatureCheck, sig: bytes, verdict: str, payload_type: str, payload: bytes,
+    trust: TrustStore, extra_keys: Sequence[PublicKey],
+) -> PublicKey | None:
+    """The known key (trust store first, then the bundle's) that made ``sig``; sets ``check.reason`` if none."""
+    known = [*trust.public_keys(), *(k for k in extra_keys if trust.get(k.key_id) is None)]
+    candidates = [k for k in known if k.key_id == check.keyid] if check.keyid else known
+    if not candidates:
+        check.reason = f"no public key for keyid {check.keyid or '(none)'} (not in the trust store, not in the bundle)"
+        return None
+    key = next((k for k in candidates if k.verify(sig, signed_message(payload_type, payload, verdict))), None)
+    if key is None:
+        check.reason = "signature does not verify with the public key" + ("" if len(candidates) == 1 else "s")
+    return key
+
+
+def _apply_signer(check: SignatureCheck, signer: dict[str, Any], signer_sig: bytes, key: PublicKey,
+                  payload_type: str, payload: bytes) -> str | None:
+    """Check the signer block against the key and payload and copy its claims; returns the problem, if any."""
+    if not key.verify(signer_sig, pae(SIGNER_EXTENSION_KIND, rfc8785.dumps(signer))):
+        return "signer block signature does not verify"
+    if signer["keyid"] != key.key_id:
+        return f"signer block names another key ({signer['keyid'][:16]}…)"
+    if signer["payload_type"] != payload_type or signer["payload_sha256"] != hashlib.sha256(payload).hexdigest():
+        return "signer block belongs to another payload"
+    check.name, check.email, check.signed_at = signer["name"], signer["email"], signer["signed_at"]
+    check.identity_basis = signer.get("identity_basis", "self-asserted")
+    check.role = signer.get("role") or None
+    check.dissent_reason = (signer.get("reason") or None) if check.verdict == "dissent" else None
+    return None
+
+
+def _apply_trust(check: SignatureCheck, trust: TrustStore, key: PublicKey) -> None:
+    """Who the key belongs to (the trust store, when it names someone), whether it is trusted; a claim that
+    contradicts the trust store makes the signature invalid."""
+    entry = trust.get(key.key_id)
+    bound = entry is not None and bool(entry.email)  # a key given for one run (--pubkey) names nobody
+    if entry is not None and bound and check.email and check.email.strip().lower() != entry.email.strip().lower():
+        check.reason = (f"signer block claims {check.name} <{check.email}>, but the trust store binds this key to "
+                        f"{entry.name} <{entry.email}>")
+        return
+    check.valid = True
+    if entry is None:
+        check.signer = f"{check.name or '?'} <{check.email or '?'}> (claimed)" if not check.plain else None
+        check.reason = check.dissent_reason or "valid, but the key is not in the trust store"
+        return
+    if bound:
+        check.name, check.email = entry.name, entry.email
+    check.signer = f"{check.name or '?'} <{check.email or '?'}>"
+    check.trusted = not entry.revoked
+    check.reason = f"key revoked {entry.revoked_at} by {entry.revoked_by}" if entry.revoked else check.dissent_reason
+
+
 def _check_signature(
     index: int, entry: Mapping[str, Any], payload_type: str, payload: bytes,
     trust: TrustStore, extra_keys: Sequence[PublicKey],
 ) -> SignatureCheck:
     keyid = entry.get("keyid", "")
-    keyid = keyid if isinstance(keyid, str) else ""
-    check = SignatureCheck(index=index, keyid=keyid)
+    check = SignatureCheck(index=index, keyid=keyid if isinstance(keyid, str) else "")
     extra = sorted(set(entry) - {"keyid", "sig", "extension"})
     if extra:
         check.reason = f"unexpected field(s) {', '.join(extra)}"
@@ -128,51 +180,18 @@ def _check_signature(
         check.reason = problem
         return check
     verdict = signer.get("verdict", "approve") if signer else "approve"
-    known = [*trust.public_keys(), *(k for k in extra_keys if trust.get(k.key_id) is None)]
-    candidates = [k for k in known if k.key_id == keyid] if keyid else known
-    if not candidates:
-        check.reason = f"no public key for keyid {keyid or '(none)'} (not in the trust store, not in the bundle)"
-        return check
-    key = next((k for k in candidates if k.verify(sig, signed_message(payload_type, payload, verdict))), None)
+    key = _find_key(check, sig, verdict, payload_type, payload, trust, extra_keys)
     if key is None:
-        check.reason = "signature does not verify with the public key" + ("" if len(candidates) == 1 else "s")
         return check
     check.keyid, check.fingerprint, check.key_source = key.key_id, fingerprint_for(key.raw), key.source
     check.verdict = verdict
-    if signer is None:
+    if signer is None or signer_sig is None:
         check.plain, check.identity_basis = True, "self-asserted"
     else:
-        assert signer_sig is not None
-        if not key.verify(signer_sig, pae(SIGNER_EXTENSION_KIND, rfc8785.dumps(signer))):
-            check.reason = "signer block signature does not verify"
+        check.reason = _apply_signer(check, signer, signer_sig, key, payload_type, payload)
+        if check.reason:
             return check
-        if signer["keyid"] != key.key_id:
-            check.reason = f"signer block names another key ({signer['keyid'][:16]}…)"
-            return check
-        if signer["payload_type"] != payload_type or signer["payload_sha256"] != hashlib.sha256(payload).hexdigest():
-            check.reason = "signer block belongs to another payload"
-            return check
-        check.name, check.email, check.signed_at = signer["name"], signer["email"], signer["signed_at"]
-        check.identity_basis = signer.get("identity_basis", "self-asserted")
-        check.role = signer.get("role") or None
-        check.dissent_reason = signer.get("reason") or None if verdict == "dissent" else None
-    entry_t = trust.get(key.key_id)
-    bound = entry_t is not None and bool(entry_t.email)  # a key given for one run (--pubkey) names nobody
-    if entry_t is not None and bound and check.email and check.email.strip().lower() != entry_t.email.strip().lower():
-        check.reason = (f"signer block claims {check.name} <{check.email}>, but the trust store binds this key to "
-                        f"{entry_t.name} <{entry_t.email}>")
-        return check
-    check.valid = True
-    if entry_t is not None:
-        if bound:
-            check.name, check.email = entry_t.name, entry_t.email
-        check.signer = f"{check.name or '?'} <{check.email or '?'}>"
-        check.trusted = not entry_t.revoked
-        check.reason = (f"key revoked {entry_t.revoked_at} by {entry_t.revoked_by}" if entry_t.revoked
-                        else check.dissent_reason)
-    else:
-        check.signer = f"{check.name or '?'} <{check.email or '?'}> (claimed)" if not check.plain else None
-        check.reason = check.dissent_reason or "valid, but the key is not in the trust store"
+    _apply_trust(check, trust, key)
     return check
 
 

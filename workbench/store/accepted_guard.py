@@ -62,18 +62,18 @@ def accepted_rewrites(engine: Engine, incoming: Sequence[Mapping[str, Any]], mod
         return out
     with read_session(engine) as session:
         current = session.exec(select(DecisionRow).where(DecisionRow.status.in_(SEALED))).all()  # type: ignore[attr-defined]
-        for row in current:
-            mdr_id, new = format_mdr_id(row.number), by_number.get(row.number)
+        for old in current:
+            mdr_id, new = format_mdr_id(old.number), by_number.get(old.number)
             if new is None:
-                out.append(Rewrite(row.number, mdr_id, f"{row.status} record would be removed"))
+                out.append(Rewrite(old.number, mdr_id, f"{old.status} record would be removed"))
                 continue
             changed = []
-            if _text(new.get("body")) != _text(row.body):
+            if _text(new.get("body")) != _text(old.body):
                 changed.append("text")
-            if new.get("envelope") != row.envelope or new.get("signed_record") != row.signed_record:
+            if new.get("envelope") != old.envelope or new.get("signed_record") != old.signed_record:
                 changed.append("signatures")
             if changed:
-                out.append(Rewrite(row.number, mdr_id, f"{row.status} record's {' and '.join(changed)} would change"))
+                out.append(Rewrite(old.number, mdr_id, f"{old.status} record's {' and '.join(changed)} would change"))
     return out
 
 
