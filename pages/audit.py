@@ -41,7 +41,7 @@ chosen = st.selectbox("Show the before/after of", list(labels), format_func=lamb
 if chosen is not None:
     event = next(e for e in events if e.id == chosen)
     if event.before is None and event.after is None:
-        st.write(event.summary)
+        st.text(event.summary)
     else:
         st.dataframe(field_diff(event.before, event.after), hide_index=True, width="stretch")
         with st.expander("Full JSON"):

@@ -75,9 +75,9 @@ with browse:
                 except ValidationError as exc:
                     show_validation_error(exc, CANDIDATE_LABELS)
                 except ConflictError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 except StoreError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     seen_versions()[f"candidate:{record.id}"] = saved.version
                     flash("success", f"Saved {saved.model.name} (version {saved.version}).")

@@ -19,6 +19,7 @@ from workbench.ui.gpu_fit import (
 )
 from workbench.ui.page import page_header
 from workbench.ui.state import seen_versions
+from workbench.ui.text import md
 
 ADHOC = "adhoc"
 
@@ -72,7 +73,7 @@ if choice == ADHOC:
     file_name, raw = upload
     config_json, label = config_key(raw), file_name
     hf_repo = raw.get("_name_or_path") if isinstance(raw.get("_name_or_path"), str) else None
-    st.subheader(f"Architecture from {file_name}")
+    st.subheader(f"Architecture from {md(file_name)}")
     show_architecture(parse_spec(config_json))
 else:
     assert isinstance(choice, int)
@@ -80,7 +81,7 @@ else:
     seen_versions().setdefault(f"candidate:{record.id}", record.version)
     cand = record.model
     if cand.architecture is None:
-        st.info(f"The architecture of **{cand.name}** is unknown, so its memory cannot be sized. Import its "
+        st.info(f"The architecture of **{md(cand.name)}** is unknown, so its memory cannot be sized. Import its "
                 "Hugging Face config.json below.")
         import_config_panel(engine, record, actor, expanded=True)
         st.stop()
@@ -88,14 +89,14 @@ else:
     try:
         spec = parse_spec(config_json)
     except ArchitectureError as exc:
-        st.error(f"The stored config.json of {cand.name} cannot be used: {exc}. Import a corrected one below.")
+        st.error(f"The stored config.json of {md(cand.name)} cannot be used: {md(exc)}. Import a corrected one below.")
         import_config_panel(engine, record, actor, expanded=True)
         st.stop()
-    st.subheader(f"Architecture of {cand.name}")
+    st.subheader(f"Architecture of {md(cand.name)}")
     prov = cand.provenance.get("architecture")
     if prov:
-        st.caption(f"Source: {prov.source} · retrieved {prov.retrieved or 'unknown'} · entered by "
-                   f"{prov.entered_by}" + (f" · {prov.note}" if prov.note else ""))
+        st.caption(f"Source: {md(prov.source)} · retrieved {prov.retrieved or 'unknown'} · entered by "
+                   f"{md(prov.entered_by)}" + (f" · {md(prov.note)}" if prov.note else ""))
     show_architecture(spec)
     import_config_panel(engine, record, actor, expanded=False)
 

@@ -13,6 +13,7 @@ from workbench.ui.forms import PROFILE_LABELS, profile_form
 from workbench.ui.page import page_header
 from workbench.ui.state import flash, seen_versions
 from workbench.ui.tables import profile_table
+from workbench.ui.text import md
 from workbench.ui.widgets import (
     delete_with_confirmation,
     seen_version,
@@ -45,7 +46,7 @@ with st.expander("Create a profile", expanded=not records, icon=":material/add:"
             f"Ideal model class: {t.ideal_model_class}  \nCritical evaluation: {t.critical_evaluation_criteria}  \n"
             f"Core failure risk: {t.core_failure_risk}  \nRouting: {t.recommended_routing}"
         )
-        st.caption(f"Source: {t.source}")
+        st.caption(f"Source: {md(t.source)}")
     if st.button("Create profile", type="primary", key="prof_create"):
         try:
             model = workspace.new_profile_model((name or default_name).strip(), template_key)
@@ -53,7 +54,7 @@ with st.expander("Create a profile", expanded=not records, icon=":material/add:"
         except ValidationError as exc:
             show_validation_error(exc, PROFILE_LABELS)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.session_state["prof_selected"] = created.id
             flash("success", f"Created profile {created.model.name}. Edit its details below.")
@@ -84,7 +85,7 @@ if raw is not None:
     except ValidationError as exc:
         show_validation_error(exc, PROFILE_LABELS)
     except (ConflictError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         seen_versions()[f"profile:{record.id}"] = saved.version
         flash("success", f"Saved profile {saved.model.name} (version {saved.version}).")
@@ -96,7 +97,7 @@ if d1.button("Duplicate", key=f"prof-dup-{record.id}", icon=":material/content_c
     try:
         copy = workspace.duplicate_profile(engine, record.id, copy_name.strip(), actor)
     except (ValidationError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         st.session_state["prof_selected"] = copy.id
         flash("success", f"Duplicated as {copy.model.name}.")

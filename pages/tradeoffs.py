@@ -55,7 +55,7 @@ def decision_panel() -> None:
         if result.empty_state:
             st.error(md(result.empty_state))
         else:
-            st.subheader(f"1\\. {md(result.winner)}")
+            st.subheader(f"1. {md(result.winner)}")
             st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break} · "
                        f"unknown data: {ui.policy_text(result)}")
             ui.method_badge(result)

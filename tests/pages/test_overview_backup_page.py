@@ -55,7 +55,7 @@ def test_restore_into_a_changed_workspace_asks_merge_or_replace_and_confirms(ope
 def test_merge_keeps_local_work_and_a_bad_file_restores_nothing(open_page, workspace_engine):
     backup = _backup_of_a_workspace_with(workspace_engine, "From backup")
     other = json.loads(backup)
-    other["tables"]["profile"][0]["name"] = "Merged in"
+    other["tables"]["profile"][0]["name"] = other["tables"]["profile"][0]["body"]["name"] = "Merged in"
     at = open_page("overview", actor="dave")
     at.file_uploader(key="restore_file_0").set_value(("b.json", json.dumps(other).encode(), "application/json")).run()
     at.radio(key="restore_mode").set_value("merge").run()

@@ -22,6 +22,7 @@ from workbench.services.backup_restore import (
     table_counts,
 )
 from workbench.ui.state import flash, show_flash
+from workbench.ui.text import md
 
 MODES = {
     "merge": "Merge: add what is new, keep everything already here",
@@ -76,7 +77,7 @@ def _restore(engine: Engine, actor: str, name: str, data: bytes) -> None:
         document = loads(data, name)
         check_header(document, name)
     except BackupError as exc:
-        st.error(f"Nothing was restored. {exc}")
+        st.error(f"Nothing was restored. {md(exc)}")
         return
     changed = has_user_changes(engine)
     mode = st.radio("This workspace already holds work: how should the backup be restored?" if changed
@@ -88,7 +89,7 @@ def _restore(engine: Engine, actor: str, name: str, data: bytes) -> None:
     try:
         preview = _preview(engine, document, mode, name)
     except BackupError as exc:
-        st.error(f"Nothing was restored. {exc}")
+        st.error(f"Nothing was restored. {md(exc)}")
         return
     if preview.upgraded_from:
         st.caption(f"The backup is from schema revision {preview.upgraded_from}; it is upgraded on restore.")
@@ -100,13 +101,13 @@ def _restore(engine: Engine, actor: str, name: str, data: bytes) -> None:
     consequence = (f"Replace deletes all {removed:,} rows of this workspace first." if mode == "replace"
                    else f"Merge adds {preview.inserted:,} rows and changes nothing already here.")
     sha = hashlib.sha256(data).hexdigest()[:12]
-    confirmed = st.checkbox(f"{consequence} Restore {name} (SHA-256 {sha}).", key=f"restore_confirm_{mode}_{sha}")
+    confirmed = st.checkbox(f"{consequence} Restore {md(name)} (SHA-256 {sha}).", key=f"restore_confirm_{mode}_{sha}")
     if st.button("Restore backup", type="primary", disabled=not confirmed, key="restore_apply",
                  icon=":material/restore:"):
         try:
             report = import_workspace(engine, document, mode, actor=actor, source=name)  # type: ignore[arg-type]
         except BackupError as exc:
-            st.error(f"Nothing was restored. {exc}")
+            st.error(f"Nothing was restored. {md(exc)}")
             return
         st.cache_data.clear()
         st.cache_resource.clear()  # revision-keyed caches: a replace can bring back an earlier revision number

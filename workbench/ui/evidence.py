@@ -50,6 +50,7 @@ from workbench.store.repository import NotFoundError, Record, StoreError
 from workbench.store.workspace import get_profile, list_candidates, list_profiles
 from workbench.ui import evidence_stats as stats
 from workbench.ui.state import flash
+from workbench.ui.text import md
 from workbench.ui.tradeoffs import workspace_revision
 
 MAX_UPLOAD_MB = 50
@@ -145,18 +146,18 @@ def import_panel(engine: Engine, profile: Record[Profile], actor: str) -> None:
     try:
         result = parse_upload(data, upload.name, None if fmt == AUTO else fmt, None if kind == AUTO else kind, scorer)
     except EvidenceImportError as exc:
-        st.error(f"Cannot import this file — nothing was imported. {exc}")
+        st.error(f"Cannot import this file — nothing was imported. {md(exc)}")
         return
-    st.markdown(f"**{result.file}** · {FORMAT_LABELS[result.format.value]} · SHA-256 `{result.sha256[:12]}…` · "
+    st.markdown(f"**{md(result.file)}** · {FORMAT_LABELS[result.format.value]} · SHA-256 `{result.sha256[:12]}…` · "
                 f"{len(result.runs)} run(s)")
     for warning in result.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md(warning), icon=":material/warning:")
     st.dataframe(preview_table(result.runs), hide_index=True, width="stretch")
     duplicates = store.find_duplicates(engine, profile.id, result.sha256)
     if duplicates:
         first = duplicates[0]
         st.warning(f"This file (SHA-256 {result.sha256[:12]}…) was already imported into this profile by "
-                   f"{first.imported_by} at {first.imported_at:%Y-%m-%d %H:%M} UTC ({len(duplicates)} run(s)). "
+                   f"{md(first.imported_by)} at {first.imported_at:%Y-%m-%d %H:%M} UTC ({len(duplicates)} run(s)). "
                    "Replace those runs with this import, or skip it?", icon=":material/content_copy:")
         if st.button("Skip: keep the earlier runs", key=f"ev_import_{result.sha256[:12]}_skip"):
             st.session_state["ev_upload_n"] += 1
@@ -193,7 +194,7 @@ def _mapping_widgets(engine: Engine, result: ImportResult, earlier: dict[str, st
     for i, source in enumerate(result.source_models):
         c1, c2 = st.columns([2, 3], vertical_alignment="center")
         default = matched[source]
-        c1.markdown(f"`{source}` →" + ("" if default else " :orange[unknown name]"))
+        c1.markdown(f"{md(source)} →" + ("" if default else " :orange[unknown name]"))
         choice = c2.selectbox(
             f"Candidate for {source}", catalog, index=catalog.index(default) if default else None,
             key=f"ev_map_{result.sha256[:12]}_{i}", label_visibility="collapsed",
@@ -204,7 +205,7 @@ def _mapping_widgets(engine: Engine, result: ImportResult, earlier: dict[str, st
         st.session_state["ev_manual_mapping"] = manual
     missing = [s for s in result.source_models if s not in mapping]
     if missing:
-        st.info(f"Choose a candidate for {', '.join(missing)} to continue. Add a missing model on the Candidates "
+        st.info(f"Choose a candidate for {md(', '.join(missing))} to continue. Add a missing model on the Candidates "
                 "page first.")
         return None
     return mapping
@@ -212,8 +213,8 @@ def _mapping_widgets(engine: Engine, result: ImportResult, earlier: dict[str, st
 
 def _confirm_and_import(engine: Engine, profile: Record[Profile], actor: str, result: ImportResult,
                         mapping: dict[str, str], *, replace: bool) -> None:
-    summary = "; ".join(f"{s} → **{c}**" for s, c in mapping.items())
-    st.markdown(f"Import into **{profile.model.name}**: {summary}")
+    summary = "; ".join(f"{md(s)} → **{md(c)}**" for s, c in mapping.items())
+    st.markdown(f"Import into **{md(profile.model.name)}**: {summary}")
     key = f"ev_import_{result.sha256[:12]}"
     if st.session_state.get("ev_manual_mapping") and not st.checkbox(
             "The chosen candidates are the models that produced these results", key=f"{key}_confirm"):
@@ -231,7 +232,7 @@ def _do_import(engine: Engine, profile: Record[Profile], actor: str, result: Imp
     try:
         outcome = store.import_runs(engine, profile.id, result, mapping, actor, on_duplicate=on_duplicate)
     except (StoreError, ValidationError) as exc:
-        st.error(f"Nothing was imported: {exc}")
+        st.error(f"Nothing was imported: {md(exc)}")
         return
     st.session_state["ev_upload_n"] += 1
     verb = "Replaced" if outcome.action == "replaced" else "Imported"
@@ -263,12 +264,12 @@ def runs_panel(engine: Engine, runs: Sequence[store.StoredRun], actor: str) -> N
                           key="ev_delete_choice", placeholder="choose a run to delete")
     if chosen is None:
         return
-    st.warning(f"Delete run {labels[chosen]}? The audit log keeps a record; re-import the file to restore it.")
+    st.warning(f"Delete run {md(labels[chosen])}? The audit log keeps a record; re-import the file to restore it.")
     if st.button("Yes, delete this run", key="ev_delete_yes", type="primary", icon=":material/delete:"):
         try:
             gone = store.delete_run(engine, int(chosen), actor)
         except NotFoundError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.session_state.pop("ev_delete_choice", None)
         flash("success", f"Deleted run #{gone.id} ({gone.candidate}, {gone.source_file}).")
@@ -447,7 +448,7 @@ def linter_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store.
                                structured=structured, precompiled=precompiled, previous_model=previous,
                                token_count_compared=compared)
     except ValidationError as exc:
-        st.error(f"Cannot build the draft: {exc.errors()[0]['msg']}")
+        st.error(f"Cannot build the draft: {md(exc.errors()[0]['msg'])}")
         return
     findings = lint_decision(draft)
     if not findings:

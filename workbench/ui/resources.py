@@ -6,6 +6,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from workbench.store import SchemaTooNewError, database_url, open_store
+from workbench.ui.text import md
 
 
 @st.cache_resource(show_spinner="Opening the workspace database…", max_entries=4)
@@ -19,7 +20,7 @@ def get_engine() -> Engine:
     try:
         return _engine_for(url)
     except SchemaTooNewError as exc:
-        st.error(f"This workspace database can't be opened: {exc}")
+        st.error(f"This workspace database can't be opened: {md(exc)}")
         st.stop()
     except Exception as exc:  # connection refused, bad URL, permissions: show it, don't trace back
         st.error(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.ui.text import md
+
 ACTOR_NAME = "actor_name"  # the name a person sets once in the sidebar
 PENDING_DELETE = "pending_delete"  # (entity, id) awaiting confirmation
 LAST_DELETED = "last_deleted"  # (entity, model json) for undo
@@ -28,6 +30,7 @@ def seen_versions() -> dict[str, int]:
 
 
 def flash(kind: str, text: str) -> None:
+    """One message for after the rerun. ``text`` is plain text (names, file names): shown escaped, never Markdown."""
     st.session_state[FLASH] = (kind, text)
 
 
@@ -35,5 +38,5 @@ def show_flash() -> None:
     message = st.session_state.get(FLASH)
     if message:
         kind, text = message
-        getattr(st, kind, st.info)(text)
+        getattr(st, kind, st.info)(md(text))
         st.session_state[FLASH] = None

@@ -55,7 +55,7 @@ def delete_with_confirmation(
     st.warning(f"Delete {entity} **{md(name)}**" + (f" and with it {md(also)}" if also else "")
                + "? You can undo right after, until you leave this page.")
     yes, no = st.columns(2)
-    if yes.button(f"Yes, delete {name}", key=f"{key}-yes", type="primary"):
+    if yes.button(f"Yes, delete {md(name)}", key=f"{key}-yes", type="primary"):
         try:
             deleted = on_delete()
         except Exception as exc:
@@ -64,7 +64,7 @@ def delete_with_confirmation(
             return
         st.session_state[PENDING_DELETE] = None
         st.session_state[LAST_DELETED] = (entity, deleted)
-        flash("success", f"Deleted {entity} {md(name)}" + (f" with {md(also)}" if also else "") + ".")
+        flash("success", f"Deleted {entity} {name}" + (f" with {also}" if also else "") + ".")
         st.rerun()
     if no.button("Cancel", key=f"{key}-no"):
         st.session_state[PENDING_DELETE] = None
@@ -87,7 +87,7 @@ def undo_last_delete(entity: str, restore: Callable[[Any], Any], key: str) -> No
             st.error(f"Could not restore: {md(exc)}")
             return
         st.session_state[LAST_DELETED] = None
-        flash("success", f"Restored {entity} {md(name)}.")
+        flash("success", f"Restored {entity} {name}.")
         st.rerun()
 
 

@@ -33,6 +33,7 @@ from workbench.ui.economics.common import (
     pct,
     show_econ_error,
 )
+from workbench.ui.text import md
 
 # =========================================================================== cascade and router
 
@@ -98,8 +99,8 @@ def cascade_section(candidates: Sequence[Candidate], workload: Workload) -> None
         costs = cost_breakdown(tuple(candidates), workload)
         cl = float(costs.success.cost_per_request_usd[costs.names.index(cheap)])
         ch = float(costs.success.cost_per_request_usd[costs.names.index(premium)])
-        st.caption(f"C_L = {usd_per_request(cl)} USD ({cheap}), C_H = {usd_per_request(ch)} USD "
-                   f"({premium}): cost per request of this workload, retries and human review included.")
+        st.caption(f"C_L = {usd_per_request(cl)} USD ({md(cheap)}), C_H = {usd_per_request(ch)} USD "
+                   f"({md(premium)}): cost per request of this workload, retries and human review included.")
         unit, digits = "USD per request", PER_REQUEST
     j = st.columns(3)
     cj = j[0].number_input(f"C_J: judge/scorer on every query ({unit})", min_value=0.0, value=0.0,
@@ -154,8 +155,8 @@ def escalation_fragment(cl: float, ch: float, cj: float, cr: float, ql: float, q
     r[3].metric(f"Router − cascade ({unit})", _money(er - ec, unit),
                 help="The router skips the cheap call on routed queries: it saves C_L·f − C_R against the cascade")
     verdict = ("cheaper than premium-direct" if ec < ch else "not cheaper than premium-direct")
-    st.markdown(f"At P(esc) = {pct(p)} the cascade is **{verdict}**. {be.sentence}")
-    st.caption(router_be.sentence)
+    st.markdown(f"At P(esc) = {pct(p)} the cascade is **{verdict}**. {md(be.sentence)}")
+    st.caption(md(router_be.sentence))
     fig = cascade_escalation_chart(cl, ch, p, judge_cost=cj, cost_unit=unit)
     fig.add_trace(_router_line(cl, ch, cr))
     fig.update_layout(height=420, yaxis_tickformat=f"$.{digits}f")
@@ -191,10 +192,10 @@ def calibration_panel(cl: float, ch: float, cj: float, qh: float, unit: str, dig
                        None if data.premium_correct is None else data.premium_correct.astype(float),
                        cl, ch, cj, None if data.premium_correct is not None else qh)
     except (CalibrationFormatError, EconomicsInputError) as exc:
-        st.error(f"{exc}. Nothing was imported.")
+        st.error(f"{md(exc)}. Nothing was imported.")
         return
     source = "per-item premium_correct" if data.premium_correct is not None else f"Q_H = {pct(qh)} (entered)"
-    st.caption(f"{len(data):,} items from {name}; cheap model accuracy {pct(data.accuracy)}; premium quality from "
+    st.caption(f"{len(data):,} items from {md(name)}; cheap model accuracy {pct(data.accuracy)}; premium quality from "
                f"{source}.")
     threshold_fragment(sweep, unit, digits)
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from workbench.domain import economics as econ
 from workbench.domain.models import Candidate, Workload
+from workbench.ui.text import md
 
 SECTIONS: dict[str, str] = {
     "cost": "Cost per success",
@@ -99,4 +100,4 @@ def workload_inputs(workload: Workload, tiers: Sequence[str], key: str) -> dict[
 
 
 def show_econ_error(exc: Exception) -> None:
-    st.error(f"Can't compute this: {exc}. Nothing was saved.")
+    st.error(f"Can't compute this: {md(exc)}. Nothing was saved.")

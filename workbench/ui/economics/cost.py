@@ -29,6 +29,7 @@ from workbench.ui.economics.common import (
     pct,
     show_econ_error,
 )
+from workbench.ui.text import md
 
 # =========================================================================== cost per success
 
@@ -48,7 +49,7 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload) -> None:
     costs = cost_breakdown(tuple(candidates), workload)
     unknown = view.unpriced_names(candidates)
     if unknown:
-        st.warning(f"Pricing unknown — not costed (not $0): {', '.join(unknown)}. Add prices on the Candidates page.")
+        st.warning(f"Pricing unknown — not costed (not $0): {md(', '.join(unknown))}. Add prices on the Candidates page.")
     rows = view.cost_rows(costs)
     if not rows:
         st.info("No candidate has prices yet. Add prices on the Candidates page or import LiteLLM's price file.")
@@ -139,7 +140,7 @@ def crossover_section(candidates: Sequence[Candidate], workload: Workload) -> No
 def _crossover_panel(candidates: Sequence[Candidate], workload: Workload, domain: str) -> None:
     tiers = view.tiers_for_domain(candidates, domain)
     if not tiers:
-        st.info(f"No priced candidate reports a quality for {domain}.")
+        st.info(f"No priced candidate reports a quality for {md(domain)}.")
         return
     with st.expander("Token use per effort tier (what-if, not saved)", expanded=True):
         st.caption("Higher effort generates more tokens. Catalog multipliers are 1.0 where unpublished (e.g. the seed "
@@ -161,10 +162,10 @@ def _crossover_panel(candidates: Sequence[Candidate], workload: Workload, domain
     fig.update_layout(height=460, xaxis_tickformat="$.4f")
     st.plotly_chart(fig, key="econ_crossover_chart")
     if result.crossovers:
-        st.markdown("**Crossover points**\n" + "\n".join(f"- {c.explanation}" for c in result.crossovers))
+        st.markdown("**Crossover points**\n" + "\n".join(f"- {md(c.explanation)}" for c in result.crossovers))
     elif result.segments:
         s = result.segments[0]
-        st.markdown(f"**No crossover:** {s.label} is the cheapest per success at every required quality up to "
+        st.markdown(f"**No crossover:** {md(s.label)} is the cheapest per success at every required quality up to "
                     f"{pct(result.max_quality)} ({usd_per_request(s.cost_per_success_usd)} USD per success). "
                     "With equal token use per tier, the highest-quality tier is also the cheapest per success.")
     st.caption(f"Above {pct(result.max_quality)} required quality no option qualifies. Only candidates whose effort "
@@ -223,5 +224,5 @@ def volume_panel(candidates: Sequence[Candidate], workload: Workload) -> None:
                   annotation_text="your volume", annotation_position="bottom right")
     fig.update_layout(height=440, margin={"t": 90}, yaxis_tickformat="$,.0f", xaxis_tickformat=",.0f")
     st.plotly_chart(fig, key="econ_volume_chart")
-    st.caption(comp.explanation + f" Capacity per replica: {'unlimited' if capacity is None else f'{capacity:,.0f}'}"
+    st.caption(md(comp.explanation) + f" Capacity per replica: {'unlimited' if capacity is None else f'{capacity:,.0f}'}"
                " requests per month. Hours per month: 730.")

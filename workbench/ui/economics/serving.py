@@ -22,6 +22,7 @@ from workbench.ui.economics.common import (
     _slug,
     show_econ_error,
 )
+from workbench.ui.text import md
 
 # =========================================================================== speculative decoding
 
@@ -85,7 +86,7 @@ def tokenizer_section(candidates: Sequence[Candidate], workload: Workload) -> No
                                 step=0.05, format="%.2f", key=f"econ_tok_cpt_{_slug(dst)}_to", placeholder="unknown")
     missing = [n for n, v in ((src, cpt_src), (dst, cpt_dst)) if v is None]
     if missing or cpt_src is None or cpt_dst is None:
-        st.info(f"Characters per token unknown for {' and '.join(missing)}: the catalog has no measurement. Enter one "
+        st.info(f"Characters per token unknown for {md(' and '.join(missing))}: the catalog has no measurement. Enter one "
                 "(count the characters and tokens of a representative prompt with each tokenizer) to see the effect.")
         return
     try:
@@ -105,5 +106,5 @@ def tokenizer_section(candidates: Sequence[Candidate], workload: Workload) -> No
     else:
         m[2].metric("Token cost (USD per month)", "unknown", help=f"{dst} has no pricing")
     m[3].metric("Within the seed's +10–35 %", "yes" if d.in_seed_range else "no")
-    st.caption(f"Budgets built from {src}'s token counts misstate {dst}'s bill by this ratio (same price tier; human "
+    st.caption(f"Budgets built from {md(src)}'s token counts misstate {md(dst)}'s bill by this ratio (same price tier; human "
                "review is not token-priced and is left out).")
