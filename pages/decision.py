@@ -10,6 +10,7 @@ from workbench.store import decisions as store
 from workbench.ui import decision as ui
 from workbench.ui.identity import READ_ONLY_NOTICE, can_edit
 from workbench.ui.page import no_profile_yet, page_header
+from workbench.ui.recheck import record_panel as recheck_panel
 from workbench.ui.text import md
 from workbench.ui.widgets import seen_version, show_validation_error
 
@@ -44,6 +45,8 @@ rec = store.get_decision(engine, by_id[chosen].id)
 seen = seen_version("decision", rec.id, rec.version, rec.updated_by, rec.mdr_id, key="dec_reload")
 
 ui.header(rec)
+if rec.status.value == "accepted":
+    recheck_panel(engine, rec)  # reconsideration triggers evaluated against the workspace now
 editor = can_edit()  # with [auth] configured, a visitor who is not logged in reads only
 if editor:
     ui.lifecycle(engine, rec, seen, actor, profile, scenario)
