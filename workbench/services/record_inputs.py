@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.domain.economics import cost_breakdown_for
 from workbench.domain.evidence import (
@@ -137,6 +138,33 @@ def _label(kind: MetricKind) -> str:
     return component.label if component else kind.value.replace("_", " ")
 
 
+def _run_value(run: EvaluationRun, s: Any) -> tuple[str, str] | None:
+    """(value text, flags) of one run: a Wilson interval for pass rates, else its mean score, else None."""
+    if s is not None:
+        return format_rate_interval(s.rate, s.lower, s.upper, s.n) + " (Wilson)", (
+            f"; {'; '.join(s.flags)}" if s.flags else "")
+    if run.mean_score is not None:
+        return f"mean score {run.mean_score:.3f} (n={run.n or 'unknown'}, no interval)", ""
+    return None
+
+
+def _selected_metrics(run: EvaluationRun, rated: bool, value: str, what: str, source: str,
+                      metrics: dict[str, str], refs: list[str]) -> None:
+    """The selected model's section-3 metrics from one of its runs (first of each kind wins; shadow latency wins
+    the p95)."""
+    kind = MetricKind(run.metric_kind)
+    if kind is MetricKind.golden_set_accuracy and rated:
+        metrics.setdefault("golden_set_accuracy", f"{value} on {what} [{source}]")
+    elif kind is MetricKind.schema_validity and rated:
+        metrics.setdefault("structured_output_validity", f"{value} on {what} [{source}]")
+    elif kind is MetricKind.public_benchmark:
+        refs.append(f"{what}: {value} [{source}]")
+    lat = latency_percentiles(run)
+    if lat and (kind is MetricKind.shadow_latency or "target_latency_p95" not in metrics):
+        metrics["target_latency_p95"] = (f"{lat['p95_ms']:,.0f} ms (p95 of {run.latencies_ms().size} measured "
+                                         f"item latencies, {what}) [{source}]")
+
+
 def evidence_summary(
     runs: dict[str, list[EvaluationRun]], order: list[str], selected: str | None,
 ) -> tuple[list[str], dict[str, str], list[str]]:
@@ -155,26 +183,13 @@ def evidence_summary(
         what = run.benchmark or run.task or run.metric_name or kind.value
         source = f"{run.source_file}, sha256 {run.source_sha256[:12]}"
         s = rates.get(id(run))
-        if s is not None:
-            value = format_rate_interval(s.rate, s.lower, s.upper, s.n) + " (Wilson)"
-            flags = f"; {'; '.join(s.flags)}" if s.flags else ""
-        elif run.mean_score is not None:
-            value, flags = f"mean score {run.mean_score:.3f} (n={run.n or 'unknown'}, no interval)", ""
-        else:
+        shown = _run_value(run, s)
+        if shown is None:
             continue
+        value, flags = shown
         lines.append(f"{run.name}: {_label(kind)} on {what}: {value}{flags} [{source}]")
-        if run.name != selected:
-            continue
-        if kind is MetricKind.golden_set_accuracy and s is not None:
-            metrics.setdefault("golden_set_accuracy", f"{value} on {what} [{source}]")
-        elif kind is MetricKind.schema_validity and s is not None:
-            metrics.setdefault("structured_output_validity", f"{value} on {what} [{source}]")
-        elif kind is MetricKind.public_benchmark:
-            refs.append(f"{what}: {value} [{source}]")
-        lat = latency_percentiles(run)
-        if lat and (kind is MetricKind.shadow_latency or "target_latency_p95" not in metrics):
-            metrics["target_latency_p95"] = (f"{lat['p95_ms']:,.0f} ms (p95 of {run.latencies_ms().size} measured "
-                                             f"item latencies, {what}) [{source}]")
+        if run.name == selected:
+            _selected_metrics(run, s is not None, value, what, source, metrics, refs)
     return lines, metrics, refs
 
 

@@ -307,8 +307,12 @@ def edited(record: MDR, *, sets: Sequence[tuple[str, Any]] = (), document: Mappi
         for path, value in pairs:
             if path == "title":
                 record = with_people(record, title=str(value))
-            elif path in PEOPLE_KEYS:
-                record = with_people(record, **{PEOPLE_KEYS[path]: _people(value, path)})
+            elif path == "decision-makers":
+                record = with_people(record, decision_makers=_people(value, path))
+            elif path == "consulted":
+                record = with_people(record, consulted=_people(value, path))
+            elif path == "informed":
+                record = with_people(record, informed=_people(value, path))
             else:
                 record = set_field(record, path, value)
     except MDRError as exc:

@@ -64,34 +64,46 @@ def _money(value: Any) -> str:
     return "none" if value is None else f"${float(value):,.2f}"
 
 
-def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
-    """One line per change between two decision snapshots (ranking, prices, evidence, weights)."""
-    out: list[str] = []
+def _ranking_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     before, after = _names(old), _names(new)
+    out: list[str] = []
     if before[:1] != after[:1]:
         out.append(f"Winner: {before[0] if before else 'none'} → {after[0] if after else 'none'}.")
     if before != after:
         out.append(f"Ranking: {', '.join(before) or 'none'} → {', '.join(after) or 'none'}.")
+    return out
+
+
+def _price_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     p_old, p_new = _prices(old), _prices(new)
+    out: list[str] = []
     for name in sorted(set(p_old) | set(p_new)):
         if name not in p_old:
             out.append(f"New candidate: {name}.")
-            continue
-        if name not in p_new:
+        elif name not in p_new:
             out.append(f"Candidate no longer in the catalog: {name}.")
-            continue
-        moved = [f"{label} {_money(p_old[name].get(key))} → {_money(p_new[name].get(key))}"
-                 for key, label in PRICE_FIELDS.items() if p_old[name].get(key) != p_new[name].get(key)]
-        if moved:
-            out.append(f"Prices of {name} (per 1M tokens): {'; '.join(moved)}.")
+        else:
+            moved = [f"{label} {_money(p_old[name].get(key))} → {_money(p_new[name].get(key))}"
+                     for key, label in PRICE_FIELDS.items() if p_old[name].get(key) != p_new[name].get(key)]
+            if moved:
+                out.append(f"Prices of {name} (per 1M tokens): {'; '.join(moved)}.")
+    return out
+
+
+def _evidence_and_weights(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     e_old, e_new = list(old.get("evidence") or []), list(new.get("evidence") or [])
-    added = [e for e in e_new if e not in e_old]
-    removed = [e for e in e_old if e not in e_new]
-    out += [f"New evidence: {e}" for e in added] + [f"Evidence no longer used: {e}" for e in removed]
+    out = [f"New evidence: {e}" for e in e_new if e not in e_old]
+    out += [f"Evidence no longer used: {e}" for e in e_old if e not in e_new]
     w_old = dict((old.get("method") or {}).get("weights") or {})
     w_new = dict((new.get("method") or {}).get("weights") or {})
-    moved_w = [f"{k} {w_old.get(k, 0):g} → {w_new.get(k, 0):g}" for k in sorted(set(w_old) | set(w_new))
-               if w_old.get(k, 0) != w_new.get(k, 0)]
-    if moved_w:
-        out.append(f"Weights: {', '.join(moved_w)}.")
+    moved = [f"{k} {w_old.get(k, 0):g} → {w_new.get(k, 0):g}" for k in sorted(set(w_old) | set(w_new))
+             if w_old.get(k, 0) != w_new.get(k, 0)]
+    if moved:
+        out.append(f"Weights: {', '.join(moved)}.")
+    return out
+
+
+def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """One line per change between two decision snapshots (ranking, prices, evidence, weights)."""
+    out = _ranking_changes(old, new) + _price_changes(old, new) + _evidence_and_weights(old, new)
     return tuple(out) or ("No change in ranking, prices, evidence or weights.",)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,7 +31,12 @@ from workbench.domain.mdr.model import (
     VllmFlag,
 )
 from workbench.domain.mdr.render import _cap, _label, format_usd
-from workbench.domain.mdr.targets import derive_rollout, reconsideration_conditions, target_checks
+from workbench.domain.mdr.targets import (
+    cost_ceiling,
+    derive_rollout,
+    reconsideration_conditions,
+    target_checks,
+)
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     LICENSE_RESTRICTION_LABELS,
@@ -41,72 +47,72 @@ from workbench.domain.models import (
 )
 
 
-def _context_section(profile: Profile) -> ContextSection:
-    cognitive = [
+def _stated(value: StrEnum | None) -> str:
+    return _label(value.value) if value is not None else "not stated"
+
+
+def _cognitive(profile: Profile) -> list[str]:
+    return [
         f"Task class: {_label(profile.task_class.value)}",
-        f"Reasoning depth: {_label(profile.reasoning_depth.value)}",
-        f"Output form: {_label(profile.output_form.value)}",
-        f"Tool-use complexity: {_label(profile.tool_use.value)}",
+        f"Reasoning depth: {_stated(profile.reasoning_depth)}",
+        f"Output form: {_stated(profile.output_form)}",
+        f"Tool-use complexity: {_stated(profile.tool_use)}",
         f"Required modalities: {', '.join(m.value for m in profile.required_modalities) or 'text'}",
         f"Context length need: {profile.context_length_tokens:,} tokens",
-        f"Language scope: {_label(profile.language_scope.value)}",
-        f"User exposure: {_label(profile.user_exposure.value)}; risk level: {profile.risk_level.value}",
+        f"Language scope: {_stated(profile.language_scope)}",
+        f"User exposure: {_stated(profile.user_exposure)}; risk level: {profile.risk_level.value}",
     ]
-    sla = profile.latency_sla
-    latency = "; ".join(
-        part
-        for part in (
-            f"TTFT ≤ {sla.ttft_ms:g} ms" if sla.ttft_ms else "",
-            f"total p95 ≤ {sla.total_p95_ms:g} ms" if sla.total_p95_ms else "",
-        )
-        if part
-    )
-    ceiling = profile.cost_ceiling_per_success_usd or profile.constraints.max_cost_per_success_usd
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _privacy(profile: Profile) -> str:
     topologies = profile.privacy.allowed_topologies or profile.constraints.allowed_topologies
     residency = profile.privacy.data_residency or profile.constraints.data_residency
-    privacy = "; ".join(
-        part
-        for part in (
-            "topologies: " + ", ".join(TOPOLOGY_LABELS[t.value] for t in topologies) if topologies else "",
-            "data residency: " + ", ".join(residency) if residency else "",
-            "zero retention required" if profile.privacy.zero_retention_required else "",
-        )
-        if part
+    return _joined(
+        "topologies: " + ", ".join(TOPOLOGY_LABELS[t.value] for t in topologies) if topologies else "",
+        "data residency: " + ", ".join(residency) if residency else "",
+        "zero retention required" if profile.privacy.zero_retention_required else "",
     )
-    c = profile.constraints
+
+
+def _other_constraints(profile: Profile) -> list[str]:
+    c, tp = profile.constraints, profile.throughput
     other: list[str] = []
-    tp = profile.throughput
     if tp.peak_rps is not None:
         other.append(f"Peak throughput: {tp.peak_rps:g} requests/s")
     if tp.concurrent_requests is not None:
         other.append(f"Concurrent requests: {tp.concurrent_requests:,}")
     other.append(f"Volume: {profile.workload.requests_per_month:,} requests/month")
-    other.extend(
-        f"Minimum rating: {CAPABILITY_LABELS[v]} ≥ {r}" for v, r in sorted(c.min_rating.items())
-    )
+    other += [f"Minimum rating: {CAPABILITY_LABELS[v]} ≥ {r}" for v, r in sorted(c.min_rating.items())]
     if c.min_context_tokens:
         other.append(f"Minimum context window: {c.min_context_tokens:,} tokens")
     if c.max_p95_latency_ms:
         other.append(f"Maximum p95 latency: {c.max_p95_latency_ms:g} ms")
-    other.extend(
-        f"Forbidden licence clause: {LICENSE_RESTRICTION_LABELS[r.value]}"
-        for r in c.forbidden_license_restrictions
-    )
+    other += [f"Forbidden licence clause: {LICENSE_RESTRICTION_LABELS[r.value]}" for r in c.forbidden_license_restrictions]
     if c.open_weights_only:
         other.append("Open weights only")
     if profile.unacceptable_failures:
-        other.append(
-            "Unacceptable failures: " + ", ".join(_label(f.value) for f in profile.unacceptable_failures)
-        )
+        other.append("Unacceptable failures: " + ", ".join(_label(f.value) for f in profile.unacceptable_failures))
+    return other
+
+
+def _context_section(profile: Profile) -> ContextSection:
+    sla = profile.latency_sla
+    latency = _joined(f"TTFT ≤ {sla.ttft_ms:g} ms" if sla.ttft_ms else "",
+                      f"total p95 ≤ {sla.total_p95_ms:g} ms" if sla.total_p95_ms else "")
+    ceiling = cost_ceiling(profile)
     return ContextSection(
         task_node=profile.name,
         problem_statement=profile.description
         or f"Select the model for the {_label(profile.task_class.value)} task “{profile.name}”.",
-        cognitive_requirements=tuple(cognitive),
+        cognitive_requirements=tuple(_cognitive(profile)),
         latency_sla=latency or "none stated",
         cost_target=f"≤ {format_usd(ceiling)} per successful outcome" if ceiling else "none stated",
-        privacy_requirements=privacy or "none stated",
-        other_constraints=tuple(other),
+        privacy_requirements=_privacy(profile) or "none stated",
+        other_constraints=tuple(_other_constraints(profile)),
     )
 
 
@@ -263,6 +269,39 @@ def _economics_section(profile: Profile, economics: Mapping[str, float] | None) 
     )
 
 
+def _check_inputs(
+    ranking: list[tuple[str, float]], excluded: Mapping[str, Sequence[str]], first_rank: Mapping[str, float] | None,
+) -> dict[str, float]:
+    both = sorted(set(excluded) & {n for n, _ in ranking})
+    if both:
+        raise MDRError(f"candidate(s) both ranked and excluded: {', '.join(both)}")
+    shares = dict(first_rank or {})
+    for name, share in shares.items():
+        if not (math.isfinite(share) and 0.0 <= share <= 1.0):
+            raise MDRError(f"first_rank_acceptability[{name!r}] must be within 0..1, got {share}")
+    return shares
+
+
+def _check_metrics(evidence_metrics: Mapping[str, str] | None) -> dict[str, str]:
+    metrics = dict(evidence_metrics or {})
+    allowed = {"golden_set_accuracy", "structured_output_validity", "target_latency_p95"}
+    unknown = sorted(set(metrics) - allowed)
+    if unknown:
+        raise MDRError(f"evidence_metrics: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(allowed))}")
+    return metrics
+
+
+def _basis(ranking: list[tuple[str, float]], selected: str, first_rank: Mapping[str, float], method: str) -> str:
+    if not selected:
+        return ""
+    scores = dict(ranking)
+    rank = [n for n, _ in ranking].index(selected) + 1
+    basis = f"Ranked #{rank} of {len(ranking)} by {method} with score {scores[selected]:.3f}"
+    if selected in first_rank:
+        basis += f"; ranks first in {first_rank[selected] * 100:.0f}% of sampled weightings (SMAA-2)"
+    return basis + "."
+
+
 def draft_mdr(
     *,
     record_id: str,
@@ -306,23 +345,12 @@ def draft_mdr(
     table = failure_table or FailureTable.model_validate({"schema": "none", "provenance": {}, "modes": []})
     ranking = _check_ranked(ranked)
     excluded = dict(excluded or {})
-    both = sorted(set(excluded) & {n for n, _ in ranking})
-    if both:
-        raise MDRError(f"candidate(s) both ranked and excluded: {', '.join(both)}")
-    first_rank = dict(first_rank_acceptability or {})
-    for name, share in first_rank.items():
-        if not (math.isfinite(share) and 0.0 <= share <= 1.0):
-            raise MDRError(f"first_rank_acceptability[{name!r}] must be within 0..1, got {share}")
+    first_rank = _check_inputs(ranking, excluded, first_rank_acceptability)
     if selected is None:
         selected = ranking[0][0] if ranking else ""
     elif selected not in dict(ranking):
         raise MDRError(f"selected model {selected!r} is not among the ranked (feasible) candidates")
-
-    metrics = dict(evidence_metrics or {})
-    allowed_metrics = {"golden_set_accuracy", "structured_output_validity", "target_latency_p95"}
-    unknown = sorted(set(metrics) - allowed_metrics)
-    if unknown:
-        raise MDRError(f"evidence_metrics: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(allowed_metrics))}")
+    metrics = _check_metrics(evidence_metrics)
 
     flags = _vllm_flags(vllm_flags)
     if topology is None:
@@ -330,14 +358,7 @@ def draft_mdr(
         topology = allowed[0].value if len(allowed) == 1 else ("self_hosted" if flags else "")
     topology_text = TOPOLOGY_LABELS.get(topology, topology)
 
-    basis = ""
-    if selected:
-        scores = dict(ranking)
-        rank = [n for n, _ in ranking].index(selected) + 1
-        basis = f"Ranked #{rank} of {len(ranking)} by {method} with score {scores[selected]:.3f}"
-        if selected in first_rank:
-            basis += f"; ranks first in {first_rank[selected] * 100:.0f}% of sampled weightings (SMAA-2)"
-        basis += "."
+    basis = _basis(ranking, selected, first_rank, method)
 
     cost = (economics or {}).get("cost_per_success_usd")
     checks = target_checks(profile, cost_per_success=cost, p95_ms=latency_p95_ms, p95_measured=latency_measured,
