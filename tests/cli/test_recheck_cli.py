@@ -83,6 +83,20 @@ def test_fires_when_a_price_file_halves_a_rejected_alternatives_price(accepted, 
     assert fired[0]["then"]["input_per_mtok"] == pytest.approx(2 * now_input) or \
         fired[0]["now"]["input_per_mtok_change_pct"] <= -20
     assert name in fired[0]["summary"] and "per 1M" in fired[0]["summary"]
+    # the price history dates the new price and names the file it came from
+    assert fired[0]["now"]["price_source"].endswith(price_file.name)
+    assert fired[0]["now"]["price_effective"] == report["today"]
+
+
+def test_deprecation_within_90_days_of_today_fires(accepted, run_cli):
+    chosen = accepted.record.body.selection.selected_model
+    run_cli.json("candidates", "set", chosen, "deprecation_date=2027-02-01", "--source", "vendor notice")
+    code, report = _recheck(run_cli, "--today", "2026-12-06")
+    fired = _fired(report)
+    assert code == 1 and [(o["kind"], o["model"]) for o in fired] == [("deprecation", chosen)]
+    assert fired[0]["now"] == {"deprecation_date": "2027-02-01", "days_left": 57}
+    code, report = _recheck(run_cli, "--today", "2026-09-01")
+    assert code == 0 and _fired(report) == []
 
 
 def _candidate_file(tmp_path: Path, rows: list[dict]) -> Path:

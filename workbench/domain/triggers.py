@@ -115,6 +115,8 @@ class CandidateFacts(_Frozen):
     output_per_mtok: float | None = None
     deprecation_date: date | None = None
     capabilities: dict[str, float | None] = Field(default_factory=dict, description="value the ranking used")
+    price_effective: date | None = Field(default=None, description="date of the price-history point in force")
+    price_source: str = ""
 
 
 class RankedFacts(_Frozen):
@@ -192,7 +194,7 @@ def _price(trigger: PriceChange, then: Situation, now: Situation) -> Outcome:
              "output_per_mtok": (before.output_per_mtok if before else None, after.output_per_mtok)}
     known = {k: (a, b) for k, (a, b) in pairs.items() if a is not None and b is not None}
     then_v = {k: a for k, (a, _) in pairs.items()}
-    now_v = {k: b for k, (_, b) in pairs.items()}
+    now_v: dict[str, Any] = {k: b for k, (_, b) in pairs.items()}
     if not known:
         return Outcome(trigger=trigger, status="unknown", then=then_v, now=now_v,
                        summary=f"{trigger.model}: price unknown then or now")
@@ -201,6 +203,8 @@ def _price(trigger: PriceChange, then: Situation, now: Situation) -> Outcome:
     text = "; ".join(f"{k.split('_')[0]} ${known[k][0]:g} -> ${known[k][1]:g} per 1M ({c:+.1f}%)"
                      for k, c in changes.items())
     now_v |= {f"{k}_change_pct": (None if math.isinf(c) else round(c, 6)) for k, c in changes.items()}
+    if after.price_effective is not None:
+        now_v |= {"price_effective": after.price_effective.isoformat(), "price_source": after.price_source}
     status: Literal["fired", "quiet"] = "fired" if moved else "quiet"
     return Outcome(trigger=trigger, status=status, then=then_v, now=now_v, summary=f"{trigger.model}: {text}")
 

@@ -11,7 +11,8 @@ For every accepted record (optionally of one profile):
   record that carries none (drafted before triggers existed) is checked with the drafted defaults.
 
 Price basis: the prices recorded in the snapshot (what the decision actually used) against the candidate's
-current price in the workspace. No price history is needed for that comparison.
+current price in the workspace; when the price history (``store.prices``) holds the current price, the fired
+trigger also says since when (``price_effective``) and from which file (``price_source``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ from workbench.services.decide import (
     robustness,
 )
 from workbench.store.decisions import DecisionRecord, list_decisions
-from workbench.store.workspace import get_profile, profile_by_name
+from workbench.store.prices import price_history
+from workbench.store.workspace import get_profile, list_candidates, profile_by_name
 
 PRICE_BASIS = "snapshot"
 
@@ -135,7 +137,23 @@ def then_situation(snapshot: dict[str, Any]) -> Situation:
     )
 
 
-def now_situation(engine: Engine, rec: DecisionRecord, with_smaa: bool) -> Situation:
+def _dated(engine: Engine, facts: dict[str, CandidateFacts], names: set[str]) -> dict[str, CandidateFacts]:
+    """Date the current price of the watched candidates from the price history (the point whose pricing is the
+    candidate's current one), so a fired price trigger says since when and from which file."""
+    ids = {r.model.name: r.id for r in list_candidates(engine) if r.model.name in names}
+    out = dict(facts)
+    for name, id_ in ids.items():
+        current = facts.get(name)
+        points = [p for p in price_history(engine, id_)
+                  if current is not None and p.pricing.input_per_mtok == current.input_per_mtok
+                  and p.pricing.output_per_mtok == current.output_per_mtok]
+        if current is not None and points:
+            out[name] = current.model_copy(update={"price_effective": points[-1].effective,
+                                                   "price_source": points[-1].source})
+    return out
+
+
+def now_situation(engine: Engine, rec: DecisionRecord, with_smaa: bool, priced: set[str] | None = None) -> Situation:
     """The workspace today under the record's effective profile and method (from its snapshot)."""
     snapshot = rec.snapshot
     profile_record = get_profile(engine, rec.profile_id)
@@ -155,7 +173,8 @@ def now_situation(engine: Engine, rec: DecisionRecord, with_smaa: bool) -> Situa
     for ev in evidence:
         intervals.setdefault(ev.candidate, {})[ev.vector] = Interval(value=ev.value, lower=ev.lower, upper=ev.upper,
                                                                      n=ev.n)
-    return Situation(candidates={c.name: _facts(c) for c in candidates}, smaa_first=smaa_first, evidence=intervals,
+    facts = _dated(engine, {c.name: _facts(c) for c in candidates}, priced or set())
+    return Situation(candidates=facts, smaa_first=smaa_first, evidence=intervals,
                      **_ranking_facts(ranking.model_dump(mode="json")))
 
 
@@ -183,7 +202,7 @@ def check_record(engine: Engine, rec: DecisionRecord, today: date) -> RecordChec
     chosen = chosen_model(rec)
     try:
         then = then_situation(rec.snapshot)
-        now = now_situation(engine, rec, needs_smaa(triggers))
+        now = now_situation(engine, rec, needs_smaa(triggers), {t.model for t in triggers if t.kind == "price_change"})
     except (KeyError, TypeError, ValueError) as exc:
         return RecordCheck(rec, chosen, source, error=f"{rec.mdr_id}: its snapshot cannot be re-ranked ({exc})")
     return RecordCheck(rec, chosen, source, evaluate_all(triggers, then, now, today))
