@@ -122,3 +122,43 @@ def test_text_output(capsys: pytest.CaptureFixture[str], fixtures_dir: Path) -> 
     out = capsys.readouterr().out
     assert "vllm serve MODEL --tensor-parallel-size 1" in out
     assert "576-wide latent" in out
+
+
+NEW_KEYS = {"kv_pool_bytes_per_gpu", "kv_pool_tokens", "decode_tokens_per_s", "prefill_tokens_per_s",
+            "usd_per_mtok_input_self_hosted", "usd_per_mtok_output_self_hosted", "params_vision", "verified"}
+
+
+@pytest.mark.parametrize("overhead", ["vllm", "vllm-v0", "kvplan", "aiconfigurator", "sglang", "seed"])
+def test_every_overhead_profile_runs(capsys: pytest.CaptureFixture[str], fixtures_dir: Path, overhead: str) -> None:
+    # --overhead sglang used to crash with an IndexError for every model
+    for name in ("Llama-3.1-8B", "Qwen3-Next-80B-A3B-Instruct"):
+        doc = run_json(capsys, "--hf-config", str(fixtures_dir / "hf-configs" / f"{name}.config.json"),
+                       "--overhead", overhead, "--gpus", "2")
+        assert doc["overhead_model"] == overhead and doc["overhead_bytes"] > 0
+        assert NEW_KEYS <= set(doc)
+
+
+def test_throughput_cost_and_pool_in_json(capsys: pytest.CaptureFixture[str], fixtures_dir: Path) -> None:
+    doc = run_json(capsys, "--hf-config", str(fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json"),
+                   "--gpu", "H100", "--concurrency", "16", "--output-tokens", "256")
+    assert doc["kv_pool_tokens"] == doc["kv_pool_bytes_per_gpu"] // (131_072 * 16) * 16
+    assert doc["output_tokens"] == 256 and doc["input_tokens"] == 8192 - 256
+    assert 0 < doc["decode_tokens_per_s"] <= doc["decode_bound_tokens_per_s"]
+    assert doc["usd_per_mtok_output_self_hosted"] == pytest.approx(2.5 / 3600 / doc["decode_tokens_per_s"] * 1e6)
+    assert doc["usd_per_mtok_input_self_hosted"] < doc["usd_per_mtok_output_self_hosted"]
+    unpriced = run_json(capsys, "--hf-config", str(fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json"),
+                        "--gpu", "L40S")
+    assert unpriced["usd_per_mtok_output_self_hosted"] is None and unpriced["decode_tokens_per_s"] > 0
+
+
+def test_llama_70b_two_h100_by_default(capsys: pytest.CaptureFixture[str], fixtures_dir: Path) -> None:
+    doc = run_json(capsys, "--hf-config", str(fixtures_dir / "hf-config-corpus" / "meta-llama--Meta-Llama-3.1-70B.json"),
+                   "--gpus", "2")
+    assert doc["fits"] and doc["min_gpus"]["H100 80GB SXM"] == 2
+
+
+def test_tp_vllm_refuses_is_refused_with_its_message(capsys: pytest.CaptureFixture[str], fixtures_dir: Path) -> None:
+    rc = main(["gpu-fit", "--hf-config", str(fixtures_dir / "hf-config-corpus" / "Qwen--Qwen3-8B.json"), "--tp", "3"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "Total number of attention heads (32) must be divisible by tensor parallel size (3)." in err

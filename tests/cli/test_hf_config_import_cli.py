@@ -127,3 +127,23 @@ def test_text_output(cli_db, run_cli, fixtures_dir):
     assert code == 0
     assert "Llama copy: architecture from Mixtral-8x7B-v0.1.config.json saved as version 2" in out
     assert "46,702,792,704 parameters" in out
+
+
+def test_hostile_sizes_exit_2_naming_the_field_and_write_nothing(cli_db, run_cli, fixtures_dir, tmp_path):
+    _new_open_candidate()
+    version, body = _row("Llama copy")
+    audits = _audits()
+    cfg = json.loads((fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json").read_text())
+    for field, value in (("hidden_size", 1e300), ("num_hidden_layers", 30_000_000)):
+        path = tmp_path / f"{field}.json"
+        path.write_text(json.dumps({**cfg, field: value}))
+        code, out, err = run_cli("import", "hf-config", str(path), "--candidate", "Llama copy")
+        assert code == 2 and field in err and "implausible" in err and "Traceback" not in err
+    assert _row("Llama copy") == (version, body) and _audits() == audits
+
+
+def test_import_warns_when_the_config_does_not_look_like_the_candidate(cli_db, run_cli, fixtures_dir):
+    create_candidate(engine(), Candidate(name="Llama-4-Scout copy", open_weights=True), "ada")
+    doc = run_cli.json("import", "hf-config", str(fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json"),
+                       "--candidate", "Llama-4-Scout copy")
+    assert any("looks like Llama 4" in w for w in doc["warnings"])

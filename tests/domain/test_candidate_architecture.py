@@ -41,3 +41,20 @@ def test_bad_config_and_closed_weights_raise(fixtures_dir):
         import_architecture(Candidate(name="m", open_weights=True), bad, source="c.json", actor="a", parse=parse_hf_config)
     with pytest.raises(NotOpenWeightsError, match="not open-weight"):
         import_architecture(Candidate(name="api"), _cfg(fixtures_dir), source="c.json", actor="a", parse=parse_hf_config)
+
+
+def test_config_that_does_not_look_like_the_candidate_is_flagged(fixtures_dir):
+    # a Llama 3.1 8B config imported into "Llama 4 Scout": family (llama vs llama4) disagrees
+    out = import_architecture(Candidate(name="Llama 4 Scout", open_weights=True), _cfg(fixtures_dir, "Llama-3.1-8B"),
+                              source="config.json", actor="ada", parse=parse_hf_config)
+    assert any("looks like Llama 4" in w and "'llama'" in w for w in out.warnings)
+    # the size in the name disagrees: 70B named, 8.0B in the config
+    out = import_architecture(Candidate(name="Llama 3.1 70B", open_weights=True), _cfg(fixtures_dir, "Llama-3.1-8B"),
+                              source="config.json", actor="ada", parse=parse_hf_config)
+    assert out.warnings == ["candidate 'Llama 3.1 70B' names 70B but the config has 8.0B parameters (7.5B active)"]
+    # a matching candidate gets no warning (active size counts for MoE names such as Qwen3-Next-80B-A3B)
+    for name, cfg in (("Llama 3.1 8B", "Llama-3.1-8B"), ("Qwen3-Next-80B-A3B", "Qwen3-Next-80B-A3B-Instruct"),
+                      ("Mixtral 8x7B", "Mixtral-8x7B-v0.1"), ("gpt-oss-20b", "gpt-oss-20b")):
+        out = import_architecture(Candidate(name=name, open_weights=True), _cfg(fixtures_dir, cfg),
+                                  source="config.json", actor="ada", parse=parse_hf_config)
+        assert out.warnings == [], (name, out.warnings)

@@ -583,3 +583,14 @@ def test_fit_matrix_matches_scalar_min_gpus(fixtures_dir: Path, catalog: GpuCata
     assert matrix[2][catalog.names.index("L4")] != 1
     huge = fit_matrix(arrays, catalog.gpus, 10_000_000, 100_000)
     assert all(v is None for row in huge for v in row)
+
+
+def test_linear_attention_and_mamba_state_is_sharded_over_tp(fixtures_dir: Path) -> None:
+    """vLLM shards the Gated DeltaNet / Mamba state heads over TP (MambaSpec shapes use heads // TP): a fit that
+    skipped the division would double the state at TP 2 (this test fails for that mutant)."""
+    qn = fixture(fixtures_dir, "Qwen3-Next-80B-A3B-Instruct")
+    state_tp1 = 77_266_944  # 36 layers (reference §4, aiconfigurator formula)
+    full = 12 * 2 * 256 * 2  # per token, 12 full layers; 2 KV heads -> 1 per GPU at TP 2
+    assert kv_bytes_for_load(qn, "bf16", 1000, 1, tp=1) == 1000 * 2 * full + state_tp1
+    assert kv_bytes_for_load(qn, "bf16", 1000, 1, tp=2) == 1000 * full + state_tp1 // 2
+    assert kv_bytes_for_load(qn, "bf16", 1000, 3, tp=2) == 3 * (1000 * full + state_tp1 // 2)

@@ -11,13 +11,20 @@ windows applied), ``kv_bytes_per_gpu``, ``overhead_bytes`` (per GPU), ``total_by
 ``capacity_bytes_per_gpu`` (runtime-reported total), ``usable_bytes_per_gpu`` (× utilization), ``fits``,
 ``headroom_bytes``, ``headroom_fraction``, ``max_concurrency``, ``max_context``, ``max_context_limited_by``,
 ``min_gpus`` ({GPU type: GPUs or null}), ``vllm_args``, ``rule_of_thumb_bytes``, ``rule_of_thumb_kv_bytes``,
-``detailed_total_bytes``, ``rule_of_thumb_difference_bytes``, ``notes``, plus the echoed inputs.
+``detailed_total_bytes``, ``rule_of_thumb_difference_bytes``, ``params_vision`` (vision tower, in the weights),
+``verified`` (the family's reading was checked against transformers), ``kv_pool_bytes_per_gpu`` (vLLM's
+"Available KV cache memory"), ``kv_pool_tokens`` (vLLM's "GPU KV cache size: N tokens"), ``input_tokens`` /
+``output_tokens`` (the throughput workload), ``decode_tokens_per_s``, ``decode_bound_tokens_per_s`` (HBM bandwidth
+÷ bytes per step), ``prefill_tokens_per_s``, ``usd_per_hour``, ``usd_per_mtok_input_self_hosted``,
+``usd_per_mtok_output_self_hosted`` (null when the setup does not fit or the GPU has no price),
+``self_hosted_basis``, ``notes``, plus the echoed inputs. Details and formulas: docs/gpu-fit.md.
 
 ``workbench import hf-config FILE --candidate NAME``: validate a Hugging Face ``config.json`` and store it as the
 candidate's architecture (optimistic lock on the version read, audited, provenance = file name + actor). JSON:
 ``candidate``, ``id``, ``file``, ``unchanged``, ``version_before``, ``version``, ``model_type``, ``params_total``,
 ``params_active``, ``params_active_excl_embedding`` (parameter counts; convention in
-``workbench.domain.architecture``), ``changes`` ({field: [before, after]}), ``assumptions``. A file that is not
+``workbench.domain.architecture``), ``changes`` ({field: [before, after]}), ``warnings`` (the config's family or
+size does not look like the candidate's name), ``assumptions``. A file that is not
 a usable config.json exits 2 naming the field, and the candidate is left unchanged.
 """
 
@@ -72,7 +79,7 @@ def register(sub: Any) -> None:
         "--overhead",
         default="vllm",
         metavar="MODEL",
-        help="overhead profile: vllm, kvplan, aiconfigurator, sglang, seed",
+        help="overhead profile: vllm (V1, calibrated), vllm-v0, kvplan, aiconfigurator, sglang, seed",
     )
     p.add_argument(
         "--kv-rule",
@@ -81,6 +88,8 @@ def register(sub: Any) -> None:
         help="vllm = block-rounded reservation; simple = min(T, window)",
     )
     p.add_argument("--max-num-batched-tokens", type=int, default=None, metavar="N")
+    p.add_argument("--output-tokens", type=int, default=None, metavar="N",
+                   help="output tokens per request for throughput and $/1M tokens (default min(512, context/2))")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=handle)
 
@@ -140,6 +149,7 @@ def handle_import(args: argparse.Namespace) -> int:
         "params_active": counts.active,
         "params_active_excl_embedding": counts.active_excl_embedding,
         "changes": result.changes,
+        "warnings": list(result.warnings),
         "assumptions": list(result.spec.assumptions),
     }
     if args.json:
@@ -153,6 +163,8 @@ def handle_import(args: argparse.Namespace) -> int:
     )
     for key, (before, after) in result.changes.items():
         print(f"  {key}: {before if before is not None else 'unknown'} -> {after}")
+    for warning in result.warnings:
+        print(f"  WARNING: {warning}")
     for note in result.spec.assumptions:
         print(f"  note: {note}")
     return 0
@@ -197,6 +209,7 @@ def handle(args: argparse.Namespace) -> int:
             overhead=args.overhead,
             kv_rule=args.kv_rule,
             max_num_batched_tokens=args.max_num_batched_tokens,
+            output_tokens=args.output_tokens,
         )
         result = evaluate_fit(spec, request, load_gpu_catalog())
     except ValidationError as exc:
@@ -230,6 +243,14 @@ def handle(args: argparse.Namespace) -> int:
     print(
         f"  max concurrency at {r.context:,}: {r.max_concurrency}; max context at {r.concurrency}: {r.max_context:,}"
     )
+    print(f"  KV pool per GPU {r.kv_pool_bytes_per_gpu / GIB:.2f} GiB = {r.kv_pool_tokens:,} tokens (vLLM's count)")
+    if r.decode_tokens_per_s is not None:
+        cost = ("" if r.usd_per_mtok_output_self_hosted is None else
+                f"; self-hosted ${r.usd_per_mtok_input_self_hosted:.3f} in / ${r.usd_per_mtok_output_self_hosted:.3f}"
+                " out per 1M tokens")
+        prefill = "unknown" if r.prefill_tokens_per_s is None else f"{r.prefill_tokens_per_s:,.0f}"
+        print(f"  throughput: decode {r.decode_tokens_per_s:,.0f} tok/s (bound {r.decode_bound_tokens_per_s:,.0f}), "
+              f"prefill {prefill} tok/s{cost}")
     print("  min GPUs: " + ", ".join(f"{k} {v if v else '-'}" for k, v in r.min_gpus.items()))
     print("  vllm serve MODEL " + " ".join(r.vllm_args))
     print(

@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain.architecture import ArchitectureError
-from workbench.io.hf_config import parse_hf_config
 from workbench.domain.decision_matrix import RankingResult
 from workbench.domain.economics import cost_breakdown_for
 from workbench.domain.evidence import CapabilityEvidence
-from workbench.domain.gpu import fit_arrays, fit_matrix
+from workbench.domain.gpu import fit_matrix_table
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CRITERION_LABELS,
@@ -30,6 +29,7 @@ from workbench.io.excel import (
     decision_workbook_bytes,
 )
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 from workbench.services.decide import Decision
 
 
@@ -85,8 +85,10 @@ def economics_frame(candidates: list[Candidate], workload: Workload) -> pd.DataF
 
 def gpu_fit_frame(candidates: list[Candidate], constraint: GpuFitConstraint | None) -> pd.DataFrame | None:
     """Minimum GPUs per open-weight candidate (with an architecture) x GPU type, as on the GPU fit page's
-    matrix: at the profile's GPU-fit constraint when it has one, else 32K context x 16 concurrent, bf16."""
-    load = constraint or GpuFitConstraint(gpu="H100 SXM", context_tokens=32_768, concurrency=16)
+    matrix (the same ``fit_matrix_table``): at the profile's GPU-fit constraint when it has one, else 32K context
+    x 16 concurrent with each checkpoint's own weight format (the page's default)."""
+    load = constraint or GpuFitConstraint(gpu="H100 SXM", context_tokens=32_768, concurrency=16,
+                                          weights_format="checkpoint")
     specs, names = [], []
     for c in candidates:
         if c.open_weights and c.architecture:
@@ -98,13 +100,13 @@ def gpu_fit_frame(candidates: list[Candidate], constraint: GpuFitConstraint | No
     if not specs:
         return None
     catalog = load_gpu_catalog()
-    matrix = fit_matrix(fit_arrays(specs, load.weights_format, names), catalog.gpus, load.context_tokens,
-                        load.concurrency, load.kv_dtype, load.gpu_memory_utilization)
+    table = fit_matrix_table(list(zip(names, specs, strict=True)), catalog.gpus, context=load.context_tokens,
+                             concurrency=load.concurrency, weights=load.weights_format, kv=load.kv_dtype,
+                             gpu_memory_utilization=load.gpu_memory_utilization)
     rows = []
-    for name, row in zip(names, matrix, strict=True):
+    for name, fmt, kv, row in zip(table.names, table.weights, table.kv, table.rows, strict=True):
         entry: dict[str, object] = {"Candidate": name, "Context (tokens)": load.context_tokens,
-                                    "Concurrent sequences": load.concurrency, "Weights": load.weights_format,
-                                    "KV cache": load.kv_dtype}
+                                    "Concurrent sequences": load.concurrency, "Weights": fmt, "KV cache": kv}
         for gpu, n in zip(catalog.gpus, row, strict=True):
             entry[f"{gpu.name} (min GPUs)"] = n if n is not None else "does not fit"
         rows.append(entry)

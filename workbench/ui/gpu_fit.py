@@ -15,9 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from workbench.charts.gpu import concurrency_vs_context, fit_matrix_heatmap, memory_stack
-from workbench.domain.architecture import ArchitectureError, ArchitectureSpec, parse_hf_config
+from workbench.domain.architecture import ArchitectureError, ArchitectureSpec
 from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
-from workbench.domain.gpu_constraint import format_context
 from workbench.domain.gpu import (
     KV_DTYPES,
     MAX_CONCURRENCY,
@@ -31,17 +30,18 @@ from workbench.domain.gpu import (
     GpuCatalog,
     concurrency_context_curve,
     evaluate_fit,
-    fit_arrays,
-    fit_matrix,
+    fit_matrix_table,
     valid_tp_sizes,
     weight_format,
 )
+from workbench.domain.gpu_constraint import format_context
 from workbench.domain.models import Candidate, GpuFitConstraint
 from workbench.io.gpus import load_gpu_catalog
-from workbench.io.hf_config import HfConfigError, load_config_dict
+from workbench.io.hf_config import HfConfigError, load_config_dict, parse_hf_config
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, Record, StoreError
 from workbench.ui.state import flash, seen_versions
+from workbench.ui.text import md
 
 GIB, GB = 2**30, 10**9
 DEFAULT_GPU = "H100 80GB SXM"
@@ -111,28 +111,17 @@ def cached_matrix(
     configs: tuple[tuple[str, str], ...], weights: str, kv: str, context: int, concurrency: int, util: float,
     overhead: str,
 ) -> tuple[list[str], list[list[int | None]], list[str]]:
-    """(candidate names, matrix rows, problems) for the fit matrix; MLA-only KV dtypes fall back to fp8."""
-    names, rows, problems = [], [], []
-    groups: dict[str, list[tuple[str, ArchitectureSpec]]] = {}
+    """(candidate names, matrix rows, problems) for the fit matrix (``fit_matrix_table``, the same function the
+    Excel GPU sheet uses); MLA-only KV dtypes fall back to fp8."""
+    specs, problems = [], []
     for name, cfg in configs:
         try:
-            spec = parse_spec(cfg)
-            weight_format((spec.checkpoint_format or "bf16") if weights == "checkpoint" else weights)
-        except (ArchitectureError, FitInputError) as exc:
+            specs.append((name, parse_spec(cfg)))
+        except ArchitectureError as exc:
             problems.append(f"{name}: {exc}")
-            continue
-        dtype = kv if not (KV_DTYPES.get(kv) and KV_DTYPES[kv].mla_only and spec.mla is None) else "fp8"
-        groups.setdefault(dtype, []).append((name, spec))
-    for dtype, members in groups.items():
-        a = fit_arrays([s for _, s in members], weights, [n for n, _ in members])
-        try:
-            matrix = fit_matrix(a, gpu_catalog().gpus, context, concurrency, dtype, util, overhead)
-        except FitInputError as exc:
-            problems.append(str(exc))
-            continue
-        names += a.names
-        rows += matrix
-    return names, rows, problems
+    table = fit_matrix_table(specs, gpu_catalog().gpus, context=context, concurrency=concurrency, weights=weights,
+                             kv=kv, gpu_memory_utilization=util, overhead=overhead)
+    return table.names, table.rows, problems + table.problems
 
 
 # --------------------------------------------------------------------------- input defaults
@@ -231,7 +220,7 @@ def show_architecture(spec: ArchitectureSpec) -> None:
                                 "Value": st.column_config.TextColumn(width="large")})
     st.caption("Parameter convention: " + PARAMETER_CONVENTION)
     if spec.assumptions:
-        st.warning("Assumptions made reading this config:\n" + "\n".join(f"- {a}" for a in spec.assumptions))
+        st.warning("Assumptions made reading this config:\n" + "\n".join(f"- {md(a)}" for a in spec.assumptions))
 
 
 # --------------------------------------------------------------------------- the fit panel
@@ -289,7 +278,7 @@ def _inputs(spec: ArchitectureSpec, catalog: GpuCatalog) -> FitRequest | None:
                           tp=tp or count, gpu_memory_utilization=float(st.session_state[K_UTIL]), overhead=overhead,
                           kv_rule=st.session_state[K_RULE])
     except ValidationError as exc:
-        st.error("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+        st.error(md("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())))
         return None
 
 
@@ -323,7 +312,7 @@ def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumpti
         st.code(f"vllm serve {hf_repo or 'MODEL'} \\\n  " + " \\\n  ".join(
             f"{a} {b}" for a, b in zip(r.vllm_args[::2], r.vllm_args[1::2], strict=True)), language="bash")
         if not hf_repo:
-            st.caption(f"Replace MODEL with the repository or local path of {model_label}.")
+            st.caption(f"Replace MODEL with the repository or local path of {md(model_label)}.")
     with right:
         st.markdown("**Seed's rule of thumb beside the detailed figure**")
         seed_rows = [("Seed rule of thumb", r.rule_of_thumb_bytes, r.rule_of_thumb_kv_bytes),
@@ -337,7 +326,7 @@ def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumpti
         st.caption(RULE_OF_THUMB_EXPLAINED)
     notes = [n for n in r.notes if n not in shown_assumptions]
     if notes:
-        st.info("Notes:\n" + "\n".join(f"- {n}" for n in notes))
+        st.info("Notes:\n" + "\n".join(f"- {md(n)}" for n in notes))
 
 
 def _min_gpus_table(r: FitResult, catalog: GpuCatalog) -> None:
@@ -364,7 +353,7 @@ def fit_panel(config_json: str, model_label: str, hf_repo: str | None,
     try:
         result = cached_fit(config_json, request)
     except (FitInputError, ValueError) as exc:
-        st.error(f"Cannot evaluate this setup: {exc}")
+        st.error(f"Cannot evaluate this setup: {md(exc)}")
         return
     _outputs(result, model_label, hf_repo, spec.assumptions)
     limit = spec.max_position_embeddings or MAX_CONTEXT
@@ -405,10 +394,10 @@ def read_upload(key: str, label: str) -> tuple[str, dict[str, Any]] | None:
         raw = load_config_dict(upload.getvalue(), upload.name)
         parse_spec(config_key(raw))
     except HfConfigError as exc:
-        st.error(f"Nothing was saved. {exc}")
+        st.error(f"Nothing was saved. {md(exc)}")
         return None
     except ArchitectureError as exc:
-        st.error(f"Nothing was saved. {upload.name}: {exc}")
+        st.error(f"Nothing was saved. {md(upload.name)}: {md(exc)}")
         return None
     return upload.name, raw
 
@@ -416,7 +405,7 @@ def read_upload(key: str, label: str) -> tuple[str, dict[str, Any]] | None:
 def import_config_panel(engine: Engine, record: Record[Candidate], actor: str, *, expanded: bool) -> None:
     """Upload a config.json and save it as the candidate's architecture (optimistic lock, provenance, audit)."""
     name = record.model.name
-    with st.expander(f"Import a config.json into {name}", expanded=expanded, icon=":material/upload_file:"):
+    with st.expander(f"Import a config.json into {md(name)}", expanded=expanded, icon=":material/upload_file:"):
         st.caption("Validated before anything is saved; the file name becomes the provenance source and you the "
                    f"person who entered it. Headless: `workbench import hf-config config.json --candidate \"{name}\"`.")
         upload = read_upload("gpu_import_file", "Hugging Face config.json")
@@ -424,22 +413,24 @@ def import_config_panel(engine: Engine, record: Record[Candidate], actor: str, *
             return
         file_name, raw = upload
         try:
-            result = import_architecture(record.model, raw, source=file_name, actor=actor)
+            result = import_architecture(record.model, raw, source=file_name, actor=actor, parse=parse_hf_config)
         except (NotOpenWeightsError, ArchitectureError) as exc:
-            st.error(f"Nothing was saved. {file_name}: {exc}")
+            st.error(f"Nothing was saved. {md(file_name)}: {md(exc)}")
             return
+        for warning in result.warnings:
+            st.warning(md(warning))
         if result.unchanged:
-            st.info(f"{file_name} is the architecture {name} already has; nothing to save.")
+            st.info(f"{md(file_name)} is the architecture {md(name)} already has; nothing to save.")
             return
         st.dataframe(pd.DataFrame([{"Field": k, "Before": "unknown" if v[0] is None else str(v[0]),
                                     "After": str(v[1])} for k, v in result.changes.items()]), hide_index=True)
-        if st.button(f"Save architecture to {name}", key="gpu_import_save", type="primary"):
+        if st.button(f"Save architecture to {md(name)}", key="gpu_import_save", type="primary"):
             seen_key = f"candidate:{record.id}"
             seen = seen_versions().get(seen_key, record.version)
             try:
                 saved = workspace.save_candidate(engine, record.id, result.candidate, seen, actor)
             except (ConflictError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             seen_versions()[seen_key] = saved.version
             flash("success", f"Saved the architecture of {name} from {file_name} (version {saved.version}).")

@@ -74,11 +74,14 @@ from workbench.domain.gpu.kv import (
     kv_request_bytes,
 )
 from workbench.domain.gpu.matrix import (
+    FitMatrixTable,
     broadcast_candidates,
     fit_matrix,
+    fit_matrix_table,
     min_gpus,
     min_gpus_array,
     per_gpu_totals,
+    resolved_weight_format,
     weights_and_overhead,
 )
 from workbench.domain.gpu.overhead import (
@@ -111,6 +114,9 @@ from workbench.domain.gpu.throughput import (
 )
 
 __all__ = [
+    "FitMatrixTable",
+    "fit_matrix_table",
+    "resolved_weight_format",
     "kv_pool_tokens_per_gpu_bytes",
     "BENCHMARKS",
     "BENCHMARK_TOLERANCE",

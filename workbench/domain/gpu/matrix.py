@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -164,3 +165,58 @@ def min_gpus_array(
         else default_batched_tokens(capacity).astype(np.float64)
     )
     return _min_tp_array(a, usable, capacity, context, concurrency, kv, overhead, rule, tokens)
+
+
+@dataclass(frozen=True)
+class FitMatrixTable:
+    """The fit matrix as the GPU-fit page and the Excel GPU sheet show it (one implementation for both)."""
+
+    names: list[str]
+    weights: list[str]  #: each candidate's weight format as used (the checkpoint's when "checkpoint")
+    kv: list[str]  #: each candidate's KV dtype as used (MLA-only dtypes fall back to fp8 for non-MLA models)
+    rows: list[list[int | None]]  #: minimum GPUs per catalog GPU type, None = does not fit
+    problems: list[str]
+
+
+def resolved_weight_format(spec: ArchitectureSpec, requested: str) -> str:
+    """The weight format a fit uses: the checkpoint's own (``quantization_config``; bf16 without one) when
+    ``requested`` is "checkpoint"/"auto", else ``requested`` — the page, the CLI and the Excel sheet all use it."""
+    return weight_format(_resolve_weights(spec, requested)).name
+
+
+def fit_matrix_table(
+    specs: Sequence[tuple[str, ArchitectureSpec]],
+    gpus: Sequence[GpuSpec],
+    *,
+    context: int,
+    concurrency: int,
+    weights: str = "checkpoint",
+    kv: str = "auto",
+    gpu_memory_utilization: float = 0.90,
+    overhead: str = "vllm",
+) -> FitMatrixTable:
+    """Minimum GPUs per (candidate, GPU type) with each candidate's resolved weight format and KV dtype."""
+    groups: dict[tuple[str, str], list[tuple[str, ArchitectureSpec]]] = {}
+    problems: list[str] = []
+    for name, spec in specs:
+        try:
+            fmt = resolved_weight_format(spec, weights)
+        except FitInputError as exc:
+            problems.append(f"{name}: {exc}")
+            continue
+        kvd = kv_dtype(kv)
+        dtype = "fp8" if kvd.mla_only and spec.mla is None else kvd.name
+        groups.setdefault((fmt, dtype), []).append((name, spec))
+    order = {name: i for i, (name, _) in enumerate(specs)}
+    found: list[tuple[str, str, str, list[int | None]]] = []
+    for (fmt, dtype), members in groups.items():
+        a = fit_arrays([s for _, s in members], fmt, [n for n, _ in members])
+        try:
+            matrix = fit_matrix(a, gpus, context, concurrency, dtype, gpu_memory_utilization, overhead)
+        except FitInputError as exc:
+            problems.append(str(exc))
+            continue
+        found += [(n, fmt, dtype, row) for n, row in zip(a.names, matrix, strict=True)]
+    found.sort(key=lambda item: order[item[0]])
+    return FitMatrixTable(names=[f[0] for f in found], weights=[f[1] for f in found], kv=[f[2] for f in found],
+                          rows=[f[3] for f in found], problems=problems)
