@@ -141,3 +141,29 @@ def test_look_alike_names_are_one_name(engine):
         create_profile(engine, new_profile_model("Cafe\u0301", None), "bob")
     with write_session(engine) as session:
         assert profiles.by_name(session, "Café") is not None
+
+
+def test_concurrent_drafts_get_distinct_numbers(engine):
+    """Eight drafts at once (PostgreSQL: eight connections) all succeed, numbered 1..8 with no collision."""
+    from workbench.services.records import draft_from_workspace
+    from workbench.store.decisions import create_decision, list_decisions
+
+    profile = create_profile(engine, new_profile_model("Numbered", "high_precision_extraction"), "ada")
+    first = draft_from_workspace(engine, "Numbered", "ada")
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def draft() -> None:
+        barrier.wait()
+        try:
+            create_decision(engine, profile.id, first.record, first.snapshot, "ada")
+        except BaseException as exc:  # pragma: no cover - shown in the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=draft) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(d.number for d in list_decisions(engine, profile.id)) == list(range(1, 10))

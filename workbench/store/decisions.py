@@ -39,6 +39,7 @@ from workbench.domain.mdr import (
     with_people,
 )
 from workbench.domain.snapshot import SnapshotError, canonical_json
+from workbench.store.audit import lock_chain
 from workbench.store.engine import read_session, write_session
 from workbench.store.repository import NotFoundError, StoreError, compare_and_swap, profiles, record_audit
 from workbench.store.tables import AuditEvent, DecisionRow
@@ -197,6 +198,10 @@ def decision_history(engine: Engine, id_: int) -> list[AuditEvent]:
 
 
 def _next_number(session: Session) -> int:
+    """The next record number. Taken under the audit log's append lock (held to the end of the transaction,
+    which writes the draft's audit event anyway), so concurrent drafts on PostgreSQL queue instead of
+    colliding on the unique number; SQLite writes are serialised already."""
+    lock_chain(session.connection())
     return int(session.scalar(select(func.max(DecisionRow.number))) or 0) + 1
 
 
