@@ -17,12 +17,13 @@ Candidate names in results are the catalog's current names (a renamed candidate 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, text
 from sqlmodel import Session, select
 
 from workbench.domain.evidence import (
@@ -77,6 +78,7 @@ class StoredRun:
     imported_at: datetime
     imported_by: str
     run: EvaluationRun
+    item_count: int | None = None  # a large run imported from columns: its items are in the store only
 
     @property
     def sha_short(self) -> str:
@@ -109,7 +111,8 @@ def run_summary(stored: StoredRun) -> dict[str, Any]:
         "metric_kind": stored.metric_kind, "metric_name": r.metric_name, "task": r.task, "benchmark": r.benchmark,
         "n": stored.n,
         "passed": stored.passed, "pass_rate": r.pass_rate, "mean_score": r.mean_score,
-        "items": len(r.items), "imported_at": stored.imported_at.isoformat(), "imported_by": stored.imported_by,
+        "items": stored.item_count if stored.item_count is not None else len(r.items),
+        "imported_at": stored.imported_at.isoformat(), "imported_by": stored.imported_by,
     }
 
 
@@ -127,6 +130,29 @@ def _stored(row: EvidenceRunRow, candidate: str) -> StoredRun:
         metric_kind=row.metric_kind, source_model=row.source_model, n=row.n, passed=row.passed,
         imported_at=_aware(row.imported_at), imported_by=row.imported_by, run=run,
     )
+
+
+def _stored_light(row: EvidenceRunRow, candidate: str, run: EvaluationRun, items: int) -> StoredRun:
+    assert row.id is not None
+    return StoredRun(
+        id=row.id, profile_id=row.profile_id, candidate_id=row.candidate_id, candidate=candidate,
+        source_format=row.source_format, source_file=row.source_file, sha256=row.sha256,
+        metric_kind=row.metric_kind, source_model=row.source_model, n=row.n, passed=row.passed,
+        imported_at=_aware(row.imported_at), imported_by=row.imported_by, run=run, item_count=items,
+    )
+
+
+def _write_large_body(session: Session, row: EvidenceRunRow, run: EvaluationRun, columns: Any) -> None:
+    """Write the run's body JSON with its items serialised straight from the columns (no item objects).
+
+    The text is the JSON of ``EvaluationRun`` (items with default fields left out), so reading it back
+    validates like any other run. Bound as text: SQLite stores it as is; PostgreSQL casts it to JSON.
+    """
+    head = json.dumps(run.model_dump(mode="json", exclude={"items"}), separators=(",", ":"))
+    text_body = "".join([head[:-1], ',"items":[', ",".join(columns.json_chunks()), "]}"])
+    cast = ":body" if session.get_bind().dialect.name == "sqlite" else "CAST(:body AS JSON)"
+    session.execute(text(f"UPDATE evidence_run SET body = {cast} WHERE id = :id"), {"body": text_body, "id": row.id})
+    session.expire(row, ["body"])
 
 
 def _query(session: Session, profile_id: int, *, candidate: str | None = None, sha256: str | None = None,
@@ -224,21 +250,25 @@ def import_runs(
             session.execute(delete(EvidenceRunRow).where(
                 EvidenceRunRow.profile_id == profile_id, EvidenceRunRow.sha256 == result.sha256))  # type: ignore[arg-type]
             replaced = len(existing)
-        rows = []
-        for run, target in targets:
+        stored = []
+        for index, (run, target) in enumerate(targets):
             stored_run = run.model_copy(update={"candidate": target, "imported_at": now})
-            counts = stored_run.binary_counts()
+            columns = result.item_columns(index)
+            counts = columns.binary_counts() if columns is not None else stored_run.binary_counts()
             row = EvidenceRunRow(
                 profile_id=profile_id, candidate_id=ids[target], source_format=result.format.value,
                 source_file=result.file[:400], sha256=result.sha256, metric_kind=run.metric_kind.value,
-                source_model=run.source_model[:400], n=stored_run.n, passed=counts[0] if counts else None,
-                imported_at=now, imported_by=actor or "anonymous",
-                body=stored_run.model_dump(mode="json"),
+                source_model=run.source_model[:400], n=len(columns) if columns is not None else stored_run.n,
+                passed=counts[0] if counts else None, imported_at=now, imported_by=actor or "anonymous",
+                body={} if columns is not None else stored_run.model_dump(mode="json"),
             )
             session.add(row)
-            rows.append((row, target))
-        session.flush()
-        stored = [_stored(row, target) for row, target in rows]
+            session.flush()
+            if columns is not None:
+                _write_large_body(session, row, stored_run, columns)
+                stored.append(_stored_light(row, target, stored_run, len(columns)))
+            else:
+                stored.append(_stored(row, target))
         action: ImportAction = "replaced" if replaced else "imported"
         per_cand = ", ".join(f"{s.source_model} -> {s.candidate} (n = {s.n if s.n is not None else '?'})"
                              for s in stored)

@@ -115,9 +115,15 @@ def import_evidence(
             detected = None  # let the named format's parser say precisely what is wrong
         if detected is not None and detected != form:
             raise EvidenceImportError(file, f"not in {form.value} format: the content looks like {detected.value}")
-    runs, warnings = _dispatch(form, data, file, path, kind, meta, model, samples, companions, scorer)
-    return ImportResult(file=file, sha256=sha, format=form, runs=runs, warnings=warnings,
-                        companion_files=companions)
+    columns: dict[int, Any] = {}
+    if form is EvidenceFormat.csv:
+        runs, warnings, columns = _parse_csv(data, file, kind, meta)
+    else:
+        runs, warnings = _dispatch(form, data, file, path, kind, meta, model, samples, companions, scorer)
+    result = ImportResult(file=file, sha256=sha, format=form, runs=runs, warnings=warnings,
+                          companion_files=companions)
+    result._item_columns = columns
+    return result
 
 
 def _dispatch(
@@ -129,8 +135,6 @@ def _dispatch(
         return _parse_inspect(obj, file, kind, meta, scorer)
     if form is EvidenceFormat.openai_evals:
         return _parse_openai_evals(_jsonl(_text(data, file), file), file, kind, meta)
-    if form is EvidenceFormat.csv:
-        return _parse_csv(_text(data, file), file, kind, meta)
     if form is EvidenceFormat.promptfoo:
         return _dispatch_promptfoo(_text(data, file), file, kind, meta)
     if form is EvidenceFormat.benchmark_table:

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from workbench.domain.evidence import EvaluationRun, EvidenceFormat, ItemResult
 
@@ -49,6 +49,12 @@ class ImportResult(BaseModel):
     runs: list[EvaluationRun]
     warnings: list[str] = Field(default_factory=list)
     companion_files: dict[str, str] = Field(default_factory=dict, description="name -> SHA-256")
+    # large per-item files: run index -> its items as columns (the run itself carries counts only)
+    _item_columns: dict[int, Any] = PrivateAttr(default_factory=dict)
+
+    def item_columns(self, index: int) -> Any:
+        """The :class:`~workbench.io.evidence.item_columns.ItemColumns` of run ``index``, or None."""
+        return self._item_columns.get(index)
 
     @property
     def source_models(self) -> list[str]:

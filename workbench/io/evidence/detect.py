@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from workbench.io.evidence.benchmark_table import is_benchmark_header
 from workbench.io.evidence.promptfoo import is_promptfoo_csv_header
 
 # --------------------------------------------------------------------------- detection
+
+_LEADING = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 
 
 def is_promptfoo_row(obj: Any) -> bool:
@@ -63,15 +66,18 @@ def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) ->
     data, file, _ = _read(path_or_bytes, name)
     if data[:2] == b"PK":
         return EvidenceFormat.inspect
+    start = first_content(data)
+    if start >= len(data):
+        raise EvidenceImportError(file, "empty file")
+    if data[start:start + 1] not in (b"{", b"["):
+        return _detect_text_table(data, start, file)
     text = _text(data, file)
     stripped = text.lstrip()
-    if not stripped:
-        raise EvidenceImportError(file, "empty file")
     if stripped[0] in "{[":
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as whole_err:
-            first = stripped.splitlines()[0]
+            first = stripped.split("\n", 1)[0]
             try:
                 line_obj = json.loads(first)
             except json.JSONDecodeError:
@@ -93,7 +99,22 @@ def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) ->
         if fmt is None:
             raise EvidenceImportError(file, "JSON of an unknown shape: not promptfoo, lm-eval, inspect_ai or HELM")
         return fmt
-    first_line = stripped.splitlines()[0]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def first_content(data: bytes) -> int:
+    """Index of the first byte that is not whitespace or a UTF-8 BOM (no copy of the data)."""
+    match = _LEADING.match(data)
+    return match.end() if match else 0
+
+
+def _detect_text_table(data: bytes, start: int, file: str) -> EvidenceFormat:
+    """CSV formats, told from the header line alone (a large file is never decoded whole here)."""
+    end = data.find(b"\n", start)
+    try:
+        first_line = data[start:end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise EvidenceImportError(file, f"not UTF-8 text (byte {start + exc.start})") from exc
     try:
         header = next(csv.reader([first_line]))
     except (csv.Error, StopIteration):
@@ -107,5 +128,3 @@ def detect_format(path_or_bytes: Path | str | bytes, name: str | None = None) ->
         return EvidenceFormat.csv
     raise EvidenceImportError(file, "unknown format: neither JSON, JSON lines, promptfoo CSV nor a CSV with "
                                     "item_id/candidate")
-
-
