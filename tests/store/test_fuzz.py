@@ -25,18 +25,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.store.golden_set import CANDIDATES, golden_set_csv
-from workbench.io.hf_config import ArchitectureError, parse_hf_config
 from workbench.domain.evidence import EvidenceFormat
 from workbench.io.calibration import CalibrationFormatError, parse_calibration_csv
 from workbench.io.evidence import EvidenceImportError, import_evidence
-from workbench.io.hf_config import HfConfigError, parse_config_bytes
+from workbench.io.hf_config import ArchitectureError, HfConfigError, parse_config_bytes, parse_hf_config
 from workbench.io.litellm import LiteLLMError, parse_price_text
 from workbench.io.mdr_bundle import BundleError, read_bundle
+from workbench.services import catalog_import
+from workbench.services.backup_restore import (
+    BackupError,
+    export_workspace,
+    import_workspace,
+    loads,
+    table_counts,
+)
 from workbench.services.bundles import verify_files
 from workbench.signing import TrustStore
 from workbench.store import evidence as ev
-from workbench.services.backup_restore import BackupError, export_workspace, import_workspace, loads, table_counts
-from workbench.services import catalog_import
 from workbench.store.repository import StoreError
 from workbench.store.workspace import create_profile, new_profile_model
 
@@ -360,6 +365,55 @@ def test_fuzz_workspace_import(engine):
         except BackupError as exc:
             _rejected(exc)
             assert table_counts(engine) == before
+
+    run()
+
+
+def _workspace_loads(engine) -> None:
+    """Every page's and command's reads: each entity loads (a restore must never leave one that does not)."""
+    from workbench.store.decisions import list_decisions
+    from workbench.store.workspace import list_candidates, list_profiles, list_scenarios
+
+    list_candidates(engine)
+    for profile in list_profiles(engine):
+        list_scenarios(engine, profile.id)
+        ev.list_runs(engine, profile.id)
+    list_decisions(engine)
+
+
+def test_fuzz_workspace_restore_with_entity_corruption(engine, tmp_path):
+    """Mutate the *bodies* of entity rows (valid JSON, valid column types, wrong entity): a restore either
+    refuses the whole backup (nothing changed) or leaves a workspace in which every entity still loads."""
+    from tests.store.rich_workspace import build_rich_workspace
+
+    build_rich_workspace(engine, tmp_path / "keys")
+    base = export_workspace(engine)
+    base["tables"]["audit_event"] = base["tables"]["audit_event"][:3]
+    entity_tables = ["candidate", "profile", "scenario", "evidence_run", "decision", "signing_key"]
+
+    @st.composite
+    def corrupted(draw: st.DrawFn) -> dict[str, Any]:
+        document = copy.deepcopy(base)
+        for _ in range(draw(st.integers(1, 3))):
+            table = draw(st.sampled_from([t for t in entity_tables if document["tables"].get(t)]))
+            row = draw(st.sampled_from(document["tables"][table]))
+            column = "public_key" if table == "signing_key" else "body"
+            row[column] = draw(mutated_json(row[column])) if column == "body" else draw(
+                st.sampled_from(["", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", row[column][:-30]]))
+        return document
+
+    @fuzz_settings(60)
+    @given(document=corrupted(), mode=st.sampled_from(["merge", "replace"]))
+    def run(document: dict[str, Any], mode: str) -> None:
+        _count("workspace-entities")
+        before = export_workspace(engine)
+        try:
+            import_workspace(engine, document, mode)  # type: ignore[arg-type]
+        except BackupError as exc:
+            _rejected(exc)
+            assert export_workspace(engine) == before
+            return
+        _workspace_loads(engine)
 
     run()
 
