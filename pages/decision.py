@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from workbench.domain.mdr import field_changes, render_markdown
 from workbench.store import decisions as store
 from workbench.ui import decision as ui
-from workbench.ui.identity import READ_ONLY_NOTICE, can_edit
+from workbench.ui.identity import can_edit
 from workbench.ui.page import no_profile_yet, page_header
 from workbench.ui.recheck import record_panel as recheck_panel
 from workbench.ui.text import md
@@ -50,8 +50,6 @@ if rec.status.value == "accepted":
 editor = can_edit()  # with [auth] configured, a visitor who is not logged in reads only
 if editor:
     ui.lifecycle(engine, rec, seen, actor, profile, scenario)
-else:
-    st.info(READ_ONLY_NOTICE)
 
 edit_tab, preview_tab, sign_tab, history_tab = st.tabs(["Record", "Markdown preview", "Sign & download", "History"])
 with edit_tab:

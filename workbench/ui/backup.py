@@ -31,8 +31,9 @@ MODES = {
 _UPLOAD_ROUND = "restore_upload_round"  # bumping it gives a fresh (empty) uploader after a restore
 
 
-def _preview(engine: Engine, document: dict[str, Any], mode: str, source: str) -> ImportReport:
-    return import_workspace(engine, document, mode, dry_run=True, source=source)  # type: ignore[arg-type]
+def _preview(engine: Engine, document: dict[str, Any], mode: str, source: str, rewrite: bool = False) -> ImportReport:
+    return import_workspace(engine, document, mode, dry_run=True, source=source,  # type: ignore[arg-type]
+                            rewrite_accepted=rewrite)
 
 
 def _report_table(report: ImportReport) -> pd.DataFrame:
@@ -86,8 +87,12 @@ def _restore(engine: Engine, actor: str, name: str, data: bytes) -> None:
     if mode is None:
         st.info("Choose merge or replace to see what the restore would change.")
         return
+    rewrite = st.checkbox("Allow this restore to rewrite accepted records (each is audited and marked "
+                          "'rewritten after acceptance')", key="restore_rewrite_accepted",
+                          help="Without it, a backup that would change an accepted record's text or signatures "
+                               "is refused.")
     try:
-        preview = _preview(engine, document, mode, name)
+        preview = _preview(engine, document, mode, name, rewrite)
     except BackupError as exc:
         st.error(f"Nothing was restored. {md(exc)}")
         return
@@ -105,7 +110,8 @@ def _restore(engine: Engine, actor: str, name: str, data: bytes) -> None:
     if st.button("Restore backup", type="primary", disabled=not confirmed, key="restore_apply",
                  icon=":material/restore:"):
         try:
-            report = import_workspace(engine, document, mode, actor=actor, source=name)  # type: ignore[arg-type]
+            report = import_workspace(engine, document, mode, actor=actor, source=name,  # type: ignore[arg-type]
+                                      rewrite_accepted=rewrite)
         except BackupError as exc:
             st.error(f"Nothing was restored. {md(exc)}")
             return

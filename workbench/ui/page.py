@@ -7,7 +7,7 @@ from typing import NoReturn
 import streamlit as st
 from sqlalchemy import Engine
 
-from workbench.ui.identity import current_actor
+from workbench.ui.identity import READ_ONLY_NOTICE, can_edit, current_actor
 from workbench.ui.registry import page
 from workbench.ui.resources import get_engine
 from workbench.ui.state import show_flash
@@ -20,6 +20,8 @@ def page_header(title: str, caption: str) -> tuple[Engine, str]:
     st.title(title)
     st.caption(caption)
     show_flash()
+    if not can_edit():  # [auth] configured and nobody logged in: read, do not change (issue 14)
+        st.info(READ_ONLY_NOTICE, icon=":material/lock:")
     return engine, actor
 
 
