@@ -108,6 +108,7 @@ class LinearAttentionSpec(Spec):
     gated_norm: bool = True
     proj_bias: bool = False
     time_step_rank: int = Field(default=0, ge=0, description="Mamba-1 dt_rank")
+    bcdt_norms: bool = Field(default=False, description="Jamba: RMSNorms on dt (dt_rank) and on B and C (d_state)")
 
     def state_bytes_per_layer(self, tp: int = 1) -> int:
         """Recurrent state per request per layer on one GPU, bytes; vLLM shards the state heads over TP.
@@ -152,6 +153,7 @@ class LinearAttentionSpec(Spec):
         mats = h * 2 * value_dim + value_dim * (r + 2 * self.state_size) + r * value_dim + value_dim * h
         small = value_dim * self.conv_kernel + value_dim * self.conv_bias + value_dim  # conv, conv bias, dt bias
         small += value_dim * self.state_size + value_dim  # A_log, D
+        small += (r + 2 * self.state_size) * self.bcdt_norms
         return mats, small + (2 * value_dim + h) * self.proj_bias
 
 

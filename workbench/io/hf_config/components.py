@@ -18,6 +18,7 @@ from workbench.domain.architecture import (
 from workbench.io.hf_config.fields import first, get_int
 
 #: Activations whose MLP has two matrices (up, down) instead of three (gate, up, down).
+MAMBA1_MODEL_TYPES = frozenset({"mamba", "falcon_mamba", "jamba"})
 NON_GATED_ACTIVATIONS = frozenset({"relu2", "gelu_new", "gelu_fast", "gelu_pytorch_tanh_nongated", "fast_gelu"})
 #: model_types whose MLP is a plain 2-matrix MLP whatever the activation name.
 NON_GATED_MODEL_TYPES = frozenset({"nemotron", "nemotron_h", "starcoder2", "gpt_bigcode", "gpt2", "phi", "falcon"})
@@ -69,14 +70,19 @@ def _mamba(cfg: dict[str, Any], hidden: int, model_type: str, notes: list[str]) 
     if not isinstance(expand, int | float) or isinstance(expand, bool) or not 0 < expand <= 64:
         raise ArchitectureError(f"field 'mamba_expand' must be a number within 0..64, got {expand!r}")
     d_inner = get_int(cfg, "mamba_d_ssm", "mamba_d_inner", "intermediate_size_mamba", required=False)
-    if model_type == "mamba":  # Mamba-1: d_inner = intermediate_size, dt_rank = time_step_rank
-        d_inner = get_int(cfg, "intermediate_size", "d_inner", required=False) or int(expand * hidden)
-        rank = cfg.get("time_step_rank", "auto")
-        dt_rank = -(-hidden // 16) if rank == "auto" else get_int(cfg, "time_step_rank") or 1
+    if model_type in MAMBA1_MODEL_TYPES:  # Mamba-1 (Mamba, Falcon-Mamba, Jamba's mixer)
+        jamba = model_type == "jamba"
+        d_inner = (int(expand * hidden) if jamba else
+                   get_int(cfg, "intermediate_size", "d_inner", required=False) or int(expand * hidden))
+        rank_name = "mamba_dt_rank" if jamba else "time_step_rank"
+        rank = cfg.get(rank_name, "auto")
+        dt_rank = -(-hidden // 16) if rank == "auto" else get_int(cfg, rank_name) or 1
         return LinearAttentionSpec(
             kind="mamba1", num_key_heads=1, num_value_heads=1, key_head_dim=d_inner, value_head_dim=d_inner,
-            conv_kernel=conv, state_size=d_state or 0, conv_bias=bool(cfg.get("use_conv_bias", True)),
-            proj_bias=bool(cfg.get("use_bias", False)), time_step_rank=dt_rank,
+            conv_kernel=conv, state_size=d_state or 0,
+            conv_bias=bool(cfg.get("mamba_conv_bias" if jamba else "use_conv_bias", True)),
+            proj_bias=bool(cfg.get("mamba_proj_bias" if jamba else "use_bias", False)), time_step_rank=dt_rank,
+            bcdt_norms=jamba,
         )
     d_inner = d_inner or int(expand * hidden)
     m_heads = get_int(cfg, "mamba_num_heads", "mamba_n_heads", required=False)
@@ -108,6 +114,15 @@ def linear(
     cfg: dict[str, Any], kinds: set[str], hidden: int, model_type: str, notes: list[str]
 ) -> LinearAttentionSpec | None:
     """Gated DeltaNet (``linear_*`` fields) or Mamba (``mamba_*`` / ``ssm_state_size`` fields)."""
+    lac = cfg.get("linear_attn_config")
+    if "linear_attention" in kinds and isinstance(lac, dict) and "num_heads" in lac:
+        heads = get_int(lac, "num_heads") or 1
+        dim = get_int(lac, "head_dim") or 1
+        notes.append(f"Kimi Delta Attention layers read as Gated DeltaNet: {heads} heads x {dim}, fp32 state "
+                     "(parameters of its low-rank gates not counted: unverified)")
+        return LinearAttentionSpec(kind="gated_deltanet", num_key_heads=heads, num_value_heads=heads,
+                                   key_head_dim=dim, value_head_dim=dim,
+                                   conv_kernel=get_int(lac, "short_conv_kernel_size", required=False) or 4)
     if "linear_attention" in kinds:
         return LinearAttentionSpec(
             kind="gated_deltanet",

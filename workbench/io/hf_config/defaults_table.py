@@ -421,6 +421,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         'tie_word_embeddings': False,
         'attention_bias': False,
         'num_experts': 256,
+        'num_experts_per_token': 8,
+        'num_shared_experts': 1,
         'moe_intermediate_size': 1024,
         'kv_lora_rank': 512,
         'qk_rope_head_dim': 64,

@@ -137,24 +137,33 @@ def layer_mixers(cfg: dict[str, Any], n_layers: int, model_type: str, notes: lis
     return _sliding(cfg, n_layers, model_type, notes)
 
 
-def moe_layer_flags(cfg: dict[str, Any], n_layers: int) -> list[bool]:
-    """Which layers carry a MoE block (fields in the module docstring)."""
-    first_k = get_int(cfg, "first_k_dense_replace", required=False, minimum=0) or 0
-    flags = [i >= first_k for i in range(n_layers)]
+def _period_flags(cfg: dict[str, Any], flags: list[bool], first_k: int) -> list[bool]:
+    """``moe_layer_freq`` as a per-layer 0/1 list, or as a period counted from ``first_k_dense_replace``."""
     freq = cfg.get("moe_layer_freq")
     if isinstance(freq, list):
-        flags = [bool(v) for v in int_list(cfg, "moe_layer_freq", n_layers) or []]
-    elif freq is not None:
+        return [bool(v) for v in int_list(cfg, "moe_layer_freq", len(flags)) or []]
+    if freq is not None:
         period = get_int(cfg, "moe_layer_freq") or 1
-        flags = [f and (i - first_k) % period == 0 for i, f in enumerate(flags)]
+        return [f and (i - first_k) % period == 0 for i, f in enumerate(flags)]
+    return flags
+
+
+def _step_flags(cfg: dict[str, Any], flags: list[bool]) -> list[bool]:
+    """Llama 4 ``moe_layers`` list, or every ``decoder_sparse_step``-th / ``interleave_moe_layer_step``-th layer."""
     moe_layers = cfg.get("moe_layers")
     if isinstance(moe_layers, list):
         chosen = {int(i) for i in moe_layers if isinstance(i, int)}
-        flags = [i in chosen for i in range(n_layers)]
-    else:
-        step = get_int(cfg, "decoder_sparse_step", "interleave_moe_layer_step", required=False)
-        if step:
-            flags = [f and (i + 1) % step == 0 for i, f in enumerate(flags)]
+        return [i in chosen for i in range(len(flags))]
+    step = get_int(cfg, "decoder_sparse_step", "interleave_moe_layer_step", required=False)
+    if step:
+        return [f and (i + 1) % step == 0 for i, f in enumerate(flags)]
+    return flags
+
+
+def moe_layer_flags(cfg: dict[str, Any], n_layers: int) -> list[bool]:
+    """Which layers carry a MoE block (fields in the module docstring)."""
+    first_k = get_int(cfg, "first_k_dense_replace", required=False, minimum=0) or 0
+    flags = _step_flags(cfg, _period_flags(cfg, [i >= first_k for i in range(n_layers)], first_k))
     period = get_int(cfg, "expert_layer_period", required=False)
     if period:
         offset = get_int(cfg, "expert_layer_offset", required=False, minimum=0) or 0

@@ -14,6 +14,7 @@ unverified (:attr:`ArchitectureSpec.verified`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.domain.architecture import (
@@ -23,6 +24,7 @@ from workbench.domain.architecture import (
     LayerSpec,
     LinearAttentionSpec,
     Mixer,
+    MLASpec,
     MoESpec,
 )
 from workbench.io.hf_config import components, layers
@@ -87,7 +89,7 @@ def resolve(raw: dict[str, Any], notes: list[str]) -> dict[str, Any]:
             "does this reader. Use model_type "
             f"{wrapper_text!r} if the top-level fields describe the model"
         )
-        keep = {k: top[k] for k in ("quantization_config", "torch_dtype", "dtype") if k in top}
+        keep: dict[str, Any] = {k: top[k] for k in ("quantization_config", "torch_dtype", "dtype") if k in top}
         return _apply_defaults({**keep, "model_type": wrapper_text}, wrapper_text, notes, core=True)
     return _apply_defaults(raw, top_type, notes)
 
@@ -150,6 +152,67 @@ def _mamba_for_parallel(cfg: dict[str, Any], hidden: int, model_type: str, notes
     return components.linear(cfg, {"mamba"}, hidden, model_type, notes)
 
 
+@dataclass
+class _Shape:
+    """The sizes and per-layer structure read from the config (intermediate result of :func:`_parse`)."""
+
+    n_layers: int
+    hidden: int
+    vocab: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    head_src: str
+    mla: MLASpec | None
+    gated: bool
+    moe: MoESpec | None
+    mixers: list[Mixer]
+    ffns: list[Ffn]
+
+
+def _read_shape(cfg: dict[str, Any], model_type: str, notes: list[str]) -> _Shape:
+    n_layers = get_int(cfg, "num_hidden_layers", "n_layer", "num_layers", "n_layers")
+    hidden = get_int(cfg, "hidden_size", "d_model", "n_embd", "model_dim")
+    vocab = get_int(cfg, "vocab_size", "padded_vocab_size")
+    assert n_layers is not None and hidden is not None and vocab is not None
+    attention = model_type != "mamba"
+    heads = get_int(cfg, "num_attention_heads", "n_head", "num_heads", required=attention) or 1
+    mla = components.mla(cfg, notes)
+    kv_heads, head_dim, head_src = (_attention_shape(cfg, hidden, heads, model_type, notes) if attention
+                                    else (1, 1, "no attention layers"))
+    if mla is not None and head_src != "config":
+        head_dim, head_src = mla.qk_nope_head_dim + mla.qk_rope_head_dim, "config"
+    gated = components.mlp_gated(cfg, model_type)
+    moe = components.moe(cfg, model_type, gated, notes)
+    if attention:
+        mixers, ffns = _layers(cfg, n_layers, model_type, moe, notes)
+    else:
+        mixers, ffns = ["mamba"] * n_layers, ["none"] * n_layers
+    if mla is not None:
+        mixers = ["mla" if m in ("full_attention", "sliding_attention", "chunked_attention") else m for m in mixers]
+    return _Shape(n_layers, hidden, vocab, heads, kv_heads, head_dim, head_src, mla, gated, moe, mixers, ffns)
+
+
+def _windows(cfg: dict[str, Any], mixers: list[Mixer]) -> tuple[int | None, int | None]:
+    window = get_int(cfg, "sliding_window", required=False) if "sliding_attention" in mixers else None
+    if "sliding_attention" in mixers and window is None:
+        raise ArchitectureError("layers are sliding-window attention but field 'sliding_window' is missing")
+    chunk = get_int(cfg, "attention_chunk_size", required=False) if "chunked_attention" in mixers else None
+    return window, chunk
+
+
+def _tied_and_mtp(cfg: dict[str, Any], notes: list[str]) -> tuple[bool, int]:
+    tied_name, tied = first(cfg, "tie_word_embeddings")
+    if tied_name is None:
+        tied = True
+        notes.append("no 'tie_word_embeddings': assumed tied (transformers' PretrainedConfig default)")
+    mtp = get_int(cfg, "num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules", required=False,
+                  minimum=0) or 0
+    if mtp:
+        notes.append(f"{mtp} multi-token-prediction layer(s) in the checkpoint are not counted in the totals")
+    return bool(tied), mtp
+
+
 def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
     if not isinstance(raw, dict):
         raise ArchitectureError(f"config must be a JSON object, got {type(raw).__name__}")
@@ -160,44 +223,18 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
     if not verified:
         notes.insert(0, f"model_type {model_type!r} is not verified against transformers: read through the generic "
                         "fields; every assumption is listed here")
-    n_layers = get_int(cfg, "num_hidden_layers", "n_layer", "num_layers", "n_layers")
-    hidden = get_int(cfg, "hidden_size", "d_model", "n_embd", "model_dim")
-    vocab = get_int(cfg, "vocab_size", "padded_vocab_size")
-    assert n_layers is not None and hidden is not None and vocab is not None
-    heads = get_int(cfg, "num_attention_heads", "n_head", "num_heads", required=model_type != "mamba") or 1
-    mla = components.mla(cfg, notes)
-    kv_heads, head_dim, head_src = _attention_shape(cfg, hidden, heads, model_type, notes) if model_type != "mamba" \
-        else (1, 1, "no attention layers")
-    if mla is not None and head_src != "config":
-        head_dim, head_src = mla.qk_nope_head_dim + mla.qk_rope_head_dim, "config"
-    gated = components.mlp_gated(cfg, model_type)
-    moe = components.moe(cfg, model_type, gated, notes)
-    if model_type == "mamba":
-        mixers: list[Mixer] = ["mamba"] * n_layers
-        ffns: list[Ffn] = ["none"] * n_layers
-    else:
-        mixers, ffns = _layers(cfg, n_layers, model_type, moe, notes)
-    if mla is not None:
-        mixers = ["mla" if m in ("full_attention", "sliding_attention", "chunked_attention") else m for m in mixers]
-    window = get_int(cfg, "sliding_window", required=False) if "sliding_attention" in mixers else None
-    if "sliding_attention" in mixers and window is None:
-        raise ArchitectureError("layers are sliding-window attention but field 'sliding_window' is missing")
-    chunk = get_int(cfg, "attention_chunk_size", required=False) if "chunked_attention" in mixers else None
-    linear = components.linear(cfg, set(mixers), hidden, model_type, notes)
-    linear = _mamba_for_parallel(cfg, hidden, model_type, notes, linear)
-    if not gated:
+    sh = _read_shape(cfg, model_type, notes)
+    window, chunk = _windows(cfg, sh.mixers)
+    linear = components.linear(cfg, set(sh.mixers), sh.hidden, model_type, notes)
+    linear = _mamba_for_parallel(cfg, sh.hidden, model_type, notes, linear)
+    if not sh.gated:
         notes.append("2-matrix MLP (up, down) from the activation/family; no gate projection")
     if not verified:
-        _generic_notes(moe, ffns, gated, notes)
-    tied_name, tied = first(cfg, "tie_word_embeddings")
-    if tied_name is None:
-        tied = True
-        notes.append("no 'tie_word_embeddings': assumed tied (transformers' PretrainedConfig default)")
-    mtp = get_int(cfg, "num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules", required=False,
-                  minimum=0) or 0
-    if mtp:
-        notes.append(f"{mtp} multi-token-prediction layer(s) in the checkpoint are not counted in the totals")
-    vision = vision_tower(_vision_source(raw), hidden, notes)
+        _generic_notes(sh.moe, sh.ffns, sh.gated, notes)
+    tied, mtp = _tied_and_mtp(cfg, notes)
+    vision = vision_tower(_vision_source(raw), sh.hidden, notes)
+    n_layers, hidden, heads, kv_heads, mla, mixers, ffns = (sh.n_layers, sh.hidden, sh.heads, sh.kv_heads, sh.mla,
+                                                            sh.mixers, sh.ffns)
     return ArchitectureSpec(
         model_type=model_type,
         architectures=[str(a) for a in cfg.get("architectures") or [] if isinstance(a, str)],
@@ -205,24 +242,24 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         hidden_size=hidden,
         num_attention_heads=heads,
         num_key_value_heads=1 if mla is not None else kv_heads,
-        head_dim=head_dim,
-        head_dim_source=head_src,  # type: ignore[arg-type]
+        head_dim=sh.head_dim,
+        head_dim_source=sh.head_src,
         v_head_dim=get_int(cfg, "v_head_dim", required=False) if mla is None else None,
         full_attention_head_dim=get_int(cfg, "global_head_dim", required=False),
         full_attention_kv_heads=get_int(cfg, "num_global_key_value_heads", required=False),
         sliding_kv_heads=_sliding_kv_heads(cfg, model_type, kv_heads),
         full_k_eq_v=bool(cfg.get("attention_k_eq_v")),
-        vocab_size=vocab,
-        tie_word_embeddings=bool(tied),
+        vocab_size=sh.vocab,
+        tie_word_embeddings=tied,
         intermediate_size=_dense_width(cfg, ffns),
-        mlp_gated=gated,
+        mlp_gated=sh.gated,
         mlp_bias=bool(cfg.get("mlp_bias")),
         max_position_embeddings=get_int(cfg, "max_position_embeddings", "n_positions", "max_seq_len", required=False),
         layers=[LayerSpec(mixer=m, ffn=f, parallel_mamba=model_type == "falcon_h1")
                 for m, f in zip(mixers, ffns, strict=True)],
         sliding_window=window,
         attention_chunk_size=chunk,
-        moe=moe if any(f in ("moe", "dense_moe") for f in ffns) else None,
+        moe=sh.moe if any(f in ("moe", "dense_moe") for f in ffns) else None,
         mla=mla,
         indexer=components.indexer(cfg, notes),
         linear=linear,
