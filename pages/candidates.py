@@ -9,7 +9,7 @@ from workbench.domain.editing import candidate_from_edit
 from workbench.domain.models import TOPOLOGY_LABELS, Candidate, Topology
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, StoreError
-from workbench.ui.catalog_import import litellm_import_panel
+from workbench.ui.catalog_import import candidate_import_details, litellm_import_panel
 from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
 from workbench.ui.page import page_header
 from workbench.ui.state import flash, seen_versions
@@ -67,6 +67,7 @@ with browse:
                 with st.expander("Provenance of the values"):
                     st.dataframe([{"field": k, "source": p.source, "retrieved": p.retrieved, "entered by": p.entered_by,
                                    "note": p.note} for k, p in record.model.provenance.items()], hide_index=True)
+            candidate_import_details(engine, record)
             raw = candidate_form(record.model, key=f"cand-{record.id}-v{seen}", submit_label="Save changes")
             if raw is not None:
                 try:

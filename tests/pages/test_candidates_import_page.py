@@ -50,3 +50,21 @@ def test_change_between_preview_and_apply_is_refused_on_the_page(open_page, work
     button(at, "litellm_apply").click().run()
     assert any("bob" in e.value and "notes" in e.value for e in at.error)
     assert candidate_by_name(workspace_engine, "GPT-5.4").model.notes == "Bob's note"
+
+
+def test_candidate_detail_shows_declared_support_and_price_history(open_page, workspace_engine, fixtures_dir):
+    from workbench.services import catalog_import
+
+    prices = json.loads(_subset(fixtures_dir, ["claude-haiku-4-5-20251001"]))
+    plan = catalog_import.preview_litellm(workspace_engine, prices, models=["claude-haiku-4-5-20251001"],
+                                          update_prices=False, filename="p.json", actor="ada")
+    catalog_import.apply_litellm(workspace_engine, plan, "ada")
+    record = candidate_by_name(workspace_engine, plan.changes[0].candidate)
+    at = open_page("candidates", actor="Ada")
+    at.selectbox(key="cand_selected").set_value(record.id).run()
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]
+    declared = next(f for f in frames if "Feature" in f.columns)
+    assert dict(zip(declared["Feature"], declared["Declared"], strict=True))["function calling"] == "yes"
+    history = next(f for f in frames if "Effective" in f.columns)
+    assert list(history["Input $/1M"]) == [1.0] and list(history["Source"]) == ["LiteLLM p.json"]

@@ -70,7 +70,8 @@ def parse_calibration_csv(text: str, source: str = "<calibration>") -> Calibrati
         raise CalibrationFormatError(f"{source}: malformed CSV at line {reader.line_num}: {exc}") from exc
 
 
-def _parse_rows(reader: Any, source: str) -> CalibrationData:
+def _columns(reader: Any, source: str) -> list[str]:
+    """The lower-cased header, checked for the required columns and duplicates."""
     try:
         header = next(reader)
     except StopIteration:
@@ -89,6 +90,21 @@ def _parse_rows(reader: Any, source: str) -> CalibrationData:
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
         raise CalibrationFormatError(f"{source}: duplicate column(s) {', '.join(dupes)}")
+    return names
+
+
+def _confidence(raw: str, where: str) -> float:
+    try:
+        score = float(raw)
+    except ValueError:
+        raise CalibrationFormatError(f"{where}, column confidence: not a number: {raw!r}") from None
+    if not math.isfinite(score):
+        raise CalibrationFormatError(f"{where}, column confidence: must be finite, got {raw!r}")
+    return score
+
+
+def _parse_rows(reader: Any, source: str) -> CalibrationData:
+    names = _columns(reader, source)
     col = {n: i for i, n in enumerate(names)}
     ids: list[str] = []
     conf: list[float] = []
@@ -101,14 +117,7 @@ def _parse_rows(reader: Any, source: str) -> CalibrationData:
         if len(row) < len(names):
             row = row + [""] * (len(names) - len(row))
         where = f"{source}, row {line_no}"
-        raw = row[col["confidence"]].strip()
-        try:
-            score = float(raw)
-        except ValueError:
-            raise CalibrationFormatError(f"{where}, column confidence: not a number: {raw!r}") from None
-        if not math.isfinite(score):
-            raise CalibrationFormatError(f"{where}, column confidence: must be finite, got {raw!r}")
-        conf.append(score)
+        conf.append(_confidence(row[col["confidence"]].strip(), where))
         ok.append(_parse_bool(row[col["correct"]], f"{where}, column correct"))
         if "premium_correct" in col:
             prem.append(_parse_bool(row[col["premium_correct"]], f"{where}, column premium_correct"))

@@ -335,7 +335,8 @@ def _selected_keys(
         if mode not in CANDIDATE_MODES:
             not_candidates.setdefault(mode or "missing", []).append(key)
             continue
-        provider = raw.get("litellm_provider") if isinstance(raw.get("litellm_provider"), str) else ""
+        value = raw.get("litellm_provider")
+        provider = value if isinstance(value, str) else ""
         if mode not in wanted_modes:
             continue
         if wanted_providers and not ({provider.lower(), provider_label(provider).lower()} & wanted_providers):

@@ -92,7 +92,7 @@ def _conflict_for_update(session: Any, change: PlannedChange, exc: ConflictError
 
 def apply_litellm(
     engine: Engine, plan: ImportPlan, actor: str, *, only: set[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, int]:
     """Apply the previewed writes (or the subset whose LiteLLM keys are in ``only``) in one transaction.
 

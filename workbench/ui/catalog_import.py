@@ -13,8 +13,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from workbench.domain.models import Candidate
 from workbench.io.litellm import ImportPlan, LiteLLMError, parse_price_text
 from workbench.services import catalog_import
+from workbench.store.prices import price_history
+from workbench.store.repository import Record
 from workbench.ui.state import flash
 from workbench.ui.text import md
 
@@ -141,3 +144,25 @@ def litellm_import_panel(engine: Engine, actor: str) -> None:
         _apply(engine, plan, actor, set(shown["LiteLLM key"]), upload.name)
     if c2.button(f"Apply selected ({len(selected):,})", key="litellm_apply_selected", disabled=not selected):
         _apply(engine, plan, actor, set(selected), upload.name)
+
+
+def candidate_import_details(engine: Engine, record: Record[Candidate]) -> None:
+    """Deprecation date, vendor-declared support (never a rating) and the dated price history of a candidate."""
+    c = record.model
+    points = price_history(engine, record.id)
+    if not (c.declared_support or c.deprecation_date or points):
+        return
+    with st.expander("Declared support, deprecation and price history"):
+        if c.deprecation_date:
+            st.text(f"Deprecation date (from the price list): {c.deprecation_date.isoformat()}")
+        if c.declared_support:
+            st.caption("Declared by the price list (LiteLLM supports_* flags): what the vendor states, not a rating "
+                       "and not measured.")
+            st.dataframe(pd.DataFrame([{"Feature": k.replace("_", " "), "Declared": "yes" if v else "no"}
+                                       for k, v in sorted(c.declared_support.items())]), hide_index=True)
+        if points:
+            st.caption("Price history: one row per date the prices changed.")
+            st.dataframe(pd.DataFrame([{
+                "Effective": p.effective, "Input $/1M": p.pricing.input_per_mtok,
+                "Output $/1M": p.pricing.output_per_mtok, "Cached input $/1M": p.pricing.cached_input_per_mtok,
+                "Source": p.source, "Recorded by": p.recorded_by} for p in points]), hide_index=True, width="stretch")

@@ -67,6 +67,41 @@ def _helm_model(path: Path | None, model: str | None) -> tuple[str, str, list[st
     return name or "unknown", scenario, warnings
 
 
+def _check_stat(st: Any, file: str, loc: str) -> None:
+    if not isinstance(st, dict) or not isinstance(st.get("name"), dict) or "name" not in st["name"]:
+        raise EvidenceImportError(file, "expected a Stat with a name object", location=loc, field="name")
+    if not isinstance(st["name"]["name"], str) or not isinstance(st["name"].get("split") or "", str):
+        raise EvidenceImportError(file, f"expected text in name.name/name.split, got {st['name']!r}",
+                                  location=loc, field="name.name")
+    if not isinstance(st.get("count"), int) or isinstance(st.get("count"), bool):
+        raise EvidenceImportError(file, f"expected an integer, got {st.get('count')!r}", location=loc, field="count")
+    if st["count"] > 0:
+        _num(st.get("mean"), file, loc, "mean", allow_none=False)
+
+
+def _plain_stats(stats: Any, file: str) -> tuple[str, dict[str, dict[str, dict[str, Any]]]]:
+    """(split to use, split -> unperturbed stat name -> Stat with count > 0), every Stat checked."""
+    if not isinstance(stats, list) or not stats:
+        raise EvidenceImportError(file, "not a HELM stats.json (expected a non-empty list of Stat)")
+    seen: dict[str, str] = {}
+    plain: dict[str, dict[str, dict[str, Any]]] = {}
+    for i, st in enumerate(stats):
+        loc = f"[{i}]"
+        _check_stat(st, file, loc)
+        key = _helm_stat_key(st)
+        if key in seen:
+            raise EvidenceImportError(file, f"duplicate stat {st['name']} (first at {seen[key]})", location=loc,
+                                      field="name")
+        seen[key] = loc
+        nm = st["name"]
+        if set(nm) <= {"name", "split"} and st["count"] > 0:
+            plain.setdefault(nm.get("split") or "", {})[nm["name"]] = st
+    split = "test" if "test" in plain else ("valid" if "valid" in plain else next(iter(plain), None))
+    if split is None:
+        raise EvidenceImportError(file, "no unperturbed stat with count > 0", field="name")
+    return split, plain
+
+
 def _parse_helm_stats(
     stats: Any, file: str, kind: MetricKind, meta: dict[str, Any], model: str, per_instance: tuple[str, Any] | None,
     scenario: str = "",
@@ -77,33 +112,7 @@ def _parse_helm_stats(
     stat's mean, or from the distinct instance ids of ``per_instance_stats.json`` (trials reduced to the mean
     per instance, never multiplied); the task is the scenario, not the split.
     """
-    if not isinstance(stats, list) or not stats:
-        raise EvidenceImportError(file, "not a HELM stats.json (expected a non-empty list of Stat)")
-    seen: dict[str, str] = {}
-    plain: dict[str, dict[str, Any]] = {}
-    for i, st in enumerate(stats):
-        loc = f"[{i}]"
-        if not isinstance(st, dict) or not isinstance(st.get("name"), dict) or "name" not in st["name"]:
-            raise EvidenceImportError(file, "expected a Stat with a name object", location=loc, field="name")
-        if not isinstance(st["name"]["name"], str) or not isinstance(st["name"].get("split") or "", str):
-            raise EvidenceImportError(file, f"expected text in name.name/name.split, got {st['name']!r}",
-                                      location=loc, field="name.name")
-        if not isinstance(st.get("count"), int) or isinstance(st.get("count"), bool):
-            raise EvidenceImportError(file, f"expected an integer, got {st.get('count')!r}", location=loc,
-                                      field="count")
-        key = _helm_stat_key(st)
-        if key in seen:
-            raise EvidenceImportError(file, f"duplicate stat {st['name']} (first at {seen[key]})", location=loc,
-                                      field="name")
-        seen[key] = loc
-        if st["count"] > 0:
-            _num(st.get("mean"), file, loc, "mean", allow_none=False)
-        nm = st["name"]
-        if set(nm) <= {"name", "split"} and st["count"] > 0:
-            plain.setdefault(nm.get("split") or "", {})[nm["name"]] = st
-    split = "test" if "test" in plain else ("valid" if "valid" in plain else next(iter(plain), None))
-    if split is None:
-        raise EvidenceImportError(file, "no unperturbed stat with count > 0", field="name")
+    split, plain = _plain_stats(stats, file)
     chosen = plain[split]
     head = next((h for h in HEADLINE_METRICS if h in chosen), None)
     extra = {name: float(st["mean"]) for name, st in chosen.items()}

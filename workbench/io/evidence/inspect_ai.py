@@ -176,22 +176,23 @@ def _aggregate(results: dict[str, Any], scorer: str, file: str) -> tuple[float |
     return None, None, None
 
 
-def _parse_inspect(
-    obj: Any, file: str, kind: MetricKind, meta: dict[str, Any], scorer: str | None = None
-) -> tuple[list[EvaluationRun], list[str]]:
+def _header(obj: Any, file: str) -> tuple[dict[str, Any], str, list[Any], list[str]]:
+    """(eval, model, samples, warnings) of a log, refusing a log without them."""
     if not isinstance(obj, dict) or not isinstance(obj.get("eval"), dict):
         raise EvidenceImportError(file, "not an inspect_ai log (no 'eval' object)", field="eval")
     ev = obj["eval"]
     model = ev.get("model")
     if not isinstance(model, str) or not model:
         raise EvidenceImportError(file, "missing model name", location="eval", field="model")
-    warnings = []
-    status = obj.get("status")
-    if status not in (None, "success"):
-        warnings.append(f"run status is {status!r}: results may be partial")
     samples = obj.get("samples")
     if samples is not None and not isinstance(samples, list):
         raise EvidenceImportError(file, "expected a list", field="samples")
+    status = obj.get("status")
+    warnings = [] if status in (None, "success") else [f"run status is {status!r}: results may be partial"]
+    return ev, model, samples or [], warnings
+
+
+def _choose_scorer(obj: Any, scorer: str | None, file: str, warnings: list[str]) -> str | None:
     available = scorers_of(obj)
     if scorer is not None and scorer not in available:
         raise EvidenceImportError(file, f"no scorer {scorer!r} in the log (it has: {', '.join(available) or 'none'})",
@@ -200,25 +201,35 @@ def _parse_inspect(
     if len(available) > 1:
         warnings.append(f"{len(available)} scorers in the log ({', '.join(available)}): imported {chosen!r}; "
                         "choose another with --scorer (CLI) or the Scorer box (app)")
-    items: list[ItemResult] = []
-    if chosen is not None and samples:
-        by_id, errored = _sample_rows(samples, model, chosen, file)
-        reduced = _reduced(obj, chosen, file)
-        items = [_reduce(file, sid, rows, reduced) for sid, rows in by_id.items()]
-        if errored:
-            shown = ", ".join(errored[:5]) + (f" and {len(errored) - 5} more" if len(errored) > 5 else "")
-            warnings.append(f"{len(errored)} errored sample(s) skipped (not scored): {shown}")
-        epochs = max((len(rows) for rows in by_id.values()), default=1)
-        if epochs > 1:
-            warnings.append(f"{epochs} epochs per sample reduced to one value per sample (mean, as inspect does): "
-                            f"n = {len(items)} samples")
+    return chosen
+
+
+def _items(obj: Any, samples: list[Any], model: str, scorer: str, file: str, warnings: list[str]) -> list[ItemResult]:
+    by_id, errored = _sample_rows(samples, model, scorer, file)
+    reduced = _reduced(obj, scorer, file)
+    items = [_reduce(file, sid, rows, reduced) for sid, rows in by_id.items()]
+    if errored:
+        shown = ", ".join(errored[:5]) + (f" and {len(errored) - 5} more" if len(errored) > 5 else "")
+        warnings.append(f"{len(errored)} errored sample(s) skipped (not scored): {shown}")
+    epochs = max((len(rows) for rows in by_id.values()), default=1)
+    if epochs > 1:
+        warnings.append(f"{epochs} epochs per sample reduced to one value per sample (mean, as inspect does): "
+                        f"n = {len(items)} samples")
+    return items
+
+
+def _parse_inspect(
+    obj: Any, file: str, kind: MetricKind, meta: dict[str, Any], scorer: str | None = None
+) -> tuple[list[EvaluationRun], list[str]]:
+    ev, model, samples, warnings = _header(obj, file)
+    chosen = _choose_scorer(obj, scorer, file, warnings)
+    items = _items(obj, samples, model, chosen, file, warnings) if chosen is not None and samples else []
     agg, se, scored = _aggregate(_dict(obj, "results"), chosen or "", file)
     if not items and agg is None:
         raise EvidenceImportError(file, "neither samples nor an aggregate score", field="samples")
-    results = _dict(obj, "results")
-    completed = results.get("completed_samples") if isinstance(results.get("completed_samples"), int) else None
-    n_rep = scored if scored is not None else completed
-    binary = all(it.passed is not None for it in items) if items else False
+    completed = _dict(obj, "results").get("completed_samples")
+    n_rep = scored if scored is not None else (completed if isinstance(completed, int) else None)
+    binary = bool(items) and all(it.passed is not None for it in items)
     run = _build_run(
         file, **meta, source_format=EvidenceFormat.inspect, source_model=model, task=str(ev.get("task") or ""),
         metric_kind=kind, metric_name=str(chosen or ""), items=items, n_reported=n_rep,

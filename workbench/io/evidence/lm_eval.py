@@ -68,6 +68,30 @@ def _lm_eval_samples(
     return items
 
 
+def _task_metrics(metrics: dict[str, Any], file: str, loc: str
+                  ) -> tuple[dict[str, float], dict[str, float | None], str, str]:
+    """(values, stderrs, headline metric, its filter) of one task's ``"<metric>,<filter>"`` entries."""
+    values: dict[str, float] = {}
+    stderrs: dict[str, float | None] = {}
+    order: list[tuple[str, str]] = []
+    for key, val in metrics.items():
+        if key == "alias" or "," not in key:
+            continue
+        mname, filt = key.split(",", 1)
+        if mname.endswith("_stderr"):
+            stderrs[f"{mname[:-7]},{filt}"] = None if val == "N/A" else _num(val, file, loc, key)
+            continue
+        x = _num(val, file, loc, key, allow_none=False)
+        assert x is not None
+        values[key] = x
+        order.append((mname, filt))
+    if not order:
+        raise EvidenceImportError(file, "no '<metric>,<filter>' values", location=loc)
+    names = [m for m, _ in order]
+    head = next((h for h in HEADLINE_METRICS if h in names), names[0])
+    return values, stderrs, head, next(f for m, f in order if m == head)
+
+
 def _parse_lm_eval(
     obj: Any, file: str, kind: MetricKind, meta: dict[str, Any], samples: dict[str, tuple[str, bytes]]
 ) -> tuple[list[EvaluationRun], list[str]]:
@@ -91,25 +115,7 @@ def _parse_lm_eval(
             continue
         if not isinstance(metrics, dict):
             raise EvidenceImportError(file, "expected an object of metrics", location=loc)
-        values: dict[str, float] = {}
-        stderrs: dict[str, float | None] = {}
-        order: list[tuple[str, str]] = []
-        for key, val in metrics.items():
-            if key == "alias" or "," not in key:
-                continue
-            mname, filt = key.split(",", 1)
-            if mname.endswith("_stderr"):
-                stderrs[f"{mname[:-7]},{filt}"] = None if val == "N/A" else _num(val, file, loc, key)
-                continue
-            x = _num(val, file, loc, key, allow_none=False)
-            assert x is not None
-            values[key] = x
-            order.append((mname, filt))
-        if not order:
-            raise EvidenceImportError(file, "no '<metric>,<filter>' values", location=loc)
-        names = [m for m, _ in order]
-        head = next((h for h in HEADLINE_METRICS if h in names), names[0])
-        filt = next(f for m, f in order if m == head)
+        values, stderrs, head, filt = _task_metrics(metrics, file, loc)
         key = f"{head},{filt}"
         value = values[key]
         se = stderrs.get(key)
