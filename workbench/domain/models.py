@@ -471,18 +471,19 @@ class Profile(Model):
         return normalise_name(value) if isinstance(value, str) else value
     # 1-13: seed 002 "Model Requirement Profile"
     task_class: TaskClass = TaskClass.extraction
-    user_exposure: UserExposure = UserExposure.internal
+    # None = not stated (a template leaves a dimension unset where seed 002's matrix is silent on it)
+    user_exposure: UserExposure | None = UserExposure.internal
     risk_level: RiskLevel = RiskLevel.medium
-    output_form: OutputForm = OutputForm.raw_string
+    output_form: OutputForm | None = OutputForm.raw_string
     required_modalities: list[Modality] = Field(default_factory=lambda: [Modality.text])
-    reasoning_depth: ReasoningDepth = ReasoningDepth.single_step
+    reasoning_depth: ReasoningDepth | None = ReasoningDepth.single_step
     context_length_tokens: int = Field(default=4_000, gt=0, le=100_000_000)
-    tool_use: ToolUseComplexity = ToolUseComplexity.none
+    tool_use: ToolUseComplexity | None = ToolUseComplexity.none
     latency_sla: LatencySLA = Field(default_factory=LatencySLA)
     throughput: Throughput = Field(default_factory=Throughput)
     cost_ceiling_per_success_usd: float | None = Field(default=None, gt=0)
     privacy: Privacy = Field(default_factory=Privacy)
-    language_scope: LanguageScope = LanguageScope.english_only
+    language_scope: LanguageScope | None = LanguageScope.english_only
     unacceptable_failures: list[FailureMode] = Field(default_factory=list)
     failure_policy: FailurePolicy = FailurePolicy.fail_closed
     # decision inputs
@@ -529,3 +530,6 @@ class ProfileTemplate(Model):
     recommended_routing: str
     profile: Profile
     source: str
+    trace: dict[str, str] = Field(default_factory=dict, description=(
+        "profile field -> the Task-to-Model Fit cell it comes from ('<column>: <cell text>'), or "
+        "'workbench default: <why>' for values the seed's matrix does not give"))

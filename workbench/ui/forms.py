@@ -202,9 +202,13 @@ def candidate_form(candidate: Candidate, key: str, submit_label: str) -> dict[st
 # --------------------------------------------------------------------------- profile
 
 
-def _enum_select(label: str, enum: Any, value: Any, key: str, container: Any = st, help: str | None = None) -> str:
-    options = [e.value for e in enum]
-    return str(container.selectbox(label, options, options.index(value.value), format_func=_label, key=key, help=help))
+def _enum_select(label: str, enum: Any, value: Any, key: str, container: Any = st, help: str | None = None,
+                 optional: bool = False) -> str:
+    """A select of the enum's values; ``optional`` adds "" = not stated (the caller maps it to None)."""
+    options = ([""] if optional else []) + [e.value for e in enum]
+    index = options.index(value.value if value is not None else "")
+    return str(container.selectbox(label, options, index, key=key, help=help,
+                                   format_func=lambda v: _label(v) if v else "— not stated —"))
 
 
 def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any] | None:
@@ -218,16 +222,19 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
             name = c1.text_input("Name", profile.name, key=f"{key}-name", max_chars=200)
             description = c2.text_input("Description", profile.description, key=f"{key}-desc")
             task_class = _enum_select("1 · Task class", TaskClass, profile.task_class, f"{key}-task", c1)
-            exposure = _enum_select("2 · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2)
+            exposure = _enum_select("2 · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2, optional=True)
             risk = _enum_select("2 · Risk level", RiskLevel, profile.risk_level, f"{key}-risk", c1)
-            output_form = _enum_select("3 · Output form", OutputForm, profile.output_form, f"{key}-output", c2)
+            output_form = _enum_select("3 · Output form", OutputForm, profile.output_form, f"{key}-output", c2, optional=True)
             modalities = c1.multiselect("4 · Required modalities", [m.value for m in Modality],
                                         [m.value for m in profile.required_modalities], key=f"{key}-mod")
-            depth = _enum_select("5 · Reasoning depth", ReasoningDepth, profile.reasoning_depth, f"{key}-depth", c2)
+            depth = _enum_select("5 · Reasoning depth", ReasoningDepth, profile.reasoning_depth, f"{key}-depth", c2,
+                                 optional=True)
             context = c1.number_input("6 · Context length need (tokens)", value=profile.context_length_tokens,
                                       step=1000, key=f"{key}-ctx")
-            tool_use = _enum_select("7 · Tool-use complexity", ToolUseComplexity, profile.tool_use, f"{key}-tools", c2)
-            language = _enum_select("12 · Language scope", LanguageScope, profile.language_scope, f"{key}-lang", c1)
+            tool_use = _enum_select("7 · Tool-use complexity", ToolUseComplexity, profile.tool_use, f"{key}-tools", c2,
+                                    optional=True)
+            language = _enum_select("12 · Language scope", LanguageScope, profile.language_scope, f"{key}-lang", c1,
+                                    optional=True)
             failures = c2.multiselect("13 · Unacceptable failures", [f.value for f in FailureMode],
                                       [f.value for f in profile.unacceptable_failures], format_func=_label,
                                       key=f"{key}-fail")
@@ -295,9 +302,10 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
     raw = profile.model_dump(mode="json")
     weights = {c: float(w) for c, w in zip(CRITERIA, edited["weight"].fillna(0.0), strict=True)}
     raw.update(
-        name=name.strip(), description=description.strip(), task_class=task_class, user_exposure=exposure,
-        risk_level=risk, output_form=output_form, required_modalities=modalities, reasoning_depth=depth,
-        context_length_tokens=int(context), tool_use=tool_use, language_scope=language,
+        name=name.strip(), description=description.strip(), task_class=task_class, user_exposure=exposure or None,
+        risk_level=risk, output_form=output_form or None, required_modalities=modalities,
+        reasoning_depth=depth or None, context_length_tokens=int(context), tool_use=tool_use or None,
+        language_scope=language or None,
         unacceptable_failures=failures, failure_policy=policy,
         latency_sla={"ttft_ms": ttft, "total_p95_ms": total},
         throughput={**raw["throughput"], "peak_rps": rps, "concurrent_requests": None if conc is None else int(conc)},

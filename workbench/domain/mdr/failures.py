@@ -48,12 +48,12 @@ def relevant_failures(profile: Profile, table: FailureTable) -> list[FailureTole
     table's provenance). Table order is kept."""
     dims = {
         "task_class": profile.task_class.value,
-        "output_form": profile.output_form.value,
-        "user_exposure": profile.user_exposure.value,
+        "output_form": profile.output_form.value if profile.output_form else "",  # None = not stated
+        "user_exposure": profile.user_exposure.value if profile.user_exposure else "",  # None = not stated
         "risk_level": profile.risk_level.value,
-        "reasoning_depth": profile.reasoning_depth.value,
-        "tool_use": profile.tool_use.value,
-        "language_scope": profile.language_scope.value,
+        "reasoning_depth": profile.reasoning_depth.value if profile.reasoning_depth else "",  # None = not stated
+        "tool_use": profile.tool_use.value if profile.tool_use else "",  # None = not stated
+        "language_scope": profile.language_scope.value if profile.language_scope else "",  # None = not stated
     }
     unacceptable = set(profile.unacceptable_failures)
     out = []
