@@ -113,3 +113,12 @@ def test_file_shape_errors_and_delete_with_the_lock(cli_db, run_cli, tmp_path):
     assert run_cli.json("candidates", "delete", "M", "--expect-version", "2")["deleted"] == "M"
     code, _, err = run_cli("candidates", "show", "M")
     assert code == 2 and "no candidate named 'M'" in err
+
+
+def test_export_import_delete_through_a_subprocess(run_cli, run_subprocess, tmp_path):
+    run_cli.json("candidates", "add", "--name", "M", "context_window=32000", "--source", "model card")
+    path = tmp_path / "c.json"
+    assert run_subprocess.json("candidates", "export", str(path), "--name", "M")["candidates"] == 1
+    assert run_subprocess.json("candidates", "delete", "M", "--expect-version", "1")["deleted"] == "M"
+    assert run_subprocess.json("candidates", "import", str(path))["created"] == ["M"]
+    assert candidate_by_name(_store.engine(), "M").model.provenance["context_window"].source == "model card"

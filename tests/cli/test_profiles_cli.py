@@ -163,3 +163,18 @@ def test_show_without_json_prints_the_export_document_and_list_mentions_create(c
     assert code == 0 and out.startswith("kind: workbench.profile/v1\nprofile:\n  name: P\n")
     code, out, _ = run_cli("profiles", "export", "P", "-", "--format", "json")
     assert code == 0 and json.loads(out)["profile"]["name"] == "P"
+
+
+def test_export_import_duplicate_delete_through_a_subprocess(run_cli, run_subprocess, tmp_path):
+    run_cli.json("profiles", "create", "--name", "P", "--template", "research_synthesis")
+    code, text, err = run_subprocess("profiles", "export", "P", "-", "--format", "yaml")
+    assert code == 0 and text.startswith("kind: workbench.profile/v1\n"), err
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    imported = run_subprocess.json("profiles", "import", str(path), "--name", "Q")
+    assert imported["profile"]["name"] == "Q" and imported["profile"]["template"] == "Research Synthesis"
+    copy = run_subprocess.json("profiles", "duplicate", "Q", "--as", "R")
+    assert copy["source"] == "Q" and copy["version"] == 1
+    assert run_subprocess.json("profiles", "delete", "R", "--expect-version", "1")["deleted"] == "R"
+    code, _, err = run_subprocess("profiles", "delete", "Q", "--expect-version", "5")
+    assert code == 2 and "changed by" in err and "Traceback" not in err

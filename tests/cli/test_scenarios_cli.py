@@ -59,3 +59,17 @@ def test_a_bad_scenario_file_exits_2_naming_the_field(cli_db, run_cli, tmp_path)
         run_cli("scenarios", "create", "--profile", "P", "--name", "x", "--method", "borda")
     assert refused.value.code == 2
     assert run_cli.json("scenarios", "list", "--profile", "P")["scenarios"] == []
+
+
+def test_export_import_promote_through_a_subprocess(run_cli, run_subprocess, tmp_path):
+    run_cli.json("profiles", "create", "--name", "P", "--template", "research_synthesis")
+    run_cli.json("scenarios", "create", "--profile", "P", "--name", "base")
+    path = tmp_path / "s.json"
+    assert run_subprocess.json("scenarios", "export", "base", str(path), "--profile", "P")["scenario"] == "base"
+    document = json.loads(path.read_text())
+    document["scenario"]["weights"]["cost_per_success"] = 7.0
+    path.write_text(json.dumps(document))
+    imported = run_subprocess.json("scenarios", "import", str(path), "--profile", "P", "--name", "cost first")
+    assert imported["scenario"]["weights"]["cost_per_success"] == 7.0
+    promoted = run_subprocess.json("scenarios", "promote", "cost first", "--profile", "P", "--expect-version", "1")
+    assert promoted["version"] == 2 and promoted["profile"]["weights"]["cost_per_success"] == 7.0
