@@ -265,3 +265,39 @@ def test_reject_keeps_the_reason_typed_in_the_confirmation(open_page, workspace_
     rec = store.get_decision(workspace_engine, 1)
     assert rec.status == MDRStatus.rejected
     assert rec.record.front.rejection_reason == "Cost per success above the ceiling"
+
+
+def test_quorum_set_in_the_app_gates_acceptance_until_trusted_approvals_arrive(open_page, workspace_engine, profile,
+                                                                              keys):
+    from workbench.services import signing as svc
+    from workbench.services.records import draft_from_workspace
+    from workbench.signing import load_signing_key
+
+    rec = draft_from_workspace(workspace_engine, "Contracts", "ada")
+    rec = store.save_decision(workspace_engine, 1, with_people(rec.record, decision_makers=["Ana"]), rec.version, "a")
+    store.transition_decision(workspace_engine, 1, "proposed", rec.version, "a")
+    at = open_page("decision", actor="Ada")
+    at.text_area(key="dec_quorum_1").set_value("architect: ana@example.com").run()
+    button(at, "dec_quorum_save_1").click().run()
+    assert not at.exception, at.exception
+    plain = texts(at).replace("\\", "")
+    assert "Approvals required before acceptance: architect: ana@example.com" in plain and "not met" in plain
+    _confirm(at, "accepted")
+    assert any("approvals missing" in e.value.replace("\\", "") for e in at.error)
+    assert store.get_decision(workspace_engine, 1).status == MDRStatus.proposed
+    at.text_input(key="dec_sign_email").set_value("ana@example.com").run()
+    at.text_input(key="dec_key_name").set_value("Ana Lima").run()
+    button(at, "dec_key_create").click().run()
+    button(at, "dec_sign").click().run()
+    assert not at.exception, at.exception
+    assert store.get_decision(workspace_engine, 1).signature_count == 1
+    with pytest.raises(svc.QuorumNotMetError):  # signed, but the key is not trusted yet
+        svc.check_acceptance(workspace_engine, 1)
+    info = svc.own_keys("ana@example.com")[0]
+    key = load_signing_key(keys / "people" / "ana@example.com" / f"{info.key_id}.key")
+    svc.trust_public_key(workspace_engine, key.public_key, "Ana Lima", "ana@example.com", "sec",
+                         confirm_fingerprint=key.public_key.fingerprint)
+    at.run()
+    _confirm(at, "accepted")
+    done = store.get_decision(workspace_engine, 1)
+    assert done.status == MDRStatus.accepted and done.signature_count == 1  # acceptance keeps the approval
