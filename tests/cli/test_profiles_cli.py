@@ -178,3 +178,11 @@ def test_export_import_duplicate_delete_through_a_subprocess(run_cli, run_subpro
     assert run_subprocess.json("profiles", "delete", "R", "--expect-version", "1")["deleted"] == "R"
     code, _, err = run_subprocess("profiles", "delete", "Q", "--expect-version", "5")
     assert code == 2 and "changed by" in err and "Traceback" not in err
+
+
+def test_an_oversized_file_is_refused_before_parsing(cli_db, run_cli, tmp_path):
+    big = tmp_path / "big.json"
+    big.write_bytes(b'{"kind": "workbench.profile/v1", "profile": {"name": "x", "description": "'
+                    + b"a" * (4 * 1024 * 1024) + b'"}}')
+    code, _, err = run_cli("profiles", "import", str(big))
+    assert code == 2 and "big.json" in err and "byte limit" in err

@@ -41,11 +41,21 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return run
 
 
+#: Read at most this much of an input file (the services apply their own, smaller limits with a message).
+MAX_READ_BYTES = 64 * 1024 * 1024
+
+
 def read_input(file: str) -> tuple[bytes, str]:
-    """The bytes of FILE ('-' = stdin, read as JSON) and the name errors should carry."""
+    """The bytes of FILE ('-' = stdin, read as JSON) and the name errors should carry; a file larger than
+    :data:`MAX_READ_BYTES` is refused without reading it whole."""
     if file == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    return Path(file).read_bytes(), file
+        data, source = sys.stdin.buffer.read(MAX_READ_BYTES + 1), "<stdin>"
+    else:
+        with Path(file).open("rb") as handle:
+            data, source = handle.read(MAX_READ_BYTES + 1), file
+    if len(data) > MAX_READ_BYTES:
+        raise svc.InputError(f"{source}: larger than the {MAX_READ_BYTES:,}-byte limit")
+    return data, source
 
 
 def write_output(text: str, file: str) -> int:

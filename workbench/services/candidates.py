@@ -30,6 +30,7 @@ from workbench.store.repository import DuplicateNameError, Record, candidates
 
 CANDIDATES_KIND = "workbench.candidates/v1"
 MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = 64 * 1024 * 1024  # a whole LiteLLM-sized catalog with architectures fits
 
 
 def _edited(before: Candidate, raw: dict[str, Any], source: str, actor: str, today: date | None,
@@ -79,7 +80,7 @@ def candidates_document(engine: Engine, names: Sequence[str] = ()) -> dict[str, 
 
 
 def read_candidates_document(data: bytes, source: str) -> list[dict[str, Any]]:
-    doc = parse_document(data, source)
+    doc = parse_document(data, source, MAX_IMPORT_BYTES)
     if not isinstance(doc, dict) or doc.get("kind") != CANDIDATES_KIND:
         got = doc.get("kind") if isinstance(doc, dict) else type(doc).__name__
         raise InputError(f"{source}: kind: expected {CANDIDATES_KIND!r}, got {got!r}")

@@ -75,12 +75,12 @@ def _known_fields(model: type[BaseModel], parents: list[str]) -> list[str]:
     return list(current.model_fields)
 
 
-def parse_document(data: bytes, source: str) -> Any:
+def parse_document(data: bytes, source: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
     """A JSON or YAML document (YAML when the name ends in .yaml/.yml), strictly parsed."""
     try:
         if source.lower().endswith((".yaml", ".yml")):
-            return load_yaml(data, source, max_bytes=MAX_FILE_BYTES)
-        return load_json(data, source, max_bytes=MAX_FILE_BYTES)
+            return load_yaml(data, source, max_bytes=max_bytes)
+        return load_json(data, source, max_bytes=max_bytes)
     except (JsonInputError, YamlInputError) as exc:
         raise InputError(str(exc)) from exc
 
