@@ -88,6 +88,9 @@ def register(sub: Any) -> None:
         help="vllm = block-rounded reservation; simple = min(T, window)",
     )
     p.add_argument("--max-num-batched-tokens", type=int, default=None, metavar="N")
+    p.add_argument("--safetensors-index", metavar="FILE", default=None,
+                   help="model.safetensors.index.json: its metadata.total_size replaces params x bits for the "
+                   "checkpoint's format (default: the file beside --hf-config, when present)")
     p.add_argument("--output-tokens", type=int, default=None, metavar="N",
                    help="output tokens per request for throughput and $/1M tokens (default min(512, context/2))")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -191,6 +194,26 @@ def _spec(args: argparse.Namespace) -> Any:
         raise CliError(f"candidate {args.candidate!r}: {exc}") from exc
 
 
+def _checkpoint_bytes(args: argparse.Namespace) -> int | None:
+    """metadata.total_size of --safetensors-index, or of model.safetensors.index.json beside --hf-config."""
+    from pathlib import Path
+
+    from workbench.io.hf_config.safetensors_index import SafetensorsIndexError, parse_safetensors_index
+
+    path = Path(args.safetensors_index) if args.safetensors_index else None
+    if path is None and args.hf_config:
+        beside = Path(args.hf_config).with_name("model.safetensors.index.json")
+        path = beside if beside.is_file() else None
+    if path is None:
+        return None
+    try:
+        return parse_safetensors_index(path.read_bytes(), str(path.name)).total_size
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read file ({exc.strerror})") from exc
+    except SafetensorsIndexError as exc:
+        raise CliError(str(exc)) from exc
+
+
 def handle(args: argparse.Namespace) -> int:
     from workbench.domain.gpu import FitRequest, evaluate_fit
     from workbench.io.gpus import GpuCatalogError, load_gpu_catalog
@@ -210,6 +233,7 @@ def handle(args: argparse.Namespace) -> int:
             kv_rule=args.kv_rule,
             max_num_batched_tokens=args.max_num_batched_tokens,
             output_tokens=args.output_tokens,
+            checkpoint_bytes=_checkpoint_bytes(args),
         )
         result = evaluate_fit(spec, request, load_gpu_catalog())
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from workbench.domain.gpu.kv import (
     FitArrays,
     _check_kv_dtype,
     _resolve_weights,
+    arrays_for_request,
     fit_arrays,
     kv_bytes_per_token,
     kv_bytes_per_token_by_layer_type,
@@ -137,7 +138,7 @@ def evaluate_fit(spec: ArchitectureSpec, request: FitRequest, catalog: GpuCatalo
     minimum GPUs of every catalog type, vLLM flags and the seed's rule of thumb beside it."""
     s = _setup(spec, request, catalog)
     counts = spec.parameter_counts()
-    a = fit_arrays([spec], s.fmt.name)
+    a = arrays_for_request(spec, s.fmt.name, request.weights, request.checkpoint_bytes)
     usable, w, ovh = _pool_bytes(a, s, request.overhead)
     pool = usable - w - ovh
     per_req = kv_request_bytes(a, request.context, s.tp, s.kv, request.kv_rule, s.tokens)
@@ -166,6 +167,13 @@ def evaluate_fit(spec: ArchitectureSpec, request: FitRequest, catalog: GpuCatalo
     detailed_total = int(round(total * s.gpus))
 
     notes = list(spec.assumptions)
+    if request.checkpoint_bytes and int(a.weights_bytes[0]) == request.checkpoint_bytes:
+        estimate = fit_arrays([spec], s.fmt.name).weights_bytes[0]
+        notes.append(
+            f"weights: {request.checkpoint_bytes:,} B exactly, from model.safetensors.index.json total_size "
+            f"(params × bits gives {int(estimate):,} B, {request.checkpoint_bytes / estimate - 1:+.1%}; the file also "
+            "holds MTP layers and quantisation scales)"
+        )
     if request.context > limit:
         notes.append(
             f"context {request.context:,} exceeds max_position_embeddings {limit:,}: vLLM refuses it without "
@@ -260,7 +268,7 @@ def concurrency_context_curve(
 ) -> list[dict[str, int]]:
     """Max concurrent sequences at each context length (the fit boundary of the concurrency-vs-context chart)."""
     s = _setup(spec, request, catalog)
-    a = fit_arrays([spec], s.fmt.name)
+    a = arrays_for_request(spec, s.fmt.name, request.weights, request.checkpoint_bytes)
     usable, w, ovh = _pool_bytes(a, s, request.overhead)
     pool = float((usable - w - ovh)[0])
     t = np.asarray(contexts, dtype=np.float64)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -119,6 +119,15 @@ def _indexer_bytes_per_mla_layer(spec: ArchitectureSpec) -> float:
         return 0.0
     own = n_mla if ix.own_layers is None else min(ix.own_layers, n_mla)
     return ix.cache_bytes_per_token_layer * own / n_mla
+
+
+def arrays_for_request(spec: ArchitectureSpec, fmt_name: str, requested: str, checkpoint_bytes: int | None) -> FitArrays:
+    """:func:`fit_arrays` for one model, with the checkpoint's exact byte count (safetensors index
+    ``metadata.total_size``) replacing ``params × bits`` when the fit uses the checkpoint's own format."""
+    a = fit_arrays([spec], fmt_name)
+    if checkpoint_bytes and requested.strip().lower() in ("checkpoint", "auto", ""):
+        return replace(a, weights_bytes=np.asarray([float(checkpoint_bytes)]))
+    return a
 
 
 def _resolve_weights(spec: ArchitectureSpec, name: str) -> str:

@@ -12,7 +12,13 @@ from workbench.domain.architecture import ArchitectureSpec
 from workbench.domain.gpu.base import TP_CANDIDATES, VOCAB_PADDING, FArr, FitInputError, IArr
 from workbench.domain.gpu.catalog import GpuCatalog, GpuSpec
 from workbench.domain.gpu.formats import KvDtype, kv_dtype, weight_format
-from workbench.domain.gpu.kv import FitArrays, _resolve_weights, fit_arrays, kv_request_bytes
+from workbench.domain.gpu.kv import (
+    FitArrays,
+    _resolve_weights,
+    arrays_for_request,
+    fit_arrays,
+    kv_request_bytes,
+)
 from workbench.domain.gpu.overhead import OVERHEAD_MODELS, default_batched_tokens, overhead_bytes
 from workbench.domain.gpu.request import FitRequest
 
@@ -103,7 +109,7 @@ def min_gpus(spec: ArchitectureSpec, request: FitRequest, catalog: GpuCatalog) -
     concurrency; None when no TP size up to 64 fits."""
     fmt = weight_format(_resolve_weights(spec, request.weights))
     kv = kv_dtype(request.kv_dtype)
-    a = fit_arrays([spec], fmt.name)
+    a = arrays_for_request(spec, fmt.name, request.weights, request.checkpoint_bytes)
     matrix = fit_matrix(
         a,
         catalog.gpus,

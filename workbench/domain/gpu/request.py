@@ -25,6 +25,11 @@ class FitRequest(_Frozen):
     overhead: str = "vllm"
     kv_rule: Literal["simple", "vllm"] = "vllm"
     max_num_batched_tokens: int | None = None
+    checkpoint_bytes: int | None = Field(
+        default=None, gt=0, le=100 * 2**40,
+        description="exact weight bytes of the checkpoint (model.safetensors.index.json metadata.total_size); used "
+        "when weights is the checkpoint's own format",
+    )
     output_tokens: int | None = Field(
         default=None, description="output tokens per request for throughput and cost (default min(512, context/2))"
     )
