@@ -123,23 +123,61 @@ def test_save_to_profile_uses_the_optimistic_lock(open_page, profile, workspace_
     assert profile_by_name(workspace_engine, "Contracts").model.weights["latency"] == 1.0
 
 
-def test_excel_download_reflects_the_sliders_on_screen(open_page, profile, workspace_engine, tmp_path):
-    """The deferred download callable builds the workbook from the current (unsaved) slider values."""
+def test_excel_download_callable_carries_the_moved_slider(open_page, profile, workspace_engine, tmp_path):
+    """Drive the page's own download callable (the one given to st.download_button) after moving a slider:
+    the workbook's named weight cell holds the slider's weight, not the saved profile's."""
     import openpyxl
 
-    from workbench.services import decide as analysis
-    from workbench.services.workbook import workbook_bytes
+    from workbench.domain.scoring import normalise_weights
 
     at = open_page("tradeoffs")
     assert any(b.label == "Download Excel decision matrix" for b in at.get("download_button"))
-    weights = {**profile.model.weights, "latency": 4.0}
-    decision = analysis.decide_as_shown(workspace_engine, profile, None, weights, profile.model.constraints, "wsm")
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(4.0).run()
+    assert not at.exception, at.exception
+    build = at.session_state["to_excel_data"]
     path = tmp_path / "m.xlsx"
-    path.write_bytes(workbook_bytes(decision))
+    path.write_bytes(build())
     book = openpyxl.load_workbook(path)
-    latency_weight = book.defined_names["w_latency"]
-    sheet, cell = next(latency_weight.destinations)
-    assert book[sheet][cell.replace("$", "")].value == pytest.approx(decision.ranking.weights["latency"])
+    sheet, cell = next(book.defined_names["w_latency"].destinations)
+    shown = book[sheet][cell.replace("$", "")].value
+    criteria = list(profile.model.weights)
+    slider = normalise_weights([4.0 if c == "latency" else profile.model.weights[c] for c in criteria])
+    saved = normalise_weights([profile.model.weights[c] for c in criteria])
+    j = criteria.index("latency")
+    assert shown == pytest.approx(slider[j]) and shown != pytest.approx(saved[j])
+
+
+def test_compare_table_shows_rank_changes_between_two_different_views(open_page, profile, workspace_engine):
+    from workbench.domain.models import CRITERIA
+    from workbench.domain.scenario import scenario_from
+    from workbench.store.workspace import create_scenario
+
+    multimodal = dict.fromkeys(CRITERIA, 0.0) | {"multimodal_perception": 5.0}
+    create_scenario(workspace_engine, profile.id, scenario_from(profile.model, "Vision").model_copy(
+        update={"weights": multimodal}), "po")
+    at = open_page("tradeoffs")
+    at.toggle(key="to_compare").set_value(True).run()
+    at.selectbox(key="to_cmp_a").set_value("").run()
+    at.selectbox(key="to_cmp_b").set_value("").run()
+    same = at.dataframe[-1].value
+    assert set(same["change"]) <= {"same", "excluded in both"} and "same" in set(same["change"])
+    assert same["rank_a"].equals(same["rank_b"])
+    at.selectbox(key="to_cmp_b").set_value("Vision").run()
+    compare = at.dataframe[-1].value
+    moved = compare[compare["rank_a"] != compare["rank_b"]]
+    assert len(moved) >= 2 and any(c != "same" for c in moved["change"])
+    by_name = dict(zip(compare["name"], compare["rank_b"], strict=True))
+    assert min(by_name["Gemini 3 Pro"], by_name["GPT-5.4"]) == 1  # the E-rated multimodal models lead in B
+
+
+def test_data_gaps_panel_replaces_the_per_criterion_captions(open_page, profile):
+    at = open_page("tradeoffs")
+    assert not any("worst observed" in c.value for c in at.caption)
+    table = next((d.value for d in at.dataframe if "What would resolve it" in d.value.columns), None)
+    ranking = next(d.value for d in at.dataframe if "Score range (worst-best)" in d.value.columns)
+    assert {"Completeness (%)", "Rank depends on unknowns", "Cost basis"} <= set(ranking.columns)
+    if table is not None:  # the shipped catalog has unrated candidates: one row each, with the fix named
+        assert len(set(table["Candidate"])) == len(table)
 
 
 def test_a_constraint_that_excludes_everyone_names_the_tightest_and_keeps_the_controls(open_page, profile):
