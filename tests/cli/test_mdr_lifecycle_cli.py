@@ -135,3 +135,14 @@ def test_draft_supersedes_carries_edits_and_show_prints_the_adr_tools_flavour(wo
     code, out, _ = run_subprocess("mdr", "show", "2", "--format", "adr-tools")
     lines = out.split("\n")
     assert code == 0 and lines[0].startswith("# 2. ") and "## Status\n\nProposed\n" in out
+
+
+def test_accept_needs_the_records_approval_quorum(workspace, run_subprocess):
+    _json(run_subprocess, "mdr", "draft", "--profile", "Contracts")
+    code, _, err = run_subprocess("mdr", "quorum", "1", "--rule", "security: sec@example.com")
+    assert code == 0, err
+    _json(run_subprocess, "mdr", "propose", "1")
+    code, _, err = run_subprocess("mdr", "accept", "1", "--decision-maker", "Ana Lima")
+    assert code == 2 and "approvals missing" in err and "security" in err
+    shown = _json(run_subprocess, "mdr", "show", "1")
+    assert shown["record"]["status"] == "proposed" and shown["mdr"]["front"]["decision_makers"] == []  # nothing written

@@ -343,13 +343,16 @@ def change_status(engine: Engine, id_: int, to: MDRStatus | str, actor: str, *, 
     seen = rec.version if seen_version is None else seen_version
     if target == MDRStatus.rejected and not (reason or "").strip():
         raise DraftError(f"{rec.mdr_id}: give the reason for rejecting it")
-    if decision_makers:
-        names = tuple(dict.fromkeys([*rec.record.front.decision_makers, *decision_makers]))
+    if target == MDRStatus.accepted:
+        check_acceptance(engine, id_)  # refuses (nothing written) when the approvals are missing
+    names = tuple(dict.fromkeys([*rec.record.front.decision_makers, *decision_makers]))
+    if names != rec.record.front.decision_makers:
+        if rec.signature_count:
+            raise DraftError(f"{rec.mdr_id} is signed: adding decision-makers now changes the signed text and would "
+                             "clear the signatures; name them before signing (mdr edit --set decision-makers=...)")
         try:
             rec = save_decision(engine, id_, with_people(rec.record, decision_makers=names), seen, actor)
         except MDRError as exc:
             raise DraftError(str(exc)) from exc
         seen = rec.version
-    if target == MDRStatus.accepted:
-        check_acceptance(engine, id_)
     return transition_decision(engine, id_, target, seen, actor, reason=reason)
