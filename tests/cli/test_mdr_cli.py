@@ -72,6 +72,9 @@ def test_keys_create_list_trust_untrust_revoke(workspace, run_cli):
     assert [k["name"] for k in listed["keys"]] == ["Ana Lima"] and len(listed["trusted"]) == 1
     code, _, err = run_cli("keys", "create", "--name", "Ana Lima", "--email", "ana@example.com")
     assert code == 2 and "already has a trusted key" in err  # one active key per identity
+    code, _, err = run_cli("keys", "create", "--name", "Ana Lima", "--email", "ana@example.com", "--key-dir",
+                           str(workspace / "elsewhere"))
+    assert code == 2 and "already has a trusted key" in err
     revoked = run_cli.json("keys", "revoke", ana["key_id"][:12], "--reason", "laptop lost")["trusted"]
     assert revoked["revoked_by"] == "ci-bot" and revoked["revoke_reason"] == "laptop lost"
     ana2 = _key(run_cli, key_dir=workspace / "new-keys")
@@ -81,6 +84,12 @@ def test_keys_create_list_trust_untrust_revoke(workspace, run_cli):
     assert run_cli.json("keys", "untrust", ana2["key_id"])["trusted"]["key_id"] == ana2["key_id"]
     code, out, _ = run_cli("keys", "list")
     assert code == 0 and "REVOKED" in out
+
+
+def test_a_second_key_for_an_identity_with_a_key_file_is_refused(workspace, run_cli):
+    _key(run_cli)
+    code, _, err = run_cli("keys", "create", "--name", "Ana Lima", "--email", "ANA@example.com")
+    assert code == 2 and "already has a key" in err
 
 
 def test_keys_bad_input_is_exit_2(workspace, run_cli):

@@ -1,7 +1,7 @@
 """``workbench keys create|list|trust|untrust|revoke``: key files and the workspace's trust store.
 
 * ``keys create --name N --email E [--key-dir DIR]`` (alias ``init``): a key pair in DIR (private key mode
-  0600). Refused while E has an active key in the trust store. Prints the fingerprint. Nothing is trusted.
+  0600). Refused while E has an active key (trusted, or a private key in DIR, not revoked). Prints the fingerprint. Nothing is trusted.
 * ``keys trust PUBKEY --name N --email E --fingerprint SHA256:...``: add a public key to the trust store,
   bound to N <E>. Without ``--fingerprint`` the key's fingerprint is printed and nothing is written: check it
   with the key's owner, then repeat with it. A second active key for one identity is refused.
@@ -84,13 +84,21 @@ def _entry_json(e: Any) -> dict[str, Any]:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from workbench.services.signing import revoked_key_ids
     from workbench.store.keys import active_key_for
 
     try:
-        active = active_key_for(_engine(), args.email)
+        engine = _engine()
+        active = active_key_for(engine, args.email)
         if active is not None:
             raise CliError(f"{active.label} already has a trusted key ({active.fingerprint}); one identity has one "
                            f"active key: revoke it first (workbench keys revoke {active.key_id[:16]} --reason ...)")
+        revoked = revoked_key_ids(engine)
+        mine = [k for k in list_keys(args.key_dir or default_key_dir()) if k.has_private_key
+                and k.email.strip().lower() == args.email.strip().lower() and k.key_id not in revoked]
+        if mine:
+            raise CliError(f"{args.email} already has a key in {mine[0].key_dir} ({mine[0].fingerprint}); one identity "
+                           f"has one active key: revoke it first (workbench keys revoke {mine[0].key_id[:16]} --reason ...)")
         info = init_key(args.name, args.email, args.key_dir)
     except (SigningError, OSError) as exc:
         raise CliError(str(exc)) from exc
