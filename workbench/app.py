@@ -14,6 +14,7 @@ import streamlit as st  # noqa: E402
 
 from workbench.io.resources import assets_dir  # noqa: E402
 from workbench.ui.identity import identity_sidebar  # noqa: E402
+from workbench.ui.presenter import presenter_toggle  # noqa: E402
 from workbench.ui.registry import PAGES  # noqa: E402
 from workbench.ui.state import init_state  # noqa: E402
 
@@ -37,4 +38,5 @@ for spec in PAGES:
     )
 current = st.navigation(sections)
 identity_sidebar()
+presenter_toggle()
 current.run()

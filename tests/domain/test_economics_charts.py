@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.charts import economics as charts
+from workbench.charts import theme
 from workbench.domain import economics as E
 from workbench.domain.models import Candidate, EffortTier, Pricing, Workload
 
@@ -21,12 +22,19 @@ def _cands() -> list[Candidate]:
 
 
 def test_cost_breakdown_bar() -> None:
-    fig = charts.cost_breakdown_bar(E.cost_breakdown_for(_cands(), Workload(human_review_rate=0.1,
-                                                                            human_review_cost_usd=1)))
-    bars = [t for t in fig.data if t.type == "bar"]
-    assert [t.name for t in bars] == [E.COST_COMPONENT_LABELS[k] for k in E.COST_COMPONENTS]
-    assert fig.layout.barmode == "stack" and "USD" in fig.layout.yaxis.title.text
-    assert "C (pricing unknown)" in list(bars[0].x)
+    costs = E.cost_breakdown_for(_cands(), Workload(human_review_rate=0.1, human_review_cost_usd=1))
+    fig = charts.cost_breakdown_bar(costs, ceiling=float(costs.success.total_usd[1]) * 1.01, excluded=["A"])
+    [bar] = [t for t in fig.data if t.type == "bar"]
+    assert list(bar.y[:2]) == list(costs.success.total_usd[:2])  # the total per success, one bar each
+    assert fig.layout.yaxis.type == "log" and "USD" in fig.layout.yaxis.title.text
+    assert "C (pricing unknown)" in list(bar.x)
+    assert list(bar.marker.color[:2]) == [theme.EXCLUDED, theme.PALETTE[0]]  # A excluded (grey), B within
+    assert any((s.line.color == theme.CEILING) for s in fig.layout.shapes)  # the ceiling drawn
+    # components are in the hover: prefill .. human validation for each bar
+    assert [round(float(v), 12) for v in bar.customdata[1][:len(E.COST_COMPONENTS)]] == [
+        round(float(costs.success.components_usd[k][1]), 12) for k in E.COST_COMPONENTS]
+    assert theme.takeaway(fig).startswith("Cheapest eligible per success: B at ")
+    assert "1 excluded by the profile" in theme.takeaway(fig)
 
 
 def test_crossover_chart_marks_crossovers() -> None:

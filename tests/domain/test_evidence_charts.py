@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from workbench.charts import theme
 from workbench.charts.evidence import paired_comparison_chart, pass_rate_chart
 from workbench.domain.evidence import EvaluationRun, EvidenceFormat, ItemResult, compare_runs, summarize_rates
 
@@ -27,7 +28,7 @@ def test_pass_rate_chart_error_bars() -> None:
     assert bar.error_x.arrayminus[1] == pytest.approx(85 - 63.958, abs=0.01)
     assert bar.error_x.array[1] == pytest.approx(94.763 - 85, abs=0.01)
     assert "Pass rate (%)" in fig.layout.xaxis.title.text and "Wilson" in fig.layout.xaxis.title.text
-    assert bar.marker.color[1] == "#9ecae1"  # n = 20: flagged small sample
+    assert bar.marker.color[1] == theme.PALETTE[5]  # n = 20: flagged small sample (lighter blue)
     assert "95% Wilson" in fig.layout.xaxis.title.text
 
 

@@ -4,6 +4,7 @@ audit event, and bad input (zero success rate, a calibration CSV with wrong colu
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,7 +47,8 @@ def test_page_loads_with_cost_per_success_and_unknown_prices_listed(open_page):
     assert (table["Cost per success"] > 0).all()
     assert list(table["Cost per success"]) == sorted(table["Cost per success"])
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert chart["layout"]["yaxis"]["title"]["text"] == "USD per successful outcome"
+    assert chart["layout"]["yaxis"]["title"]["text"] == "USD per successful outcome (log scale)"
+    assert chart["layout"]["yaxis"]["type"] == "log"
 
 
 @pytest.mark.parametrize("section", ["cost", "crossover", "cascade", "routing", "rag", "speculative", "tokenizer"])
@@ -204,3 +206,110 @@ def test_rag_section_computes_the_seed_figures_and_flags_its_rag_number(open_pag
     assert _metric(at, "Stuffing") == "$2.00"  # 400K tokens at $0.005/1K
     assert _metric(at, "RAG") == "$0.0128"  # 5 x 512 tokens at $0.005/1K, not the seed's $0.000413
     assert any("$0.000413" in i.value and "$0.0128" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- issue 17: answer first, one state
+
+
+@pytest.fixture
+def with_evidence(workspace_engine):
+    """A profile with the 200-item golden set imported for three candidates."""
+    from tests.store.golden_set import CANDIDATES, golden_set_csv
+    from workbench.io.evidence import import_evidence
+    from workbench.store import evidence as ev
+
+    create_profile(workspace_engine, new_profile_model("Contracts", "high_precision_extraction"), "setup")
+    profile = profile_by_name(workspace_engine, "Contracts")
+    ev.import_runs(workspace_engine, profile.id, import_evidence(golden_set_csv(), "csv", name="golden.csv"),
+                   CANDIDATES, "setup")
+    return profile
+
+
+def test_answer_strip_comes_before_the_inputs(open_page, with_profile):
+    at = open_page("economics")
+    labels = [m.label for m in at.metric]
+    assert labels[0].startswith("Cheapest eligible per success")
+    assert any(label.startswith("Trade-offs leader") for label in labels)
+    # the answer is rendered before the first workload input and before the section's chart
+    order = [type(e).__name__ for e in _walk(at.main)]
+    assert "Metric" in order and "NumberInput" in order
+    assert order.index("Metric") < order.index("NumberInput") < order.index("UnknownElement")  # chart last
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def test_cheap_and_premium_default_to_runner_up_and_leader_with_imported_qualities(
+        open_page, workspace_engine, with_evidence):
+    from workbench.services.decide import decide
+    from workbench.services.economics_defaults import economics_defaults
+
+    ranking = decide(workspace_engine, "Contracts").ranking
+    rates = economics_defaults(workspace_engine, "Contracts").pass_rates
+    at = _section(open_page("economics"), "cascade")
+    cheap, premium = at.selectbox(key="econ_cheap").value, at.selectbox(key="econ_premium").value
+    assert (cheap, premium) == (ranking.rows[1].name, ranking.rows[0].name)
+    q = {n.key: n.value for n in at.number_input if n.key and n.key.startswith("econ_q_")}
+    for name, key in ((cheap, "econ_q_cheap"), (premium, "econ_q_premium")):
+        value = q[key + "_" + re.sub(r"\W+", "_", name).strip("_")]
+        expected = round(rates[name].rate, 4) if name in rates else (0.85 if key == "econ_q_cheap" else 0.95)
+        assert value == pytest.approx(expected)
+    # choosing an evidenced candidate as L brings its pass rate
+    evidenced = next(n for n in rates if n not in (premium, cheap) and n in at.selectbox(key="econ_cheap").options)
+    at.selectbox(key="econ_cheap").set_value(evidenced).run()
+    q = {n.key: n.value for n in at.number_input if n.key and n.key.startswith("econ_q_cheap_")}
+    assert list(q.values()) == [pytest.approx(round(rates[evidenced].rate, 4))]
+
+
+def test_cascade_and_routing_share_one_state_across_sections_and_pages(open_page, with_profile):
+    at = _section(open_page("economics"), "cascade")
+    names = at.selectbox(key="econ_cheap").options
+    at.selectbox(key="econ_cheap").set_value(names[2]).run()
+    at.slider(key="econ_esc").set_value(40.0).run()
+    _section(at, "routing")
+    assert at.slider(key="econ_esc").value == 40.0
+    assert at.selectbox(key="econ_cheap").value == names[2]
+    assert not [n for n in at.number_input if n.key in {"econ_route_esc", "econ_route_f"}]  # no second rate
+    at.slider(key="econ_esc").set_value(10.0).run()
+    _section(at, "cost")
+    _section(at, "cascade")  # was reset to 26.6 % before (issue 17)
+    assert at.slider(key="econ_esc").value == 10.0 and at.selectbox(key="econ_cheap").value == names[2]
+    from workbench.ui.registry import PAGES
+    at.switch_page(str(next(p for p in PAGES if p.url_path == "candidates").path)).run()
+    at.switch_page(str(next(p for p in PAGES if p.url_path == "economics").path)).run()
+    assert not at.exception, at.exception
+    assert at.slider(key="econ_esc").value == 10.0 and at.selectbox(key="econ_cheap").value == names[2]
+
+
+def test_crossover_can_use_imported_pass_rates_as_quality(open_page, workspace_engine, with_evidence):
+    from workbench.services.economics_defaults import economics_defaults
+
+    rates = economics_defaults(workspace_engine, "Contracts").pass_rates
+    at = _section(open_page("economics"), "crossover")
+    assert at.selectbox(key="econ_domain").options[0] == "imported pass rate"
+    at.selectbox(key="econ_domain").set_value("imported pass rate").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    priced = set(table["Option"].str.split(" · ").str[0])
+    assert priced and priced <= set(rates)
+    for _, row in table.iterrows():
+        assert row["Quality"] == pytest.approx(100 * rates[row["Option"].split(" · ")[0]].rate)
+
+
+def test_cost_chart_is_log_scale_with_excluded_candidates_grey(open_page, workspace_engine, with_profile):
+    from workbench.charts import theme
+    from workbench.services.economics_defaults import economics_defaults
+
+    d = economics_defaults(workspace_engine, "Invoice extraction")
+    at = open_page("economics")
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bar = chart["data"][0]
+    colours = dict(zip(bar["x"], bar["marker"]["color"], strict=True))
+    for name in d.excluded:
+        if name in colours:
+            assert colours[name] == theme.EXCLUDED
+    assert chart["layout"]["meta"]["takeaway"].startswith("Cheapest eligible per success")
+    assert any(c.value.startswith("Cheapest eligible per success") for c in at.caption)

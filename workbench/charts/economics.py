@@ -6,10 +6,13 @@ Axis titles carry units: USD per successful outcome, USD per month, requests per
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.economics import (
     CONCURRENCY_TRAP_BATCH,
     COST_COMPONENT_LABELS,
@@ -28,29 +31,52 @@ from workbench.domain.economics import (
 )
 from workbench.domain.money import usd_per_success
 
-_COLORS = ("#4C78A8", "#72B7B2", "#F58518", "#E45756", "#B279A2", "#9D755D")
+_COLORS = theme.PALETTE
+_ABOVE = "#E69F00"  # orange: priced, but above the profile's cost ceiling
 
 
-def cost_breakdown_bar(costs: CandidateCosts, *, title: str = "Cost per successful outcome") -> go.Figure:
-    """Stacked bar per candidate: components of the cost per successful outcome (USD). Candidates
-    without pricing get no bar and are listed as 'pricing unknown' in the x label."""
+def cost_breakdown_bar(costs: CandidateCosts, *, title: str = "Cost per successful outcome",
+                       ceiling: float | None = None, excluded: Sequence[str] = ()) -> go.Figure:
+    """One bar per candidate: its cost per successful outcome (USD, log scale, so a $0.34 model does
+    not flatten the $0.001 ones), the components (input, output, retries, review, ...) in the hover;
+    the profile's cost ceiling drawn; candidates the profile excludes in grey, those above the
+    ceiling in orange. Candidates without pricing get no bar ("pricing unknown" in the label)."""
     names = [n if known else f"{n} (pricing unknown)" for n, known in zip(costs.names, costs.pricing_known, strict=True)]
-    fig = go.Figure()
-    for color, key in zip(_COLORS, COST_COMPONENTS, strict=True):
-        values = costs.success.components_usd[key]
-        fig.add_trace(go.Bar(
-            name=COST_COMPONENT_LABELS[key], x=names, y=values, marker_color=color,
-            hovertemplate="%{x}<br>" + COST_COMPONENT_LABELS[key] + ": $%{y:.6f}<extra></extra>",
-        ))
-    totals = costs.success.total_usd
-    fig.add_trace(go.Scatter(
-        name="Total", x=names, y=totals, mode="text", showlegend=False,
-        text=[usd_per_success(float(t)) for t in totals],
-        textposition="top center",
+    totals = np.asarray(costs.success.total_usd, dtype=float)
+    out = set(excluded)
+    colours = [theme.EXCLUDED if n in out else (_ABOVE if ceiling and t > ceiling else theme.PALETTE[0])
+               for n, t in zip(costs.names, totals, strict=True)]
+    parts = np.stack([np.asarray(costs.success.components_usd[k], dtype=float) for k in COST_COMPONENTS], axis=-1)
+    status = ["excluded by the profile" if n in out else ("above the ceiling" if ceiling and t > ceiling else
+                                                          "eligible") for n, t in zip(costs.names, totals, strict=True)]
+    hover = "<br>".join(f"{COST_COMPONENT_LABELS[k]}: $%{{customdata[{i}]:.6f}}"
+                        for i, k in enumerate(COST_COMPONENTS))
+    fig = go.Figure(go.Bar(
+        name="Cost per success", x=names, y=np.where(totals > 0, totals, np.nan), marker_color=colours,
+        text=[usd_per_success(float(t)) for t in totals], textposition="outside", cliponaxis=False,
+        customdata=np.concatenate([parts, np.array(status, dtype=object)[:, None]], axis=-1),
+        hovertemplate="%{x}: $%{y:.6f} per success (%{customdata[" + str(len(COST_COMPONENTS)) + "]})<br>"
+                      + hover + "<extra></extra>",
     ))
-    fig.update_layout(barmode="stack", title=title, xaxis_title="Candidate",
-                      yaxis_title="USD per successful outcome", legend_title="Component")
-    return fig
+    fig.update_layout(title=title, xaxis_title="Candidate", yaxis_title="USD per successful outcome (log scale)",
+                      showlegend=False)
+    theme.cost_axis(fig, axis="y", ceiling=ceiling, values=totals)
+    return theme.apply(fig, takeaway=cost_takeaway(costs.names, totals, ceiling, out))
+
+
+def cost_takeaway(names: Sequence[str], totals: Any, ceiling: float | None, excluded: set[str]) -> str:
+    """'Cheapest per success: A at $0.0012; 3 of 5 within the $0.01 ceiling; 1 excluded by the profile.'"""
+    priced = [(float(t), n) for n, t in zip(names, totals, strict=True) if t == t and t > 0 and n not in excluded]
+    if not priced:
+        return "No eligible candidate has a price for this workload."
+    best_cost, best = min(priced)
+    text = f"Cheapest eligible per success: {best} at {usd_per_success(best_cost)}"
+    if ceiling:
+        inside = sum(1 for t, _ in priced if t <= ceiling)
+        text += f"; {inside} of {len(priced)} priced eligible candidates within the ${ceiling:,.4g} ceiling"
+    if excluded:
+        text += f"; {len(excluded & set(names))} excluded by the profile (grey)"
+    return text + "."
 
 
 def crossover_chart(options: Options, result: CrossoverResult, *, title: str = "Cost-quality crossover") -> go.Figure:
@@ -75,19 +101,27 @@ def crossover_chart(options: Options, result: CrossoverResult, *, title: str = "
             xs += [seg.cost_per_success_usd, seg.cost_per_success_usd]
             ys += [seg.q_from * 100.0, seg.q_to * 100.0]
         fig.add_trace(go.Scatter(name="Cheapest at required quality", x=xs, y=ys, mode="lines",
-                                 line={"color": "black", "width": 2}, hoverinfo="skip"))
+                                 line={"color": theme.INK, "width": 2}, hoverinfo="skip"))
     if result.crossovers:
         fig.add_trace(go.Scatter(
             name="Crossover points", mode="markers",
             x=[c.to_cost_usd for c in result.crossovers], y=[c.at_quality * 100.0 for c in result.crossovers],
-            marker={"symbol": "x", "size": 13, "color": "crimson"},
+            marker={"symbol": "x", "size": 13, "color": theme.CEILING},
             text=[c.explanation for c in result.crossovers], hovertemplate="%{text}<extra></extra>",
         ))
         for c in result.crossovers:
-            fig.add_hline(y=c.at_quality * 100.0, line_dash="dash", line_color="crimson", opacity=0.4)
-    fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD)",
+            fig.add_hline(y=c.at_quality * 100.0, line_dash="dash", line_color=theme.CEILING, opacity=0.4)
+    fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD, log scale)",
                       yaxis_title="Quality / required quality (%)", legend_title="Candidate")
-    return fig
+    theme.cost_axis(fig, axis="x", values=cost)
+    if result.crossovers:
+        said = " ".join(c.explanation for c in result.crossovers)
+    elif result.segments:
+        said = (f"{result.segments[0].label} is the cheapest per success at every required quality up to "
+                f"{result.max_quality * 100:.1f}%.")
+    else:
+        said = "No option reaches any required quality."
+    return theme.apply(fig, takeaway=said)
 
 
 def volume_chart(comp: VolumeComparison, *, title: str = "API vs self-hosting by monthly volume") -> go.Figure:
@@ -102,15 +136,14 @@ def volume_chart(comp: VolumeComparison, *, title: str = "API vs self-hosting by
         api_rate = float(comp.api_monthly_usd[-1] / comp.volumes[-1]) if vmax else 0.0
         fig.add_trace(go.Scatter(
             name="Crossover", x=shown, y=shown * api_rate, mode="markers",
-            marker={"symbol": "x", "size": 13, "color": "crimson"},
+            marker={"symbol": "x", "size": 13, "color": theme.CEILING},
             hovertemplate="%{x:,.0f} requests/month, $%{y:,.2f}/month<extra>crossover</extra>",
         ))
         for v in shown:
-            fig.add_vline(x=float(v), line_dash="dash", line_color="crimson", opacity=0.5)
-    fig.update_layout(title=title, xaxis_title="Requests per month", yaxis_title="Cost (USD per month)")
-    fig.add_annotation(text=comp.explanation, xref="paper", yref="paper", x=0, y=1.08, showarrow=False,
-                       align="left", font={"size": 11})
-    return fig
+            fig.add_vline(x=float(v), line_dash="dash", line_color=theme.CEILING, opacity=0.5)
+    fig.update_layout(title=title, xaxis_title="Requests per month", yaxis_title="Cost (USD per month)",
+                      legend={"orientation": "h", "y": -0.22})
+    return theme.apply(fig, takeaway=comp.explanation)
 
 
 def cascade_escalation_chart(
@@ -127,13 +160,17 @@ def cascade_escalation_chart(
                              line={"dash": "dash"}))
     current = float(cascade_expected_cost(cheap_cost, premium_cost, escalation_rate, judge_cost))
     fig.add_trace(go.Scatter(name="Current", x=[escalation_rate * 100], y=[current], mode="markers",
-                             marker={"size": 12, "color": "black"}))
+                             marker={"size": 12, "color": theme.INK}))
     be = float(cascade_break_even_rate(cheap_cost, premium_cost, judge_cost)) if premium_cost > 0 else -1.0
     if 0.0 < be <= 1.0:
-        fig.add_vline(x=be * 100, line_dash="dot", line_color="crimson",
+        fig.add_vline(x=be * 100, line_dash="dot", line_color=theme.CEILING,
                       annotation_text=f"break-even {be * 100:.1f}%")
     fig.update_layout(title=title, xaxis_title="Escalation rate P(s_L < tau) (%)", yaxis_title=f"Expected cost ({cost_unit})")
-    return fig
+    verdict = "cheaper" if current < premium_cost else "not cheaper"
+    where = (f"; it stops paying above {be * 100:.1f}% escalation" if 0.0 < be <= 1.0
+             else "; it never pays" if be <= 0.0 else "")
+    return theme.apply(fig, takeaway=f"At {escalation_rate * 100:.1f}% escalation the cascade costs {current:.6g} "
+                                     f"{cost_unit} against {premium_cost:.6g} premium-direct ({verdict}){where}.")
 
 
 def cascade_sweep_chart(
@@ -155,13 +192,17 @@ def cascade_sweep_chart(
         fig.add_trace(go.Scatter(name="Target quality", x=[sweep.tau[0], sweep.tau[-1]], y=[target_quality * 100] * 2,
                                  mode="lines", line={"dash": "dot"}, yaxis="y2"))
     if best is not None:
-        fig.add_vline(x=best.tau, line_color="crimson", annotation_text=f"best tau {best.tau:.3g}")
+        fig.add_vline(x=best.tau, line_color=theme.CEILING, annotation_text=f"best tau {best.tau:.3g}")
     fig.update_layout(
         title=title, xaxis_title="Threshold tau (escalate when confidence < tau)",
         yaxis={"title": f"Expected cost ({cost_unit})"},
         yaxis2={"title": "Expected quality (%)", "overlaying": "y", "side": "right", "range": [0, 100]},
     )
-    return fig
+    said = ("No threshold reaches the target quality." if best is None else
+            f"Escalating below tau {best.tau:.3g} ({best.escalation_rate * 100:.1f}% escalated) gives "
+            f"{best.expected_quality * 100:.1f}% quality at {best.expected_cost:.6g} {cost_unit}, against "
+            f"{float(sweep.premium_direct_cost):.6g} premium-direct.")
+    return theme.apply(fig, takeaway=said)
 
 
 def routing_chart(comp: RoutingComparison, *, title: str = "Routing strategies") -> go.Figure:
@@ -176,7 +217,11 @@ def routing_chart(comp: RoutingComparison, *, title: str = "Routing strategies")
                       "latency %{customdata[1]:,.0f} ms<br>%{customdata[2]:.2f}x vs premium<extra></extra>",
     ))
     fig.update_layout(title=title, xaxis_title="Routing strategy", yaxis_title="Cost per successful outcome (USD)")
-    return fig
+    best = int(np.nanargmin(comp.cost_per_success_usd)) if len(labels) else None
+    said = ("No strategy." if best is None else
+            f"Cheapest per success: {labels[best]} at {usd_per_success(float(comp.cost_per_success_usd[best]))}, "
+            f"{comp.quality[best] * 100:.1f}% quality, {comp.latency_ms[best]:,.0f} ms mean latency.")
+    return theme.apply(fig, takeaway=said)
 
 
 def speculative_chart(curve: SpeculativeCurve, *, title: str = "Speculative decoding speed-up vs batch size") -> go.Figure:
@@ -185,7 +230,7 @@ def speculative_chart(curve: SpeculativeCurve, *, title: str = "Speculative deco
     fig = go.Figure()
     fig.add_trace(go.Scatter(name="Expected speed-up", x=curve.batch, y=curve.speedup, mode="lines+markers"))
     xmax = float(curve.batch.max()) if curve.batch.size else CONCURRENCY_TRAP_BATCH * 2
-    fig.add_vrect(x0=CONCURRENCY_TRAP_BATCH, x1=max(xmax, CONCURRENCY_TRAP_BATCH + 1), fillcolor="crimson",
+    fig.add_vrect(x0=CONCURRENCY_TRAP_BATCH, x1=max(xmax, CONCURRENCY_TRAP_BATCH + 1), fillcolor=theme.CEILING,
                   opacity=0.12, line_width=0, annotation_text="concurrency trap (batch > 16)",
                   annotation_position="top left")
     fig.add_hline(y=1.0, line_dash="dash", annotation_text="no gain")
@@ -194,4 +239,8 @@ def speculative_chart(curve: SpeculativeCurve, *, title: str = "Speculative deco
                       annotation_text=f"break-even {curve.break_even_batch:.1f}")
     fig.update_layout(title=title, xaxis_title="Concurrent batch size (sequences)",
                       yaxis_title="Speed-up vs plain decoding (x)")
-    return fig
+    peak = float(np.max(curve.speedup)) if curve.speedup.size else 1.0
+    said = (f"Speculative decoding speeds decoding up at most {peak:.2f}x"
+            + (f"; above batch {curve.break_even_batch:.1f} it slows decoding down."
+               if math.isfinite(curve.break_even_batch) and curve.break_even_batch > 0 else "."))
+    return theme.apply(fig, takeaway=said)

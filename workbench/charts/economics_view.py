@@ -7,6 +7,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.economics import RagComparison
 from workbench.domain.economics_view import rag_monthly_curves
 
@@ -30,10 +31,10 @@ def rag_chart(rag: RagComparison, *, max_queries: float | None = None,
     fig.add_trace(go.Scatter(name="RAG (incl. index amortisation + fixed)", x=q, y=rag_cost, mode="lines",
                              hovertemplate="%{x:,.0f} queries/month: $%{y:,.2f}/month<extra>RAG</extra>"))
     if math.isfinite(be) and be <= top:
-        fig.add_vline(x=be, line_dash="dot", line_color="crimson", annotation_text=_break_even_label(be))
+        fig.add_vline(x=be, line_dash="dot", line_color=theme.CEILING, annotation_text=_break_even_label(be))
     if rag.queries_per_month > 0:
         fig.add_vline(x=rag.queries_per_month, line_dash="dash", line_color="gray",
                       annotation_text="your volume", annotation_position="bottom right")
     fig.update_layout(title=title, xaxis_title="Queries per month", yaxis_title="Cost (USD per month)",
                       legend={"orientation": "h", "y": -0.2})
-    return fig
+    return theme.apply(fig, takeaway=rag.explanation)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.evidence import PairedComparison, RateSummary
 
 
@@ -20,7 +21,7 @@ def pass_rate_chart(summaries: Sequence[RateSummary], title: str = "Pass rate pe
         x=rate,
         y=[s.name for s in rows],
         orientation="h",
-        marker_color=["#9ecae1" if s.flags else "#3182bd" for s in rows],
+        marker_color=[theme.PALETTE[5] if s.flags else theme.PALETTE[0] for s in rows],
         error_x={
             "type": "data", "symmetric": False,
             "array": [100 * (s.upper - s.rate) for s in rows],
@@ -40,7 +41,11 @@ def pass_rate_chart(summaries: Sequence[RateSummary], title: str = "Pass rate pe
         xaxis_range=[0, 100],
         showlegend=False,
     )
-    return fig
+    best = rows[-1] if rows else None
+    said = ("No pass rates." if best is None else
+            f"Highest pass rate: {best.name} {100 * best.rate:.1f}% ({best.k}/{best.n}, interval "
+            f"{100 * best.lower:.1f}–{100 * best.upper:.1f}%) of {len(rows)} candidates; lighter bars are small samples.")
+    return theme.apply(fig, takeaway=said, height=max(320, 60 + 34 * len(rows)))
 
 
 def paired_comparison_chart(cmp: PairedComparison) -> go.Figure:
@@ -60,10 +65,10 @@ def paired_comparison_chart(cmp: PairedComparison) -> go.Figure:
         fig.update_layout(title=f"Paired bootstrap: {cmp.verdict}",
                           xaxis_title=f"Mean score difference (score units), {1 - cmp.alpha:.0%} bootstrap interval",
                           yaxis_title="Comparison")
-        return fig
+        return theme.apply(fig, takeaway=f"Paired bootstrap, {cmp.a} − {cmp.b}: {cmp.verdict}.")
     labels = ["both pass", f"only {cmp.a}", f"only {cmp.b}", "neither"]
     values = [cmp.both_pass or 0, cmp.a_only, cmp.b_only, cmp.neither or 0]
-    colours = ["#bdbdbd", "#3182bd", "#e6550d", "#bdbdbd"]
+    colours = [theme.EXCLUDED, theme.PALETTE[0], theme.PALETTE[3], theme.EXCLUDED]
     fig = go.Figure(go.Bar(x=labels, y=values, marker_color=colours, text=values, textposition="auto",
                            name="items"))
     fig.update_layout(
@@ -73,4 +78,5 @@ def paired_comparison_chart(cmp: PairedComparison) -> go.Figure:
         yaxis_title="Items (count)",
         showlegend=False,
     )
-    return fig
+    return theme.apply(fig, takeaway=f"{cmp.a} vs {cmp.b}: {cmp.verdict} (only {cmp.a}: {cmp.a_only} items, "
+                                     f"only {cmp.b}: {cmp.b_only}; exact McNemar p = {cmp.p_value:.3g}).")

@@ -6,11 +6,12 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.portfolio import topological_order
 
-_INK = "#0F172A"
-_STEP = "#1E40AF"
-_BARS = {"portfolio": "#1E40AF", "single-model monolith": "#F59E0B", "premium everywhere": "#64748B"}
+_INK = theme.INK
+_STEP = theme.PALETTE[0]
+_BARS = {"portfolio": theme.PALETTE[0], "single-model monolith": theme.PALETTE[1], "premium everywhere": theme.EXCLUDED}
 
 
 def _depths(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
@@ -61,7 +62,8 @@ def task_graph(doc: dict[str, object], edges: list[tuple[str, str]]) -> go.Figur
     fig.update_yaxes(visible=False, range=[-tall + 0.4, 0.6])
     fig.update_layout(height=140 + 120 * tall, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       plot_bgcolor="white", paper_bgcolor="white")
-    return fig
+    steps = ", ".join(f"{n['key']}: {n['winner'] or 'nothing ranked'}" for n in nodes)
+    return theme.apply(fig, takeaway=f"{len(nodes)} steps ({steps}); the critical path is outlined.")
 
 
 def monolith_comparison(doc: dict[str, object]) -> go.Figure:
@@ -81,7 +83,8 @@ def monolith_comparison(doc: dict[str, object]) -> go.Figure:
                       margin={"l": 10, "r": 10, "t": 30, "b": 10}, font={"size": 15, "color": _INK},
                       plot_bgcolor="white", paper_bgcolor="white")
     fig.update_yaxes(gridcolor="#E2E8F0", tickprefix="$")
-    return fig
+    fig.update_xaxes(title="Option (USD per successful end-to-end outcome)")
+    return theme.apply(fig, takeaway=takeaway(doc))
 
 
 def takeaway(doc: dict[str, object]) -> str:

@@ -10,6 +10,7 @@ Every slider sits in a fragment with what it drives. One module per section:
 
 from __future__ import annotations
 
+from workbench.ui.economics.answer import answer_strip
 from workbench.ui.economics.cascade import (
     calibration_panel,
     cascade_section,
@@ -20,6 +21,7 @@ from workbench.ui.economics.common import (
     SECTIONS,
     WORKLOAD_LABELS,
     cost_breakdown,
+    economics_defaults,
     show_econ_error,
     workload_inputs,
 )
@@ -29,7 +31,7 @@ from workbench.ui.economics.routing import routing_section
 from workbench.ui.economics.serving import speculative_section, tokenizer_section
 
 __all__ = [
-    "SECTIONS", "WORKLOAD_LABELS", "calibration_panel", "cascade_section", "cost_breakdown", "cost_section",
+    "SECTIONS", "WORKLOAD_LABELS", "answer_strip", "calibration_panel", "economics_defaults", "cascade_section", "cost_breakdown", "cost_section",
     "crossover_section", "escalation_fragment", "pair_inputs", "rag_section", "routing_section", "show_econ_error",
     "speculative_section", "tokenizer_section", "volume_panel", "workload_inputs",
 ]

@@ -23,42 +23,60 @@ from workbench.io.calibration import (
     CalibrationFormatError,
     read_calibration_csv,
 )
+from workbench.services.economics_defaults import EconomicsDefaults, PassRate
 from workbench.ui.economics.common import (
     PER_MTOK,
     PER_REQUEST,
     SOURCE_REF,
     SOURCE_SEED,
+    _slug,
     _sweep,
     cost_breakdown,
+    escalation_slider,
     pct,
     show_econ_error,
 )
+from workbench.ui.presenter import show_chart
 from workbench.ui.text import md
 
 # =========================================================================== cascade and router
 
 
-def pair_inputs(candidates: Sequence[Candidate]) -> tuple[str, str, float, float] | None:
-    """Cheap L / premium H candidates and their qualities (shared by the cascade and routing sections)."""
+def pair_inputs(candidates: Sequence[Candidate], defaults: EconomicsDefaults | None = None
+                ) -> tuple[str, str, float, float] | None:
+    """Cheap L / premium H candidates and their qualities, shared by the Cascade and Routing sections
+    (same keys, kept for the session). L and H default to the Trade-offs runner-up and leader, the
+    qualities to imported pass rates where the profile has them."""
     priced = view.priced(candidates)
     if len(priced) < 2:
         st.info("Two candidates with prices are needed for a cascade. Add prices on the Candidates page.")
         return None
     ordered = sorted(priced, key=lambda c: c.pricing.input_per_mtok + c.pricing.output_per_mtok)  # type: ignore[union-attr]
     names = [c.name for c in ordered]
+    cheap_default, premium_default = 0, len(names) - 1
+    rates = defaults.pass_rates if defaults else {}
+    if defaults and defaults.runner_up in names and defaults.leader in names:
+        cheap_default, premium_default = names.index(defaults.runner_up), names.index(defaults.leader)
     c = st.columns(4)
-    cheap = c[0].selectbox("Cheap model L", names, index=0, key="econ_cheap", persist_state="session")
-    premium = c[1].selectbox("Premium model H", names, index=len(names) - 1, key="econ_premium",
-                             persist_state="session")
-    ql = c[2].number_input("Quality of L's accepted answers (0–1)", min_value=0.0, max_value=1.0, value=0.85,
-                           step=0.01, format="%.3f", key="econ_q_cheap", persist_state="session",
-                           help="Entered: measure it on your evaluation set (Evidence page)")
-    qh = c[3].number_input("Quality of H (0–1)", min_value=0.0, max_value=1.0, value=0.95, step=0.01, format="%.3f",
-                           key="econ_q_premium", persist_state="session",
-                           help="Entered: measure it on your evaluation set (Evidence page)")
+    cheap = c[0].selectbox("Cheap model L", names, index=cheap_default, key="econ_cheap", persist_state="session",
+                           help="Default: the Trade-offs runner-up for this profile")
+    premium = c[1].selectbox("Premium model H", names, index=premium_default, key="econ_premium",
+                             persist_state="session", help="Default: the Trade-offs leader for this profile")
+    ql = _quality_input(c[2], "Quality of L's accepted answers (0–1)", cheap, rates, 0.85, "econ_q_cheap")
+    qh = _quality_input(c[3], "Quality of H (0–1)", premium, rates, 0.95, "econ_q_premium")
     if cheap == premium:
         st.warning("L and H are the same candidate: choose a cheaper L.")
     return cheap, premium, float(ql), float(qh)
+
+
+def _quality_input(col: Any, label: str, name: str, rates: dict[str, PassRate], entered: float, key: str) -> float:
+    """A quality defaulting to the candidate's imported pass rate (its own key per candidate, so
+    choosing another L or H brings its evidence), else to an entered value."""
+    rate = rates.get(name)
+    help_text = (rate.source if rate else "Entered: no imported pass rate for this candidate (Evidence page)")
+    return float(col.number_input(label, min_value=0.0, max_value=1.0, value=round(rate.rate, 4) if rate else entered,
+                                  step=0.01, format="%.3f", key=f"{key}_{_slug(name)}", persist_state="session",
+                                  help=help_text))
 
 
 CASCADE_FORMULA = (
@@ -73,26 +91,27 @@ BASIS_LABELS = {"workload": "Candidates on this workload (USD per request)", "pr
 MODE_LABELS = {"rate": "a rate (slider)", "calibration": "calibration data (CSV)"}
 
 
-def cascade_section(candidates: Sequence[Candidate], workload: Workload) -> None:
+def cascade_section(candidates: Sequence[Candidate], workload: Workload,
+                    defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Cascade economics")
     st.markdown(CASCADE_FORMULA)
     basis = st.segmented_control("Costs from", ["workload", "prices"], default="workload", required=True,
-                                 key="econ_casc_basis", format_func=lambda b: BASIS_LABELS[b])
+                                 key="econ_casc_basis", persist_state="session", format_func=lambda b: BASIS_LABELS[b])
     if basis == "prices":
         c = st.columns(4)
         cl = c[0].number_input("C_L: cheap model (USD per 1M tokens)", min_value=0.0, value=0.24, step=0.01,
-                               format="%.4f", key="econ_casc_cl")
+                               format="%.4f", key="econ_casc_cl", persist_state="session")
         ch = c[1].number_input("C_H: premium model (USD per 1M tokens)", min_value=0.0, value=24.7, step=0.1,
-                               format="%.4f", key="econ_casc_ch")
+                               format="%.4f", key="econ_casc_ch", persist_state="session")
         ql = c[2].number_input("Q_L of accepted answers (0–1)", min_value=0.0, max_value=1.0, value=0.85, step=0.01,
-                               format="%.3f", key="econ_casc_ql")
+                               format="%.3f", key="econ_casc_ql", persist_state="session")
         qh = c[3].number_input("Q_H (0–1)", min_value=0.0, max_value=1.0, value=0.95, step=0.01, format="%.3f",
-                               key="econ_casc_qh")
+                               key="econ_casc_qh", persist_state="session")
         st.caption(f"Defaults: RouteLLM's prices, Mixtral ≈ $0.24 and GPT-4 ≈ $24.7 per 1M tokens ({SOURCE_REF} §7); "
                    "at 26.6 % strong calls the router saves 3.66× (the paper's figure), the cascade 3.63×.")
         unit, digits = "USD per 1M tokens", PER_MTOK
     else:
-        pair = pair_inputs(candidates)
+        pair = pair_inputs(candidates, defaults)
         if pair is None:
             return
         cheap, premium, ql, qh = pair
@@ -104,11 +123,11 @@ def cascade_section(candidates: Sequence[Candidate], workload: Workload) -> None
         unit, digits = "USD per request", PER_REQUEST
     j = st.columns(3)
     cj = j[0].number_input(f"C_J: judge/scorer on every query ({unit})", min_value=0.0, value=0.0,
-                           step=10.0 ** -digits, format=f"%.{digits}f", key="econ_casc_cj")
+                           step=10.0 ** -digits, format=f"%.{digits}f", key="econ_casc_cj", persist_state="session")
     cr = j[1].number_input(f"C_R: router per query ({unit})", min_value=0.0, value=0.0, step=10.0 ** -digits,
-                           format=f"%.{digits}f", key="econ_casc_cr")
+                           format=f"%.{digits}f", key="econ_casc_cr", persist_state="session")
     mode = j[2].segmented_control("Escalation from", ["rate", "calibration"], default="rate", required=True,
-                                  key="econ_casc_mode", format_func=lambda m: MODE_LABELS[m])
+                                  key="econ_casc_mode", persist_state="session", format_func=lambda m: MODE_LABELS[m])
     if ch <= 0:
         st.error("C_H must be above 0 to compare against premium-direct. Nothing was saved.")
         return
@@ -126,8 +145,7 @@ def _money(x: float, unit: str) -> str:
 @st.fragment
 def escalation_fragment(cl: float, ch: float, cj: float, cr: float, ql: float, qh: float, unit: str,
                         digits: int) -> None:
-    p = st.slider("Escalation probability P(s_L < τ) (%)", 0.0, 100.0, 26.6, 0.1, format="%.1f%%",
-                  key="econ_esc") / 100.0
+    p = escalation_slider()
     try:
         ec = float(econ.cascade_expected_cost(cl, ch, p, cj))
         eq = float(econ.cascade_expected_quality(p, ql, qh))
@@ -160,7 +178,7 @@ def escalation_fragment(cl: float, ch: float, cj: float, cr: float, ql: float, q
     fig = cascade_escalation_chart(cl, ch, p, judge_cost=cj, cost_unit=unit)
     fig.add_trace(_router_line(cl, ch, cr))
     fig.update_layout(height=420, yaxis_tickformat=f"$.{digits}f")
-    st.plotly_chart(fig, key="econ_cascade_chart")
+    show_chart(fig, key="econ_cascade_chart")
 
 
 def _router_line(cl: float, ch: float, cr: float) -> Any:
@@ -176,7 +194,7 @@ def calibration_panel(cl: float, ch: float, cj: float, qh: float, unit: str, dig
     upload = st.file_uploader(f"Calibration CSV: one row per item with columns {expected}", type=["csv"],
                               key="econ_calib_file")
     with st.expander("…or paste the CSV text"):
-        text = st.text_area("CSV text", key="econ_calib_text", height=120,
+        text = st.text_area("CSV text", key="econ_calib_text", persist_state="session", height=120,
                             placeholder="item_id,confidence,correct\nq1,0.92,1\nq2,0.41,0")
     if upload is not None:
         raw, name = upload.getvalue(), upload.name
@@ -204,7 +222,7 @@ def calibration_panel(cl: float, ch: float, cj: float, qh: float, unit: str, dig
 def threshold_fragment(sweep: econ.ThresholdSweep, unit: str, digits: int) -> None:
     default = round(min(float(sweep.premium_direct_quality), 1.0) * 100 - 1.0, 1)
     target = st.slider("Target quality (%)", 0.0, 100.0, max(default, 0.0), 0.5, format="%.1f%%",
-                       key="econ_target") / 100.0
+                       key="econ_target", persist_state="session") / 100.0
     best = econ.best_threshold(sweep, target)
     fig = cascade_sweep_chart(sweep, best, target_quality=target, cost_unit=unit)
     fig.update_layout(height=460, legend={"orientation": "h", "y": -0.25}, yaxis_tickformat=f"$.{digits}f",
@@ -221,4 +239,4 @@ def threshold_fragment(sweep: econ.ThresholdSweep, unit: str, digits: int) -> No
                     delta=f"{_money(best.expected_cost - sweep.premium_direct_cost, unit)} vs premium-direct",
                     delta_color="inverse")
         m[3].metric("E[Q] (%)", pct(best.expected_quality))
-    st.plotly_chart(fig, key="econ_sweep_chart")
+    show_chart(fig, key="econ_sweep_chart")

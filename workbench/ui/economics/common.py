@@ -8,9 +8,12 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+from sqlalchemy import Engine
 
 from workbench.domain import economics as econ
 from workbench.domain.models import Candidate, Workload
+from workbench.services import economics_defaults as defaults_service
+from workbench.services.economics_defaults import EconomicsDefaults
 from workbench.ui.text import md
 
 SECTIONS: dict[str, str] = {
@@ -72,31 +75,44 @@ def workload_inputs(workload: Workload, tiers: Sequence[str], key: str) -> dict[
     c = st.columns(5)
     raw: dict[str, Any] = {
         "input_tokens": c[0].number_input(WORKLOAD_LABELS["input_tokens"], value=workload.input_tokens, step=100,
-                                          key=f"{key}-in"),
+                                          key=f"{key}-in", persist_state="session"),
         "output_tokens": c[1].number_input(WORKLOAD_LABELS["output_tokens"], value=workload.output_tokens, step=50,
-                                           key=f"{key}-out"),
+                                           key=f"{key}-out", persist_state="session"),
         "cached_share": c[2].number_input(WORKLOAD_LABELS["cached_share"], value=workload.cached_share, step=0.05,
-                                          format="%.2f", key=f"{key}-cached", help="0..1 of the prompt read from cache"),
+                                          format="%.2f", key=f"{key}-cached", persist_state="session", help="0..1 of the prompt read from cache"),
         "requests_per_month": c[3].number_input(WORKLOAD_LABELS["requests_per_month"],
-                                                value=workload.requests_per_month, step=10_000, key=f"{key}-rpm"),
+                                                value=workload.requests_per_month, step=10_000, key=f"{key}-rpm", persist_state="session"),
     }
     options = [None, *tiers]
     current = workload.effort_tier if workload.effort_tier in tiers else None
     raw["effort_tier"] = c[4].selectbox(WORKLOAD_LABELS["effort_tier"], options, index=options.index(current),
                                         format_func=lambda t: "none (base tokens)" if t is None else t,
-                                        key=f"{key}-effort", help="Applies to candidates that have this tier")
+                                        key=f"{key}-effort", persist_state="session", help="Applies to candidates that have this tier")
     raw["max_retries"] = c[0].number_input(WORKLOAD_LABELS["max_retries"], value=workload.max_retries, step=1,
-                                           key=f"{key}-retries")
+                                           key=f"{key}-retries", persist_state="session")
     raw["valid_output_rate"] = c[1].number_input(WORKLOAD_LABELS["valid_output_rate"],
                                                  value=workload.valid_output_rate, step=0.01, format="%.3f",
-                                                 key=f"{key}-valid", help="0..1; must be above 0")
+                                                 key=f"{key}-valid", persist_state="session", help="0..1; must be above 0")
     raw["human_review_cost_usd"] = c[2].number_input(WORKLOAD_LABELS["human_review_cost_usd"],
                                                      value=workload.human_review_cost_usd, step=0.5, format="%.2f",
-                                                     key=f"{key}-review")
+                                                     key=f"{key}-review", persist_state="session")
     raw["human_review_rate"] = c[3].number_input(WORKLOAD_LABELS["human_review_rate"],
                                                  value=workload.human_review_rate, step=0.01, format="%.3f",
-                                                 key=f"{key}-rrate", help="0..1 of requests reviewed by a person")
+                                                 key=f"{key}-rrate", persist_state="session", help="0..1 of requests reviewed by a person")
     return raw
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def economics_defaults(_engine: Engine, url: str, profile_name: str, revision: int) -> EconomicsDefaults:
+    """The Trade-offs leader/runner-up, exclusions, ceiling and pass rates (cached per workspace revision)."""
+    return defaults_service.economics_defaults(_engine, profile_name)
+
+
+def escalation_slider() -> float:
+    """The one escalation rate (share of requests sent to H) of the Cascade and Routing sections (0-1)."""
+    return st.slider("Escalation rate: share of requests sent to H (%)", 0.0, 100.0, 26.6, 0.1, format="%.1f%%",
+                     key="econ_esc", persist_state="session",
+                     help="Cascade: P(s_L < τ); router: the share routed to H. One value for both sections.") / 100.0
 
 
 def show_econ_error(exc: Exception) -> None:

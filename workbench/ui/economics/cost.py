@@ -18,8 +18,9 @@ from workbench.charts.economics import (
 from workbench.domain import economics as econ
 from workbench.domain import economics_view as view
 from workbench.domain.economics import EconomicsInputError
-from workbench.domain.models import Candidate, Workload
+from workbench.domain.models import Candidate, EffortTier, Workload
 from workbench.domain.money import usd_per_month, usd_per_request
+from workbench.services.economics_defaults import EconomicsDefaults, PassRate
 from workbench.ui.economics.common import (
     SOURCE_REF,
     SOURCE_SEED,
@@ -29,6 +30,7 @@ from workbench.ui.economics.common import (
     pct,
     show_econ_error,
 )
+from workbench.ui.presenter import show_chart
 from workbench.ui.text import md
 
 # =========================================================================== cost per success
@@ -43,7 +45,8 @@ COST_FORMULA = (
 )
 
 
-def cost_section(candidates: Sequence[Candidate], workload: Workload) -> None:
+def cost_section(candidates: Sequence[Candidate], workload: Workload,
+                 defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Cost per successful outcome")
     st.markdown(COST_FORMULA)
     costs = cost_breakdown(tuple(candidates), workload)
@@ -55,12 +58,16 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload) -> None:
         st.info("No candidate has prices yet. Add prices on the Candidates page or import LiteLLM's price file.")
         return
     names = [str(r["candidate"]) for r in rows]
-    shown = st.multiselect("Candidates in the chart", names, default=names, key="econ_cost_compare",
-                           help="Drop an expensive outlier to read the cheaper bars")
+    excluded = set(defaults.excluded) if defaults else set()
+    shown = st.multiselect("Candidates in the chart", names, default=chart_default(names, defaults),
+                           key="econ_cost_compare", persist_state="session",
+                           help=f"Default: the {CHART_DEFAULT} cheapest eligible, the Trade-offs leader and runner-up "
+                                "(log scale: outliers no longer flatten the rest)")
     if shown:
-        fig = cost_breakdown_bar(_subset(costs, shown))
-        fig.update_layout(height=480, xaxis_tickangle=-30, yaxis_tickformat="$.4f")
-        st.plotly_chart(fig, key="econ_cost_chart")
+        fig = cost_breakdown_bar(_subset(costs, shown), ceiling=defaults.ceiling_usd if defaults else None,
+                                 excluded=[n for n in shown if n in excluded])
+        fig.update_layout(height=480, xaxis_tickangle=-30)
+        show_chart(fig, key="econ_cost_chart")
     else:
         st.info("Choose at least one candidate to chart.")
     table = pd.DataFrame([{
@@ -77,7 +84,7 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload) -> None:
     } for r in rows])
     money = {k: st.column_config.NumberColumn(f"{k} (USD/success)", format="$%.6f")
              for k in [*econ.COST_COMPONENT_LABELS.values(), "Cost per success"]}
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3, column_config={
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 460), column_config={
         **money,
         "Cost per request": st.column_config.NumberColumn("Cost per request (USD)", format="$%.6f"),
         "Monthly total": st.column_config.NumberColumn("Monthly total (USD/month)", format="dollar"),
@@ -86,11 +93,27 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload) -> None:
     })
     total = float(rows[0]["monthly_total_usd"])  # type: ignore[arg-type]
     st.caption(
-        f"{workload.requests_per_month:,} requests per month. Cheapest per success: **{rows[0]['candidate']}** "
+        f"{workload.requests_per_month:,} requests per month. Cheapest per success: **{md(str(rows[0]['candidate']))}** "
         f"({usd_per_request(float(rows[0]['cost_per_success_usd']))} USD per success, "  # type: ignore[arg-type]
         f"{usd_per_month(total)} USD per month). Prices: each candidate's pricing provenance (Candidates page). "
         "Where characters-per-token is unknown the tokenizer multiplier is 1.0 (workload tokens as given)."
     )
+
+
+CHART_DEFAULT = 12
+
+
+def chart_default(names: Sequence[str], defaults: EconomicsDefaults | None) -> list[str]:
+    """The cost chart's default candidates: the cheapest eligible (``names`` is cheapest first), plus
+    the Trade-offs leader and runner-up; every name when there are few."""
+    if len(names) <= CHART_DEFAULT + 2:
+        return list(names)
+    excluded = set(defaults.excluded) if defaults else set()
+    chosen = [n for n in names if n not in excluded][:CHART_DEFAULT]
+    for extra in (defaults.leader, defaults.runner_up) if defaults else ():
+        if extra in names and extra not in chosen:
+            chosen.append(extra)
+    return [n for n in names if n in set(chosen)]
 
 
 def _subset(costs: econ.CandidateCosts, names: Sequence[str]) -> econ.CandidateCosts:
@@ -119,22 +142,41 @@ def _subset(costs: econ.CandidateCosts, names: Sequence[str]) -> econ.CandidateC
 # =========================================================================== crossover and volume
 
 
-def crossover_section(candidates: Sequence[Candidate], workload: Workload) -> None:
+def crossover_section(candidates: Sequence[Candidate], workload: Workload,
+                      defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Cost-quality crossover")
     st.markdown(
         "Quality is a tier's pass rate on a task domain; an option A beats B iff c_A/p_A < c_B/p_B "
         f"({SOURCE_REF} §1). For each **required quality** the cheapest option per success among those that reach "
         f"it is chosen; a crossover is where that choice changes ({SOURCE_SEED} “The Cost-Quality Crossover”)."
     )
-    domains = view.effort_domains(candidates)
+    rates = defaults.pass_rates if defaults else {}
+    domains = ([EVIDENCE_DOMAIN] if rates else []) + view.effort_domains(candidates)
     if not domains:
-        st.info("No candidate has effort tiers with per-domain qualities. Add them to a candidate to see crossovers.")
+        st.info("No candidate has effort tiers with per-domain qualities, and this profile has no imported pass "
+                "rates. Import evidence (Evidence page) or add effort tiers to a candidate to see crossovers.")
     else:
-        domain = st.selectbox("Task domain", domains, key="econ_domain",
-                              help="Domains named in the candidates' effort tiers (e.g. math_aime = AIME pass rate)")
-        _crossover_panel(candidates, workload, domain)
+        domain = st.selectbox("Quality axis", domains, key="econ_domain", persist_state="session",
+                              help="This profile's imported pass rates, or a task domain named in the candidates' "
+                                   "effort tiers (e.g. math_aime = AIME pass rate)")
+        if domain == EVIDENCE_DOMAIN:
+            st.caption("Quality = each candidate's pooled pass rate on this profile's own evaluation runs "
+                       "(passed items / items); token use as in the workload.")
+            _crossover_panel(evidence_candidates(candidates, rates), workload, domain)
+        else:
+            _crossover_panel(candidates, workload, domain)
     st.divider()
     volume_panel(candidates, workload)
+
+
+EVIDENCE_DOMAIN = "imported pass rate"
+
+
+def evidence_candidates(candidates: Sequence[Candidate], rates: dict[str, PassRate]) -> list[Candidate]:
+    """Candidates with an imported pass rate, each with one tier whose quality is that rate (so the
+    one crossover implementation, :func:`workbench.domain.economics.effort_options`, reads it)."""
+    return [c.model_copy(update={"effort_tiers": [EffortTier(name="measured", quality_by_domain={
+        EVIDENCE_DOMAIN: rates[c.name].rate})]}) for c in candidates if c.name in rates]
 
 
 def _crossover_panel(candidates: Sequence[Candidate], workload: Workload, domain: str) -> None:
@@ -150,7 +192,7 @@ def _crossover_panel(candidates: Sequence[Candidate], workload: Workload, domain
         for i, (cand, tier, mult) in enumerate(tiers):
             overrides[(cand, tier)] = cols[i % len(cols)].number_input(
                 f"{cand} · {tier} (× output tokens)", min_value=0.01, value=float(mult), step=0.5, format="%.2f",
-                key=f"econ_mult_{_slug(cand)}_{_slug(tier)}")
+                key=f"econ_mult_{_slug(cand)}_{_slug(tier)}", persist_state="session")
     try:
         adjusted = view.with_effort_multipliers(candidates, overrides)
         options = _options(tuple(adjusted), workload, domain)
@@ -159,8 +201,8 @@ def _crossover_panel(candidates: Sequence[Candidate], workload: Workload, domain
         show_econ_error(exc)
         return
     fig = crossover_chart(options, result, title=f"Cost-quality crossover: {domain}")
-    fig.update_layout(height=460, xaxis_tickformat="$.4f")
-    st.plotly_chart(fig, key="econ_crossover_chart")
+    fig.update_layout(height=460)
+    show_chart(fig, key="econ_crossover_chart")
     if result.crossovers:
         st.markdown("**Crossover points**\n" + "\n".join(f"- {md(c.explanation)}" for c in result.crossovers))
     elif result.segments:
@@ -193,15 +235,15 @@ def volume_panel(candidates: Sequence[Candidate], workload: Workload) -> None:
     costs = cost_breakdown(tuple(candidates), workload)
     names = [c.name for c in priced]
     c = st.columns(5)
-    api = c[0].selectbox("API candidate", names, key="econ_vol_cand")
+    api = c[0].selectbox("API candidate", names, key="econ_vol_cand", persist_state="session")
     gpu_rate = c[1].number_input("GPU price (USD per GPU-hour)", min_value=0.0, value=2.50, step=0.10, format="%.2f",
-                                 key="econ_vol_gpu_usd", help="Your cloud quote; the default is only an example")
-    gpus = c[2].number_input("GPUs per replica", min_value=1, value=1, step=1, key="econ_vol_gpus")
+                                 key="econ_vol_gpu_usd", persist_state="session", help="Your cloud quote; the default is only an example")
+    gpus = c[2].number_input("GPUs per replica", min_value=1, value=1, step=1, key="econ_vol_gpus", persist_state="session")
     tps = c[3].number_input("Replica throughput (output tokens/s)", min_value=0.0, value=None, step=100.0,
-                            format="%.0f", key="econ_vol_tps", placeholder="unlimited",
+                            format="%.0f", key="econ_vol_tps", persist_state="session", placeholder="unlimited",
                             help="Aggregate decode throughput at your batch size; empty = one replica is enough")
     fixed = c[4].number_input("Other fixed cost (USD per replica-month)", min_value=0.0, value=0.0, step=100.0,
-                              format="%.2f", key="econ_vol_fixed")
+                              format="%.2f", key="econ_vol_fixed", persist_state="session")
     a = float(costs.success.cost_per_request_usd[costs.names.index(api)])
     try:
         capacity = (None if not tps else
@@ -222,7 +264,7 @@ def volume_panel(candidates: Sequence[Candidate], workload: Workload) -> None:
     fig = volume_chart(comp)
     fig.add_vline(x=workload.requests_per_month, line_dash="dash", line_color="gray",
                   annotation_text="your volume", annotation_position="bottom right")
-    fig.update_layout(height=440, margin={"t": 90}, yaxis_tickformat="$,.0f", xaxis_tickformat=",.0f")
-    st.plotly_chart(fig, key="econ_volume_chart")
-    st.caption(md(comp.explanation) + f" Capacity per replica: {'unlimited' if capacity is None else f'{capacity:,.0f}'}"
+    fig.update_layout(height=440, yaxis_tickformat="$,.0f", xaxis_tickformat=",.0f")
+    show_chart(fig, key="econ_volume_chart")
+    st.caption(f"Capacity per replica: {'unlimited' if capacity is None else f'{capacity:,.0f}'}"
                " requests per month. Hours per month: 730.")

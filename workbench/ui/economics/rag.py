@@ -17,6 +17,7 @@ from workbench.ui.economics.common import (
     SOURCE_SEED,
     show_econ_error,
 )
+from workbench.ui.presenter import show_chart
 
 # =========================================================================== RAG vs stuffing
 
@@ -34,28 +35,28 @@ def rag_section(candidates: Sequence[Candidate]) -> None:
                 f"fixed monthly cost ({SOURCE_SEED} “Context-Fit and Retrieval Economics”).")
     priced = {c.name: c for c in view.priced(candidates)}
     c = st.columns(4)
-    model = c[0].selectbox("Generation model prices", [None, *priced], key="econ_rag_model",
+    model = c[0].selectbox("Generation model prices", [None, *priced], key="econ_rag_model", persist_state="session",
                            format_func=lambda n: "Seed example: $0.005 per 1K input" if n is None else n)
     pricing = priced[model].pricing if model else None
     p_in = pricing.input_per_mtok if pricing else c[0].number_input(
-        "Input price (USD per 1M tokens)", min_value=0.0, value=5.0, step=0.5, format="%.4f", key="econ_rag_pin")
+        "Input price (USD per 1M tokens)", min_value=0.0, value=5.0, step=0.5, format="%.4f", key="econ_rag_pin", persist_state="session")
     p_out = pricing.output_per_mtok if pricing else c[0].number_input(
-        "Output price (USD per 1M tokens)", min_value=0.0, value=0.0, step=0.5, format="%.4f", key="econ_rag_pout")
-    corpus = c[1].number_input("Corpus (tokens)", min_value=0, value=400_000, step=10_000, key="econ_rag_corpus")
-    qpm = c[1].number_input("Queries per month", min_value=0, value=10_000, step=1000, key="econ_rag_qpm")
-    question = c[1].number_input("Question tokens per query", min_value=0, value=0, step=50, key="econ_rag_q")
-    output = c[1].number_input("Output tokens per query", min_value=0, value=0, step=50, key="econ_rag_out")
-    k = c[2].number_input("Chunks retrieved (top-k)", min_value=0, value=5, step=1, key="econ_rag_k")
-    chunk = c[2].number_input("Chunk size (tokens)", min_value=1, value=512, step=64, key="econ_rag_chunk")
-    overlap = c[2].number_input("Chunk overlap (tokens)", min_value=0, value=0, step=16, key="econ_rag_overlap")
+        "Output price (USD per 1M tokens)", min_value=0.0, value=0.0, step=0.5, format="%.4f", key="econ_rag_pout", persist_state="session")
+    corpus = c[1].number_input("Corpus (tokens)", min_value=0, value=400_000, step=10_000, key="econ_rag_corpus", persist_state="session")
+    qpm = c[1].number_input("Queries per month", min_value=0, value=10_000, step=1000, key="econ_rag_qpm", persist_state="session")
+    question = c[1].number_input("Question tokens per query", min_value=0, value=0, step=50, key="econ_rag_q", persist_state="session")
+    output = c[1].number_input("Output tokens per query", min_value=0, value=0, step=50, key="econ_rag_out", persist_state="session")
+    k = c[2].number_input("Chunks retrieved (top-k)", min_value=0, value=5, step=1, key="econ_rag_k", persist_state="session")
+    chunk = c[2].number_input("Chunk size (tokens)", min_value=1, value=512, step=64, key="econ_rag_chunk", persist_state="session")
+    overlap = c[2].number_input("Chunk overlap (tokens)", min_value=0, value=0, step=16, key="econ_rag_overlap", persist_state="session")
     embed = c[3].number_input("Embedding price (USD per 1M tokens)", min_value=0.0, value=0.02, step=0.01,
-                              format="%.4f", key="econ_rag_embed")
+                              format="%.4f", key="econ_rag_embed", persist_state="session")
     search = c[3].number_input("Vector search (USD per query)", min_value=0.0, value=0.0, step=0.0001,
-                               format="%.6f", key="econ_rag_search")
+                               format="%.6f", key="econ_rag_search", persist_state="session")
     fixed = c[3].number_input("Vector store (USD per month)", min_value=0.0, value=0.0, step=10.0, format="%.2f",
-                              key="econ_rag_fixed")
+                              key="econ_rag_fixed", persist_state="session")
     months = c[3].number_input("Amortise index over (months)", min_value=1.0, value=12.0, step=1.0, format="%.0f",
-                               key="econ_rag_months")
+                               key="econ_rag_months", persist_state="session")
     try:
         r = econ.rag_vs_stuffing(
             corpus_tokens=corpus, input_per_mtok=p_in, top_k=k, chunk_tokens=chunk, question_tokens=question,
@@ -78,5 +79,5 @@ def rag_section(candidates: Sequence[Candidate]) -> None:
                + (f"{model}'s catalog pricing." if model else "seed 002 example ($0.005 per 1K = $5 per 1M input)."))
     fig = rag_chart(r)
     fig.update_layout(height=400, yaxis_tickformat="$,.0f")
-    st.plotly_chart(fig, key="econ_rag_chart")
+    show_chart(fig, key="econ_rag_chart")
     st.info(RAG_NOTE, icon=":material/info:")

@@ -14,57 +14,63 @@ from workbench.domain import economics as econ
 from workbench.domain import economics_view as view
 from workbench.domain.economics import EconomicsInputError
 from workbench.domain.models import Candidate, Workload
+from workbench.services.economics_defaults import EconomicsDefaults
 from workbench.ui.economics.cascade import pair_inputs
 from workbench.ui.economics.common import (
     SOURCE_SEED,
+    _slug,
     cost_breakdown,
+    escalation_slider,
     show_econ_error,
 )
+from workbench.ui.presenter import show_chart
+from workbench.ui.text import md
 
 # =========================================================================== routing comparison
 
 
-def routing_section(candidates: Sequence[Candidate], workload: Workload) -> None:
+def routing_section(candidates: Sequence[Candidate], workload: Workload,
+                    defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Routing comparison")
     st.markdown("Cost per success = cost per request / quality; latency is the mean over the route "
                 f"({SOURCE_SEED} “Routing Economics Framework”). Costs are this workload's cost per request.")
-    pair = pair_inputs(candidates)
+    pair = pair_inputs(candidates, defaults)
     if pair is None:
         return
     cheap, premium, ql, qh = pair
     costs = cost_breakdown(tuple(candidates), workload)
     by_name = {c.name: c for c in candidates}
     lat = [view.estimated_latency_ms(by_name[n], workload.output_tokens) for n in (cheap, premium)]
+    p = escalation_slider()
+    f = p  # a router sends the same share to H (one rate for both sections)
     c = st.columns(4)
     c[0].markdown("**Cascade**")
-    p = c[0].number_input("Escalation rate (0–1)", min_value=0.0, max_value=1.0, value=0.266, step=0.01,
-                          format="%.3f", key="econ_route_esc")
     tl = c[0].number_input("Latency of L (ms)", min_value=0.0, value=lat[0] or 800.0, step=50.0, format="%.0f",
-                           key="econ_route_tl", help="TTFT p50 + output tokens / decode speed if known, else entered")
+                           key=f"econ_route_tl_{_slug(cheap)}", persist_state="session",
+                           help="TTFT p50 + output tokens / decode speed if known, else entered")
     th = c[0].number_input("Latency of H (ms)", min_value=0.0, value=lat[1] or 4000.0, step=100.0, format="%.0f",
-                           key="econ_route_th")
+                           key=f"econ_route_th_{_slug(premium)}", persist_state="session")
     c[1].markdown("**Diagnostic router**")
     rc = c[1].number_input("Router cost (USD per request)", min_value=0.0, value=0.0001, step=0.0001,
-                           format="%.6f", key="econ_route_rc")
+                           format="%.6f", key="econ_route_rc", persist_state="session")
     rt = c[1].number_input("Router latency (ms)", min_value=0.0, value=40.0, step=10.0, format="%.0f",
-                           key="econ_route_rt")
-    f = c[1].number_input("Share routed to H (0–1)", min_value=0.0, max_value=1.0, value=0.266, step=0.01,
-                          format="%.3f", key="econ_route_f")
+                           key="econ_route_rt", persist_state="session")
     acc = c[1].number_input("Routing accuracy (0–1)", min_value=0.0, max_value=1.0, value=0.9, step=0.01,
-                            format="%.3f", key="econ_route_acc")
+                            format="%.3f", key="econ_route_acc", persist_state="session")
     c[2].markdown("**Human escalation**")
     hc = c[2].number_input("Human cost (USD per case)", min_value=0.0,
-                           value=workload.human_review_cost_usd or 5.0, step=0.5, format="%.2f", key="econ_route_hc")
+                           value=workload.human_review_cost_usd or 5.0, step=0.5, format="%.2f", key="econ_route_hc",
+                           persist_state="session")
     hs = c[2].number_input("Share escalated to a person (0–1)", min_value=0.0, max_value=1.0, value=0.05, step=0.01,
-                           format="%.3f", key="econ_route_hs")
+                           format="%.3f", key="econ_route_hs", persist_state="session")
     hq = c[2].number_input("Human quality (0–1)", min_value=0.0, max_value=1.0, value=0.99, step=0.01, format="%.3f",
-                           key="econ_route_hq")
+                           key="econ_route_hq", persist_state="session")
     ht = c[2].number_input("Human turnaround (ms)", min_value=0.0, value=3_600_000.0, step=60_000.0, format="%.0f",
-                           key="econ_route_ht")
+                           key="econ_route_ht", persist_state="session")
     c[3].markdown("**Sources**")
-    c[3].caption(f"{cheap} and {premium} latencies: "
+    c[3].caption(f"{md(cheap)} and {md(premium)} latencies: "
                  + ("catalog" if all(v is not None for v in lat) else "entered (the catalog has no latency for them)")
-                 + ". Qualities, router and human figures: entered. Routing accuracy a: a misrouted query gets L's "
+                 + ". Qualities: imported pass rates where the profile has them, else entered; router and human figures: entered. Routing accuracy a: a misrouted query gets L's "
                  "quality (conservative).")
     try:
         comp = econ.routing_comparison(
@@ -89,4 +95,4 @@ def routing_section(candidates: Sequence[Candidate], workload: Workload) -> None
     })
     fig = routing_chart(comp)
     fig.update_layout(height=440, yaxis_tickformat="$.4f")
-    st.plotly_chart(fig, key="econ_routing_chart")
+    show_chart(fig, key="econ_routing_chart")

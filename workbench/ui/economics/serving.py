@@ -22,6 +22,7 @@ from workbench.ui.economics.common import (
     _slug,
     show_econ_error,
 )
+from workbench.ui.presenter import show_chart
 from workbench.ui.text import md
 
 # =========================================================================== speculative decoding
@@ -34,12 +35,12 @@ def speculative_section() -> None:
                 "verification (Leviathan et al. 2023, eq. 1). Above batch 16 the seed's **concurrency trap** applies "
                 f"({SOURCE_SEED} “Speculative Decoding”, anti-pattern “The Speculative Concurrency Trap”).")
     c = st.columns(5)
-    alpha = c[0].slider("Acceptance rate α", 0.0, 0.99, 0.8, 0.01, key="econ_spec_alpha")
-    k = c[1].slider("Drafted tokens k", 1, 12, 4, key="econ_spec_k")
-    draft = c[2].slider("Draft cost / target step", 0.0, 0.5, 0.05, 0.01, key="econ_spec_c")
-    nc = c[3].slider("Compute-bound batch n_c", 1, 128, 20, key="econ_spec_nc",
+    alpha = c[0].slider("Acceptance rate α", 0.0, 0.99, 0.8, 0.01, key="econ_spec_alpha", persist_state="session")
+    k = c[1].slider("Drafted tokens k", 1, 12, 4, key="econ_spec_k", persist_state="session")
+    draft = c[2].slider("Draft cost / target step", 0.0, 0.5, 0.05, 0.01, key="econ_spec_c", persist_state="session")
+    nc = c[3].slider("Compute-bound batch n_c", 1, 128, 20, key="econ_spec_nc", persist_state="session",
                      help="Batch at which a decode step's compute time equals its memory time (GPU-specific)")
-    batch = c[4].slider("Your serving batch", 1, 128, 8, key="econ_spec_batch")
+    batch = c[4].slider("Your serving batch", 1, 128, 8, key="econ_spec_batch", persist_state="session")
     try:
         curve = econ.speculative_speedup(np.arange(1, 129), alpha=alpha, k=k, draft_cost_ratio=draft,
                                          compute_bound_batch=nc)
@@ -60,7 +61,7 @@ def speculative_section() -> None:
     fig.add_vline(x=batch, line_dash="dash", line_color="gray", annotation_text="your batch",
                   annotation_position="bottom right")
     fig.update_layout(height=420)
-    st.plotly_chart(fig, key="econ_spec_chart")
+    show_chart(fig, key="econ_spec_chart")
     st.caption(curve.explanation)
 
 
@@ -78,12 +79,12 @@ def tokenizer_section(candidates: Sequence[Candidate], workload: Workload) -> No
         return
     by_name = {c.name: c for c in candidates}
     c = st.columns(4)
-    src = c[0].selectbox("From (today's model)", names, index=0, key="econ_tok_from")
-    dst = c[1].selectbox("To (candidate model)", names, index=1, key="econ_tok_to")
+    src = c[0].selectbox("From (today's model)", names, index=0, key="econ_tok_from", persist_state="session")
+    dst = c[1].selectbox("To (candidate model)", names, index=1, key="econ_tok_to", persist_state="session")
     cpt_src = c[2].number_input(f"{src}: characters per token", min_value=0.01, value=by_name[src].chars_per_token,
-                                step=0.05, format="%.2f", key=f"econ_tok_cpt_{_slug(src)}", placeholder="unknown")
+                                step=0.05, format="%.2f", key=f"econ_tok_cpt_{_slug(src)}", persist_state="session", placeholder="unknown")
     cpt_dst = c[3].number_input(f"{dst}: characters per token", min_value=0.01, value=by_name[dst].chars_per_token,
-                                step=0.05, format="%.2f", key=f"econ_tok_cpt_{_slug(dst)}_to", placeholder="unknown")
+                                step=0.05, format="%.2f", key=f"econ_tok_cpt_{_slug(dst)}_to", persist_state="session", placeholder="unknown")
     missing = [n for n, v in ((src, cpt_src), (dst, cpt_dst)) if v is None]
     if missing or cpt_src is None or cpt_dst is None:
         st.info(f"Characters per token unknown for {md(' and '.join(missing))}: the catalog has no measurement. Enter one "
