@@ -43,7 +43,8 @@ def test_empty_workspace_to_a_signed_accepted_record(run_subprocess, tmp_path):
 
     edited = run.json("mdr", "edit", mdr_id, "--set",
                       "context.problem_statement=Extract indemnity and liability clauses from supplier contracts.",
-                      "--set", "rollout.reconsideration_triggers[0].threshold_pct=15")
+                      "--set", "rollout.reconsideration_triggers[0].threshold_pct=15",
+                      "--set", 'decision-makers=["Ana Lima"]')  # named before signing: they are in the signed text
     assert edited["record"]["version"] > drafted["record"]["version"]
     run.json("mdr", "propose", mdr_id)
 
