@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
 
 from workbench.store import SchemaTooNewError, database_url, open_store
+from workbench.store.engine import _WRITE as WRITE_OPTION  # the option write_session sets
+from workbench.store.repository import StoreError
 from workbench.ui.text import md
 
 
 @st.cache_resource(show_spinner="Opening the workspace database…", max_entries=4)
 def _engine_for(url: str) -> Engine:
     return open_store(url)
+
+
+class ReadOnlyWorkspace(StoreError):
+    """A change attempted by a visitor who may only read (``[auth]`` configured, not logged in)."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _read_only_engine_for(url: str) -> Engine:
+    """Another Engine on the same database whose write transactions are refused before they begin: every
+    change in the app goes through ``write_session``, so no page can write through it (issue 14)."""
+    engine = open_store(url)
+
+    @event.listens_for(engine, "begin")
+    def _refuse_writes(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            raise ReadOnlyWorkspace("You are not logged in: you can read, but changes need a login.")
+
+    return engine
+
+
+def get_read_only_engine() -> Engine:
+    """The workspace Engine for a visitor who may only read (see :func:`get_engine` for errors)."""
+    get_engine()  # same checks and messages
+    return _read_only_engine_for(database_url())
 
 
 def get_engine() -> Engine:
