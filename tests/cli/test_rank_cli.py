@@ -94,3 +94,39 @@ def test_measured_item_latency_feeds_the_p95_sla(cli_db, run_cli, tmp_path):
     assert rows_by_name["GPT-5.4"]["latency_p95_ms"] == 694.05
     excluded = {e["name"]: " ".join(e["reasons"]) for e in ranking["excluded"]}
     assert "1,594 ms" in excluded["Gemini 3 Pro"] and "1,200 ms" in excluded["Gemini 3 Pro"]
+
+
+def test_rank_json_carries_ranges_basis_policy_ties_and_tipping_points(cli_db, run_cli):
+    """Issue 13's interface: per row completeness, score_range, unknown, cost_basis, rank_depends_on_unknowns;
+    at ranking level unknown_policy, tied_with_leader, tipping_points, methods_agree, winners."""
+    from workbench.store.workspace import save_profile
+
+    profile = _profile()
+    from workbench.domain.models import HardConstraints
+
+    model = profile.model.model_copy(update={"constraints": HardConstraints(),  # no fail-closed rating floor
+                                             "unknown_policy": profile.model.unknown_policy.model_copy(
+                                                 update={"mode": "range"})})
+    save_profile(engine(), profile.id, model, profile.version, "ada")
+    doc = run_cli.json("rank", "--profile", "Contracts", "--smaa", "300")
+    ranking = doc["ranking"]
+    row_keys = {"completeness", "score_range", "unknown", "cost_basis", "rank_depends_on_unknowns"}
+    assert all(row_keys <= set(r) for r in ranking["rows"])
+    assert {"unknown_policy", "tied_with_leader", "tipping_points", "methods_agree", "winners"} <= set(ranking)
+    assert ranking["unknown_policy"] == {"mode": "range", "min_completeness": None, "source": "profile"}
+    assert set(ranking["winners"]) == {"wsm", "topsis"}
+    assert ranking["methods_agree"] == (ranking["winners"]["wsm"] == ranking["winners"]["topsis"])
+    unrated = [r for r in ranking["rows"] if r["completeness"] < 0.5]
+    assert unrated and all(r["score_range"][0] < r["score_range"][1] and r["unknown"] for r in unrated)
+    assert {r["cost_basis"] for r in ranking["rows"]} <= {"api", "self_hosted", "unknown"}
+    assert any(t["kind"] == "weight" for t in ranking["tipping_points"])
+    assert doc["smaa"]["unknowns_sampled"] is True and "unknown values" in doc["smaa"]["headline"]
+
+
+def test_high_risk_profile_excludes_unrated_candidates_by_default(cli_db, run_cli):
+    _profile()  # the extraction template is high risk: fail-closed unknown-data policy
+    ranking = run_cli.json("rank", "--profile", "Contracts")["ranking"]
+    assert ranking["unknown_policy"]["mode"] == "exclude" and ranking["unknown_policy"]["source"] == "risk default"
+    reasons = {e["name"]: e["reasons"] for e in ranking["excluded"]}
+    assert any(r.startswith("insufficient data: ") for r in reasons["gpt-oss-20b"])
+    assert all(r["completeness"] >= 0.75 for r in ranking["rows"])

@@ -155,3 +155,15 @@ def test_high_risk_fail_open_is_a_blocking_lint_finding_and_a_save_warning() -> 
     findings = lint_profile(profile)
     assert any(f.blocking and f.rule_id == "high-risk-fail-open" for f in findings)
     assert not any(f.rule_id == "high-risk-fail-open" for f in lint_profile(Profile(name="q")))
+
+
+def test_privacy_topologies_are_enforced_once() -> None:
+    api = Candidate(name="api", topologies=["managed_api"])  # type: ignore[list-item]
+    local = Candidate(name="local", topologies=["self_hosted"])  # type: ignore[list-item]
+    profile = Profile(name="p", privacy=Privacy(allowed_topologies=["self_hosted"]))  # type: ignore[list-item]
+    result = rank(profile, [api, local])
+    assert [r.name for r in result.rows] == ["local"]
+    assert result.excluded[0].reasons == ["topology: offers managed api, allowed self-hosted instance"]
+    # the same requirement among the hard constraints (as the page's widgets fold it in) is not repeated
+    both = rank(profile, [api, local], constraints_override=HardConstraints(allowed_topologies=["self_hosted"]))  # type: ignore[list-item]
+    assert both.excluded[0].reasons == ["topology: offers managed api, allowed self-hosted instance"]

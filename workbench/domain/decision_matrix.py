@@ -153,6 +153,8 @@ class DecisionMatrix:
     cost_api: FloatArray | None = None  #: m USD per success at the API price (NaN unknown)
     cost_self_hosted: FloatArray | None = None  #: m USD per success self-hosted (NaN unknown)
     profile_checks: tuple[scoring.Check, ...] = ()  #: checks from the profile's own fields (requirements)
+    privacy_topologies: tuple[str, ...] = ()  #: profile.privacy.allowed_topologies (enforced)
+    privacy_regions: tuple[str, ...] = ()  #: profile.privacy.data_residency without "any" (enforced)
     unknown_mode: str = "range"  #: profile.unknown_mode()
     unknown_mode_source: str = "risk default"
     min_completeness: float = 0.75
@@ -305,6 +307,9 @@ def build_decision_matrix(
         cost_api=_readonly(_optional_costs(cost_api, m, cost, basis, "api")),
         cost_self_hosted=_readonly(_optional_costs(cost_self_hosted, m, cost, basis, "self_hosted")),
         profile_checks=tuple(profile_checks),
+        privacy_topologies=tuple(t.value for t in profile.privacy.allowed_topologies),
+        privacy_regions=tuple(r for r in profile.privacy.data_residency if r != "any")
+        if "any" not in profile.privacy.data_residency else (),
         unknown_mode=profile.unknown_mode(),
         unknown_mode_source="profile" if profile.unknown_policy.mode is not None else "risk default",
         min_completeness=profile.unknown_policy.min_completeness,
@@ -361,18 +366,11 @@ def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[
             key="max_p95_latency_ms", label="p95 latency", values=dm.values[:, LATENCY_INDEX],
             threshold=constraints.max_p95_latency_ms, kind="max", word="SLA", fmt=format_ms))
     if constraints.allowed_topologies:
-        checks.append(scoring.SetCheck(
-            key="allowed_topologies", label="topology", offered=dm.topologies, known=dm.topologies_known,
-            wanted=_mask(_TOPOLOGIES, [t.value for t in constraints.allowed_topologies]), mode="any",
-            items=tuple(TOPOLOGY_LABELS[t].lower() for t in _TOPOLOGIES), word="allowed"))
+        checks.append(_topology_check(dm, [t.value for t in constraints.allowed_topologies], "allowed_topologies"))
     required_regions = [r for r in constraints.data_residency if r != "any"]
     if required_regions and len(required_regions) == len(constraints.data_residency):
-        any_col = REGIONS.index("any")
-        wanted = _mask(REGIONS, required_regions)
-        offered = dm.regions | dm.regions[:, [any_col]]  # offering "any" covers every region
-        checks.append(scoring.SetCheck(
-            key="data_residency", label="residency", offered=offered, known=dm.regions_known,
-            wanted=wanted, mode="any", items=REGIONS, shown=dm.regions))
+        checks.append(_residency_check(dm, required_regions, "data_residency"))
+    checks.extend(_privacy_checks(dm, [t.value for t in constraints.allowed_topologies], required_regions))
     if constraints.forbidden_license_restrictions:
         checks.append(scoring.ForbiddenCheck(
             key="forbidden_license_restrictions", label="license", present=dm.restrictions,
@@ -385,6 +383,31 @@ def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[
             key="open_weights_only", requirement="open weights only", failing=~dm.open_weights,
             reason="weights: closed, required open weights"))
     return checks
+
+
+def _topology_check(dm: DecisionMatrix, allowed: Sequence[str], key: str) -> scoring.Check:
+    return scoring.SetCheck(
+        key=key, label="topology", offered=dm.topologies, known=dm.topologies_known,
+        wanted=_mask(_TOPOLOGIES, allowed), mode="any",
+        items=tuple(TOPOLOGY_LABELS[t].lower() for t in _TOPOLOGIES), word="allowed")
+
+
+def _residency_check(dm: DecisionMatrix, regions: Sequence[str], key: str) -> scoring.Check:
+    any_col = REGIONS.index("any")
+    offered = dm.regions | dm.regions[:, [any_col]]  # offering "any" covers every region
+    return scoring.SetCheck(key=key, label="residency", offered=offered, known=dm.regions_known,
+                            wanted=_mask(REGIONS, regions), mode="any", items=REGIONS, shown=dm.regions)
+
+
+def _privacy_checks(dm: DecisionMatrix, topologies: Sequence[str], regions: Sequence[str]) -> list[scoring.Check]:
+    """The profile's privacy requirements (issue 13, point 5: a stored field is enforced), unless the hard
+    constraints already imply them (a subset of the allowed topologies / regions: no duplicate reason)."""
+    out: list[scoring.Check] = []
+    if dm.privacy_topologies and not (topologies and set(topologies) <= set(dm.privacy_topologies)):
+        out.append(_topology_check(dm, dm.privacy_topologies, "privacy.allowed_topologies"))
+    if dm.privacy_regions and not (regions and set(regions) <= set(dm.privacy_regions)):
+        out.append(_residency_check(dm, dm.privacy_regions, "privacy.data_residency"))
+    return out
 
 
 def constraints_from_profile(profile: Profile) -> HardConstraints:
