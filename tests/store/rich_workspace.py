@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.store.golden_set import CANDIDATES, golden_set_csv
+from workbench.services import catalog_import
 from workbench.services.records import draft_from_workspace
 from workbench.domain.mdr import MDRStatus, with_people
 from workbench.domain.models import Candidate, Pricing
@@ -45,6 +46,10 @@ def build_rich_workspace(engine: Engine, key_dir: Path) -> None:
         update={"pricing": Pricing(input_per_mtok=3.0, output_per_mtok=15.0), "notes": "price \"negotiated\""}),
         gpt.version, "bob")
     create_candidate(engine, Candidate(name=XSS_NAME, provider="<script>alert(2)</script>"), "mallory")
+    prices = {"acme/chat-1": {"mode": "chat", "litellm_provider": "acme", "input_cost_per_token": 1e-06,
+                              "output_cost_per_token": 2e-06}}  # a price_history row
+    catalog_import.apply_litellm(engine, catalog_import.preview_litellm(
+        engine, prices, models=["acme/chat-1"], update_prices=False, filename="prices.json", actor="ada"), "ada")
     result = import_evidence(golden_set_csv(n=40), "csv", name="golden.csv")
     ev.import_runs(engine, profile.id, result, CANDIDATES, "ada")
     info = init_key("Ana Lima", "ana@example.com", key_dir)

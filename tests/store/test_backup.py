@@ -96,7 +96,7 @@ def test_merge_adds_new_rows_remaps_keys_and_reports_conflicts(rich, other):
     create_profile(other, new_profile_model("Already here", "research_synthesis"), "eve")
     report = import_workspace(other, rich, "merge", actor="merger")
     assert report.tables["profile"].inserted == 2 and report.tables["scenario"].inserted == 1
-    assert report.tables["candidate"].inserted == 1  # the hostile-named one; 12 catalog rows unchanged
+    assert report.tables["candidate"].inserted == 2  # the hostile-named and the LiteLLM-imported one; 12 catalog rows unchanged
     assert report.tables["candidate"].unchanged == 12
     [conflict] = report.conflicts
     assert conflict["table"] == "candidate" and "GPT-5.4" in conflict["key"] and "body" in conflict["reason"]
