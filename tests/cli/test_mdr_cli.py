@@ -263,3 +263,33 @@ def test_mdr_sign_cosigns_a_bundle_file(workspace, run_cli):
     with zipfile.ZipFile(copy) as zf:
         assert any(n.endswith(f"public_keys/{bo['key_id']}.pub") for n in zf.namelist())
     assert io  # noqa: B018
+
+
+def test_workspace_import_refuses_rewriting_an_accepted_record_unless_overridden(workspace, run_cli):
+    """A backup whose JSON changed an accepted, signed record's title: before, `workspace import --mode replace`
+    completed without a warning."""
+    ana = _key(run_cli)
+    run_cli.json("mdr", "draft", "--profile", "Contracts")
+    from workbench.domain.mdr import with_people
+    from workbench.store.decisions import get_decision, save_decision, transition_decision
+
+    engine = open_store(os.environ["WORKBENCH_DATABASE_URL"])
+    rec = get_decision(engine, 1)
+    rec = save_decision(engine, 1, with_people(rec.record, decision_makers=["Ana Lima"]), rec.version, "ada")
+    rec = transition_decision(engine, 1, "proposed", rec.version, "ada")
+    transition_decision(engine, 1, "accepted", rec.version, "ada")
+    engine.dispose()
+    run_cli.json("mdr", "approve", "1", "--key", str(ana["key"]))
+    backup = workspace / "backup.json"
+    code, _, err = run_cli("workspace", "export", str(backup))
+    assert code == 0, err
+    doc = json.loads(backup.read_text())
+    row = doc["tables"]["decision"][0]
+    row["title"] = row["body"]["title"] = "Use Llama 4 Scout"
+    backup.write_text(json.dumps(doc))
+    code, _, err = run_cli("workspace", "import", str(backup), "--mode", "replace")
+    assert code == 2 and "MDR-0001: accepted record's text would change" in err
+    code, out, err = run_cli("workspace", "import", str(backup), "--mode", "replace", "--rewrite-accepted", "--json")
+    assert code == 0, err
+    shown = run_cli.json("mdr", "show", "1")
+    assert shown["record"]["title"] == "Use Llama 4 Scout"
