@@ -38,6 +38,13 @@ constraints = {p.id: p.model.constraints.gpu_fit for p in workspace.list_profile
 profile_labels = {p.id: p.model.name for p in workspace.list_profiles(engine)}
 
 top_left, top_right = st.columns([3, 2])
+if "gpu_linked" not in st.session_state:  # first run of the session: a shared link names the candidate and GPU
+    st.session_state["gpu_linked"] = True
+    linked = {r.model.name: i for i, r in records.items()}.get(str(st.query_params.get("candidate", "")))
+    if linked is not None:
+        st.session_state["gpu_model"] = linked
+        if st.query_params.get("gpu"):
+            st.session_state["gpu_type"] = str(st.query_params["gpu"])
 if st.session_state.get("gpu_model") not in [*records, ADHOC]:
     st.session_state["gpu_model"] = next((i for i, r in records.items() if r.model.architecture), ADHOC)
 choice = top_left.selectbox(
@@ -73,6 +80,8 @@ if choice == ADHOC:
     file_name, raw = upload
     config_json, label = config_key(raw), file_name
     hf_repo = raw.get("_name_or_path") if isinstance(raw.get("_name_or_path"), str) else None
+    st.subheader(f"Fit on GPUs: {md(file_name)}")
+    fit_panel(config_json, label, hf_repo, with_architecture)
     st.subheader(f"Architecture from {md(file_name)}")
     show_architecture(parse_spec(config_json))
 else:
@@ -92,6 +101,9 @@ else:
         st.error(f"The stored config.json of {md(cand.name)} cannot be used: {md(exc)}. Import a corrected one below.")
         import_config_panel(engine, record, actor, expanded=True)
         st.stop()
+    st.query_params["candidate"] = cand.name
+    st.subheader(f"Fit on GPUs: {md(cand.name)}")
+    fit_panel(config_json, label, hf_repo, with_architecture)
     st.subheader(f"Architecture of {md(cand.name)}")
     prov = cand.provenance.get("architecture")
     if prov:
@@ -99,6 +111,3 @@ else:
                    f"{md(prov.entered_by)}" + (f" · {md(prov.note)}" if prov.note else ""))
     show_architecture(spec)
     import_config_panel(engine, record, actor, expanded=False)
-
-st.subheader("Fit on GPUs")
-fit_panel(config_json, label, hf_repo, with_architecture)

@@ -174,3 +174,22 @@ def test_inputs_survive_a_detour_through_the_upload_view(open_page):
     at.selectbox(key="gpu_model").set_value(model).run()
     assert at.number_input(key="gpu_context").value == 65536
     assert _metric(at, "Max concurrency at 65,536")
+
+
+def test_verdict_and_cost_above_the_architecture_and_the_link_names_candidate_and_gpu(open_page):
+    at = open_page("gpu-fit")
+    titles = [s.value.replace("\\", "") for s in at.subheader]
+    assert titles[0].startswith("Fit on GPUs: ") and any(t.startswith("Architecture of ") for t in titles[1:])
+    assert any(s.value.startswith("**Fits**") for s in at.success)
+    assert _metric(at, "Decode (output tok/s)") != "—"
+    assert _metric(at, "Self-hosted $/1M output").startswith("$")  # H100 has a sourced price
+    assert at.query_params["gpu"] in ("H100 80GB SXM", ["H100 80GB SXM"]) and at.query_params["candidate"]
+    at.selectbox(key="gpu_type").set_value("L40S").run()
+    assert _metric(at, "Self-hosted $/1M output") == "—"  # no sourced L40S price: unknown, never guessed
+
+
+def test_shared_link_preselects_candidate_and_gpu(open_page):
+    at = open_page("gpu-fit", query={"candidate": "Mixtral 8x7B Instruct", "gpu": "H200 141GB"})
+    assert not at.exception
+    assert "Mixtral 8x7B Instruct" in at.subheader[0].value.replace("\\", "")
+    assert at.selectbox(key="gpu_type").value == "H200 141GB"

@@ -288,6 +288,8 @@ def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumpti
         f"headroom {both(r.headroom_bytes)}, {r.headroom_fraction:.1%} of usable" if r.fits else
         f"short by {both(-r.headroom_bytes)}")
     (st.success if r.fits else st.error)(f"**{'Fits' if r.fits else 'Does not fit'}** on {place}: {verdict}")
+    st.query_params["gpu"] = r.gpu
+    _economics(r)
     m = st.columns(3)
     m[0].metric(f"Max concurrency at {r.context:,} tokens", f"{r.max_concurrency:,}",
                 help="sequences of this context the KV pool holds across all replicas")
@@ -327,6 +329,21 @@ def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumpti
     notes = [n for n in r.notes if n not in shown_assumptions]
     if notes:
         st.info("Notes:\n" + "\n".join(f"- {md(n)}" for n in notes))
+
+
+def _economics(r: FitResult) -> None:
+    """Throughput and self-hosted $/1M tokens beside the memory verdict (unknown when no sourced price)."""
+    e = st.columns(4)
+    unknown = "—"
+    e[0].metric("Decode (output tok/s)", unknown if r.decode_tokens_per_s is None else f"{r.decode_tokens_per_s:,.0f}",
+                help=f"at {r.concurrency} concurrent; bandwidth roofline × 60%, bound "
+                + ("n/a" if r.decode_bound_tokens_per_s is None else f"{r.decode_bound_tokens_per_s:,.0f}"))
+    e[1].metric("Prefill (input tok/s)", unknown if r.prefill_tokens_per_s is None else f"{r.prefill_tokens_per_s:,.0f}",
+                help="compute roofline × 50% of dense BF16 TFLOP/s")
+    e[2].metric("Self-hosted $/1M input", unknown if r.usd_per_mtok_input_self_hosted is None
+                else f"${r.usd_per_mtok_input_self_hosted:,.3f}", help=r.self_hosted_basis or "no GPU price in the catalog")
+    e[3].metric("Self-hosted $/1M output", unknown if r.usd_per_mtok_output_self_hosted is None
+                else f"${r.usd_per_mtok_output_self_hosted:,.3f}", help=r.self_hosted_basis or "no GPU price in the catalog")
 
 
 def _min_gpus_table(r: FitResult, catalog: GpuCatalog) -> None:
