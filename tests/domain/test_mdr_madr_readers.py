@@ -38,10 +38,12 @@ def test_log4brains_reads_status_title_deciders_and_date_of_each_lifecycle_state
     newer = transition(transition(_draft(record_id="MDR-0009"), "proposed", on=DAY), "accepted", on=DAY)
     superseded, newer = supersede(accepted, newer, on=date(2026, 7, 1))
     seen = _log4brains(tmp_path, {"0001-draft": draft, "0002-accepted": accepted, "0003-rejected": rejected,
-                                  "0004-superseded": superseded, "0005-newer": newer})
+                                  "0004-superseded": superseded, "0005-newer": newer,
+                                  "0006-nobody": _draft(record_id="MDR-0010", decision_makers=[])})
     assert seen["0001-draft"]["status"] == "proposed"  # MADR has no draft; before this fix it read "accepted"
     assert seen["0001-draft"]["deciders"] == ["Ana Lima", "Bo Chen"]
     assert seen["0001-draft"]["title"] == "7. Use llama-4-scout for Invoice field extraction"
+    assert seen["0006-nobody"]["deciders"] == []  # a draft without decision-makers names nobody
     assert seen["0002-accepted"]["status"] == "accepted"
     assert seen["0002-accepted"]["publicationDate"].startswith("2026-06-09")
     assert seen["0003-rejected"]["status"] == "rejected"

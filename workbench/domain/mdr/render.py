@@ -21,7 +21,7 @@ from workbench.domain.mdr.model import (
     RolloutSection,
 )
 from workbench.domain.models import FailurePolicy
-from workbench.domain.money import usd_per_success
+from workbench.domain.money import usd_per_month, usd_per_success
 
 
 def _label(value: str) -> str:
@@ -173,7 +173,8 @@ def render_front_matter(record: MDR) -> str:
 def _header_list(record: MDR) -> list[str]:
     """The MADR 2 header list (log4brains reads status, deciders and date only from it)."""
     f = record.front
-    return [f"* Status: {madr_status(record)}", f"* Deciders: {', '.join(_inline(x) for x in f.decision_makers)}",
+    deciders = ", ".join(_inline(x) for x in f.decision_makers)  # empty: log4brains reads no deciders
+    return [f"* Status: {madr_status(record)}", "* Deciders:" + (f" {deciders}" if deciders else ""),
             f"* Date: {f.date.isoformat()}"]
 
 
@@ -226,6 +227,8 @@ def _selection(record: MDR) -> list[str]:
     out.append(f"* Deployment Topology: {_or_blank(s.deployment_topology)}")
     out.append("* Core Parameters:" + ("" if s.core_parameters else " _none_"))
     out += [f"  * {p.flag}: {_inline(p.value)}" for p in s.core_parameters]
+    if s.selection_basis.strip():
+        out.append(f"* Selection Basis: {_inline(s.selection_basis)}")
     return out + _target_lines(record, "selection")
 
 
@@ -251,7 +254,7 @@ def _consequences(record: MDR) -> list[str]:
         out.append(f"* {kind}, because {_inline(t.sentence())}")
     monthly = dict(b.economics.additional_usd).get("monthly_cost_usd")
     if monthly is not None:
-        out.append(f"* Neutral, because it costs about {format_usd(monthly)} per month at the profile's volume")
+        out.append(f"* Neutral, because it costs about {usd_per_month(monthly)} per month at the profile's volume")
     if len(out) == 2:
         out.append("* Neutral, because the profile sets no target the record could check (no cost ceiling or SLA)")
     return out
@@ -346,7 +349,8 @@ def render_markdown(record: MDR, *, flavour: Literal["madr", "adr-tools"] = "mad
     out += _missed_banner(record)
     out += [*_context(record), "", *_options(record), "", "## Decision Outcome", ""]
     chosen = b.selection.selected_model.strip()
-    basis = _inline(b.selection.selection_basis).rstrip(".") or "it is the option the decision-makers chose"
+    first = _inline(b.selection.selection_basis).split(". ", 1)[0]  # the ranking sentence; the rest is in section 2
+    basis = first.rstrip(".") or "it is the option the decision-makers chose"
     out.append(f'Chosen option: "{_inline(chosen)}", because {basis[:1].lower() + basis[1:]}.' if chosen
                else "Chosen option: _none yet_.")
     out += ["", *_selection(record), "", *_evidence(record), "", *_consequences(record), "", *_confirmation(record)]
