@@ -179,6 +179,8 @@ def test_supersede_by_a_new_draft_links_both_when_accepted(open_page, workspace_
     at.run()
     at = _confirm(at, "supersede")
     assert _said(at.success, "Drafted MDR-0002 to supersede MDR-0001")
+    changes = [t.value for t in at.text]
+    assert any(c.startswith("Carried forward from MDR-0001 (set by a person there): decision-makers") for c in changes)
     new = store.decision_by_ref(workspace_engine, "MDR-0002")
     assert new.record.front.supersedes == "MDR-0001"
     assert "supersedes **MDR-0001**" in texts(at)

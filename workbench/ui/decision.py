@@ -143,6 +143,12 @@ def header(rec: store.DecisionRecord) -> None:
     if missed:
         st.warning("**Targets missed by the chosen option:** " + "; ".join(md(t.sentence()) for t in missed),
                    icon=":material/flag:")
+    if rec.record.body.changes_since_superseded:
+        with st.expander(f"What changed since {f.supersedes or 'the superseded record'}", expanded=True):
+            for line in rec.record.body.changes_since_superseded:
+                st.text(line)
+    if f.rejection_reason:
+        st.caption(f"Rejected because: {md(f.rejection_reason)}")
 
 
 # --------------------------------------------------------------------------- editor
