@@ -131,3 +131,16 @@ def test_duplicate_keys_refused(tmp_path: Path) -> None:
     path.write_text('{"model_type": "llama", "hidden_size": 64, "hidden_size": 4096}')
     with pytest.raises(HfConfigError, match="duplicate key 'hidden_size'"):
         read_hf_config(path)
+
+
+def test_gpu_catalog_honours_data_dir_and_refuses_unsourced_prices(tmp_path: Path, monkeypatch) -> None:
+    raw = json.loads(CATALOG.read_text())
+    raw["gpus"] = raw["gpus"][:1]
+    (tmp_path / "gpus.json").write_text(json.dumps(raw))
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path))
+    assert load_gpu_catalog().names == [raw["gpus"][0]["name"]]
+    unsourced = dict(raw["gpus"][0], usd_per_hour=3.0, price_source="", price_date="")
+    with pytest.raises(GpuCatalogError, match="price_source and price_date"):
+        parse_gpu_catalog(json.dumps({**raw, "gpus": [unsourced]}), "gpus.json")
+    with pytest.raises(GpuCatalogError, match="duplicate key"):
+        parse_gpu_catalog('{"gpus": [], "gpus": []}', "gpus.json")
