@@ -157,6 +157,47 @@ class LinearAttentionSpec(Spec):
         return mats, small + (2 * value_dim + h) * self.proj_bias
 
 
+class CompressedAttentionSpec(Spec):
+    """DeepSeek V4 attention: one shared K=V head with a sliding window, q-LoRA, a grouped output LoRA, and per
+    layer a compressor (rate 4 with a lightning indexer: CSA; rate 128: HCA; 0: sliding only); hyper-connections
+    (``hc_mult`` residual streams) around every block. Parameters exact against transformers (DeepSeek-V4-Flash);
+    its KV cache is not modelled beyond the sliding window (unverified)."""
+
+    q_lora_rank: int = Field(gt=0)
+    o_groups: int = Field(gt=0)
+    o_lora_rank: int = Field(gt=0)
+    hc_mult: int = Field(gt=0)
+    index_heads: int = Field(gt=0)
+    index_head_dim: int = Field(gt=0)
+    compress: list[int] = Field(description="per layer: 0 sliding only, 4 CSA, 128 HCA")
+
+    def attention_params(self, hidden: int, heads: int, head_dim: int, layer: int) -> tuple[int, int]:
+        """(matrices, 1-D tensors) of layer ``layer``'s attention (transformers ``DeepseekV4Attention``)."""
+        h, r = hidden, self.q_lora_rank
+        mats = h * r + r * heads * head_dim + h * head_dim  # q_a, q_b, kv_proj
+        mats += self.o_groups * self.o_lora_rank * (heads * head_dim // self.o_groups)  # o_a (grouped)
+        mats += self.o_groups * self.o_lora_rank * h  # o_b
+        small = r + head_dim + heads  # q_a_norm, kv_norm, sinks
+        rate = self.compress[layer] if layer < len(self.compress) else 0
+        if rate and rate <= 4:  # CSA: overlapping compressor (2 x head_dim) + lightning indexer
+            ix = self.index_head_dim
+            mats += 2 * h * 2 * head_dim + 2 * h * 2 * ix + r * self.index_heads * ix + h * self.index_heads
+            small += rate * 2 * head_dim + head_dim + rate * 2 * ix + ix
+        elif rate:  # HCA
+            mats += 2 * h * head_dim
+            small += rate * head_dim + head_dim
+        return mats, small
+
+    def hyper_connection_params(self, hidden: int) -> int:
+        """Two hyper-connections per layer: ``fn ((2+m)·m × m·h) + base + scale(3)`` each."""
+        width = (2 + self.hc_mult) * self.hc_mult
+        return 2 * (width * self.hc_mult * hidden + width + 3)
+
+    def head_params(self, hidden: int) -> int:
+        """The model's hyper-head: ``m × m·h + m + 1``."""
+        return self.hc_mult * self.hc_mult * hidden + self.hc_mult + 1
+
+
 class VisionSpec(Spec):
     """The vision tower and projector, counted apart from the language model (kept 16-bit in every format)."""
 
@@ -222,6 +263,7 @@ class ArchitectureSpec(Spec):
     indexer: IndexerSpec | None = None
     linear: LinearAttentionSpec | None = None
     vision: VisionSpec | None = None
+    compressed: CompressedAttentionSpec | None = None
     attention_bias: bool = False
     qkv_bias_only: bool = False
     attention_output_gate: bool = False
@@ -349,6 +391,20 @@ def _moe_params(spec: ArchitectureSpec) -> dict[str, int]:
     return out
 
 
+def _mixer_params(spec: ArchitectureSpec, layer: LayerSpec, index: int, mla_seen: int) -> tuple[int, int]:
+    """(matrices, 1-D tensors) of one layer's attention: DeepSeek V4 compressed, GQA, or MLA (+ indexer)."""
+    if spec.compressed is not None:
+        mats, small = spec.compressed.attention_params(spec.hidden_size, spec.num_attention_heads, spec.head_dim,
+                                                       index)
+        return mats, small + spec.compressed.hyper_connection_params(spec.hidden_size)
+    if layer.mixer in ("full_attention", "sliding_attention", "chunked_attention"):
+        return _attention_params(spec, layer.mixer)
+    if layer.mixer == "mla":
+        own = spec.indexer is not None and (spec.indexer.own_layers is None or mla_seen <= spec.indexer.own_layers)
+        return _mla_params(spec, own)
+    return 0, 0
+
+
 def count_parameters(spec: ArchitectureSpec) -> ParameterCounts:
     """Count parameters layer by layer (formulas follow the transformers module definitions; see the helpers)."""
     h = spec.hidden_size
@@ -361,17 +417,13 @@ def count_parameters(spec: ArchitectureSpec) -> ParameterCounts:
     dense_b = ((2 if spec.mlp_gated else 1) * (spec.intermediate_size or 0) + h) if spec.mlp_bias else 0
     moe = _moe_params(spec) if spec.moe is not None else None
     mla_seen = 0
-    for layer in spec.layers:
-        if layer.mixer in ("full_attention", "sliding_attention", "chunked_attention"):
-            mats, extra = _attention_params(spec, layer.mixer)
-            c["attention"] += mats
-            small += extra
-        elif layer.mixer == "mla":
-            mla_seen += 1
-            own = spec.indexer is not None and (spec.indexer.own_layers is None or mla_seen <= spec.indexer.own_layers)
-            mats, extra = _mla_params(spec, own)
-            c["attention"] += mats
-            small += extra
+    if spec.compressed is not None:
+        small += spec.compressed.head_params(h)
+    for index, layer in enumerate(spec.layers):
+        mla_seen += layer.mixer == "mla"
+        mats, extra = _mixer_params(spec, layer, index, mla_seen)
+        c["attention"] += mats
+        small += extra
         if layer.mixer in STATE_MIXERS or layer.parallel_mamba:
             assert spec.linear is not None
             mats, extra = spec.linear.parameters(h)

@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.domain.architecture import (
     ArchitectureError,
+    CompressedAttentionSpec,
     IndexerSpec,
     LinearAttentionSpec,
     MLASpec,
@@ -61,6 +62,26 @@ def indexer(cfg: dict[str, Any], notes: list[str]) -> IndexerSpec | None:
         "layer (fp8 + fp32 scale per 128), in every KV dtype"
     )
     return spec
+
+
+def compressed_attention(cfg: dict[str, Any], n_layers: int, notes: list[str]) -> CompressedAttentionSpec | None:
+    """DeepSeek V4 (``o_groups``, ``hc_mult``, ``compress_ratios``); None for every other model."""
+    if cfg.get("o_groups") is None or cfg.get("hc_mult") is None:
+        return None
+    ratios = cfg.get("compress_ratios")
+    compress = [int(r) for r in ratios[:n_layers] if isinstance(r, int) and not isinstance(r, bool)] \
+        if isinstance(ratios, list) else []
+    if len(compress) != n_layers:
+        compress = [0, 0] + [4 if i % 2 == 0 else 128 for i in range(n_layers - 2)]
+        notes.append("DeepSeek V4: no per-layer compress_ratios: transformers' default pattern (0, 0, then 4/128)")
+    notes.append("DeepSeek V4 compressed attention: parameters exact; the compressed KV entries (1/4 and 1/128 of "
+                 "the tokens) are not modelled, only the 128-token sliding window: KV unverified")
+    return CompressedAttentionSpec(
+        q_lora_rank=get_int(cfg, "q_lora_rank") or 1, o_groups=get_int(cfg, "o_groups") or 1,
+        o_lora_rank=get_int(cfg, "o_lora_rank") or 1, hc_mult=get_int(cfg, "hc_mult") or 1,
+        index_heads=get_int(cfg, "index_n_heads") or 1, index_head_dim=get_int(cfg, "index_head_dim") or 1,
+        compress=compress,
+    )
 
 
 def _mamba(cfg: dict[str, Any], hidden: int, model_type: str, notes: list[str]) -> LinearAttentionSpec:

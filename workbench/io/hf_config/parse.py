@@ -262,6 +262,7 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         moe=sh.moe if any(f in ("moe", "dense_moe") for f in ffns) else None,
         mla=mla,
         indexer=components.indexer(cfg, notes),
+        compressed=components.compressed_attention(cfg, n_layers, notes),
         linear=linear,
         vision=vision,
         attention_bias=bool(cfg.get("attention_bias")) and model_type not in _QKV_BIAS_ONLY_WHEN_BIAS,
