@@ -22,9 +22,10 @@ engine, actor = page_header(
     "(profile, scenario, method) is in the link — share it.",
 )
 
-view = ui.choose_view(engine)
-if view is None:
+chosen = ui.choose_view(engine)
+if chosen is None:
     no_profile_yet("Create one first — a template fills in weights and constraints.")
+view: ui.View = chosen
 if view.stale:
     st.warning(f"{md(view.stale)}. Your sliders keep your settings; saving now would be refused.")
     if st.button("Reload their version", key="to_reload"):

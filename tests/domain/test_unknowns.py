@@ -104,11 +104,6 @@ def test_rank_bounds_by_hand() -> None:
     assert best.tolist() == [1, 1, 3] and worst.tolist() == [2, 2, 3]
 
 
-def test_proxy_evidence_gets_a_wider_range() -> None:
-    assert unknowns.widen_proxy_interval(0.6, 0.5, 0.7) == pytest.approx((0.4, 0.8))
-    assert unknowns.widen_proxy_interval(0.95, 0.9, 1.0) == pytest.approx((0.85, 1.0))
-
-
 # --------------------------------------------------------------------------- point 5: stored fields enforced
 
 

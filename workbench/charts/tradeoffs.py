@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Any
 
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.decision_matrix import CRITERION_UNITS, RankingResult
 from workbench.domain.smaa import SmaaResult
 
@@ -87,6 +89,33 @@ def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
     return fig
 
 
+def _pareto_marker(group: list[Any], on_front: bool, placed: list[Any], known_latency: list[float]
+                   ) -> dict[str, object]:
+    marker: dict[str, object] = {
+        "size": 15 if on_front else 9,
+        "line": {"width": 2.5 if on_front else 0.5, "color": FRONTIER_COLOUR if on_front else "#444"}}
+    if known_latency:
+        marker.update(color=[r.latency_p95_ms if r.latency_p95_ms is not None else float("nan") for r in group],
+                      colorscale="Viridis", reversescale=True, cmin=min(known_latency), cmax=max(known_latency),
+                      showscale=on_front or not any(r.pareto for r in placed),
+                      colorbar={"title": {"text": "p95 latency (ms)"}})
+    else:
+        marker["color"] = FRONTIER_COLOUR if on_front else "#94A3B8"
+    return marker
+
+
+def _pareto_notes(result: RankingResult, known_latency: list[float]) -> list[str]:
+    notes = []
+    if not known_latency:
+        notes.append("latency unknown for every candidate: frontier on quality and cost only")
+    if result.pareto_unplaced:
+        names = ", ".join(u.name for u in result.pareto_unplaced[:5])
+        more = len(result.pareto_unplaced) - 5
+        notes.append(f"not plotted (missing {', '.join(sorted({m for u in result.pareto_unplaced for m in u.missing}))}):"
+                     f" {names}" + (f" and {more} more" if more > 0 else ""))
+    return notes
+
+
 def pareto_chart(result: RankingResult) -> go.Figure:
     """Quality vs cost per successful outcome; colour = estimated p95 latency where known; frontier highlighted."""
     title = "Pareto frontier: quality vs cost per successful outcome"
@@ -97,23 +126,13 @@ def pareto_chart(result: RankingResult) -> go.Figure:
     costs = [r.cost_per_success or 0.0 for r in placed]
     known_latency = [r.latency_p95_ms for r in placed if r.latency_p95_ms is not None]
     hover = ("<b>%{customdata[0]}</b> (rank %{customdata[1]}, score %{customdata[2]:.3f})<br>"
-             "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g}<br>"
+             "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g} (%{customdata[5]})<br>"
              "p95 latency %{customdata[3]}<br>on frontier: %{customdata[4]}<extra></extra>")
     fig = go.Figure()
     for on_front in (False, True):
         group = [r for r in placed if r.pareto == on_front]
         if not group:
             continue
-        marker: dict[str, object] = {
-            "size": 15 if on_front else 9,
-            "line": {"width": 2.5 if on_front else 0.5, "color": FRONTIER_COLOUR if on_front else "#444"}}
-        if known_latency:
-            marker.update(color=[r.latency_p95_ms if r.latency_p95_ms is not None else float("nan") for r in group],
-                          colorscale="Viridis", reversescale=True, cmin=min(known_latency), cmax=max(known_latency),
-                          showscale=on_front or not any(r.pareto for r in placed),
-                          colorbar={"title": {"text": "p95 latency (ms)"}})
-        else:
-            marker["color"] = FRONTIER_COLOUR if on_front else "#94A3B8"
         fig.add_trace(go.Scatter(
             x=[r.cost_per_success for r in group], y=[r.quality for r in group],
             mode="markers+text" if on_front else "markers",
@@ -121,26 +140,20 @@ def pareto_chart(result: RankingResult) -> go.Figure:
             text=[r.name for r in group] if on_front else None, textposition="top center",
             customdata=[[r.name, r.rank, r.score,
                          "unknown" if r.latency_p95_ms is None else f"{r.latency_p95_ms:,.0f} ms",
-                         "yes" if on_front else "no"] for r in group],
-            hovertemplate=hover, marker=marker))
+                         "yes" if on_front else "no", r.cost_basis.replace("_", "-")] for r in group],
+            hovertemplate=hover, marker=_pareto_marker(group, on_front, placed, known_latency)))
     log_x = min(costs) > 0 and max(costs) / min(costs) > 20
     fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD, log scale)" if log_x else
                       "Cost per successful outcome (USD)", yaxis_title="Quality (weighted capability, 0-1)",
                       legend={"orientation": "h", "y": -0.2}, margin={"t": 90})
     if log_x:
         fig.update_xaxes(type="log")
-    notes = []
-    if not known_latency:
-        notes.append("latency unknown for every candidate: frontier on quality and cost only")
-    if result.pareto_unplaced:
-        names = ", ".join(u.name for u in result.pareto_unplaced[:5])
-        more = len(result.pareto_unplaced) - 5
-        notes.append(f"not plotted (missing {', '.join(sorted({m for u in result.pareto_unplaced for m in u.missing}))}):"
-                     f" {names}" + (f" and {more} more" if more > 0 else ""))
+    notes = _pareto_notes(result, known_latency)
     if notes:
         fig.add_annotation(text="; ".join(notes), showarrow=False, xref="paper", yref="paper", x=0, y=1.08,
                            xanchor="left", font={"size": 11})
-    return fig
+    front = ", ".join(result.pareto[:3]) + (" and more" if len(result.pareto) > 3 else "")
+    return theme.apply(fig, takeaway=f"Non-dominated on quality, cost{', latency' if known_latency else ''}: {front}.")
 
 
 def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_ranks: int = 10) -> go.Figure:
@@ -170,4 +183,4 @@ def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_r
     fig.update_layout(title={"text": title, "subtitle": {"text": smaa.headline}}, xaxis_title="Rank (1 = best)",
                       yaxis_title="Candidate", yaxis_autorange="reversed", height=max(300, 26 * len(cands) + 160),
                       margin={"t": 90})
-    return fig
+    return theme.apply(fig, takeaway=smaa.headline)

@@ -193,6 +193,17 @@ def _costs_array(candidates: Sequence[Candidate],
     return out
 
 
+def _unique_names(candidates: Sequence[Candidate]) -> tuple[str, ...]:
+    names = tuple(c.name for c in candidates)
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise RankingInputError(f"candidate name {name!r} appears twice; names identify rows")
+            seen.add(name)
+    return names
+
+
 def build_decision_matrix(
     profile: Profile,
     candidates: Sequence[Candidate],
@@ -211,13 +222,7 @@ def build_decision_matrix(
     figures where both exist. Names not among the candidates are ignored. Raises
     :class:`RankingInputError` on duplicate candidate names or a negative/infinite cost.
     """
-    names = tuple(c.name for c in candidates)
-    if len(set(names)) != len(names):
-        seen: set[str] = set()
-        for name in names:
-            if name in seen:
-                raise RankingInputError(f"candidate name {name!r} appears twice; names identify rows")
-            seen.add(name)
+    names = _unique_names(candidates)
     m, n = len(candidates), len(CRITERIA)
     values = np.full((m, n), np.nan)
     context = np.full(m, np.nan)
@@ -272,17 +277,8 @@ def build_decision_matrix(
         "unknown" if math.isnan(v) else "api" for v in cost.tolist())
     if len(basis) != m:
         raise RankingInputError(f"cost_basis has {len(basis)} entries for {m} candidates")
-    profile_checks: list[scoring.Check] = []
-    workload_check = requirements.workload_context_check(profile, context)
-    if workload_check.violated().any():  # listed among the constraints only when it excludes someone
-        profile_checks.append(workload_check)
-    retention = requirements.retention_outcomes(profile, list(candidates))
-    if retention is not None:
-        profile_checks.append(scoring.ReasonCheck("zero_retention", "zero retention (licence / provider terms)",
-                                                  retention))
-    language = requirements.language_check(profile, values[:, CAPABILITY_VECTORS.index("multilingual_coverage")])
-    if language is not None:
-        profile_checks.append(language)
+    profile_checks = requirements.profile_checks(
+        profile, list(candidates), context, values[:, CAPABILITY_VECTORS.index("multilingual_coverage")])
     return DecisionMatrix(
         names=names,
         criteria=CRITERIA,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, cast
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from workbench.domain.models import (
 )
 from workbench.domain.ranking_result import (
     ConstraintImpactOut,
+    CostBasis,
     DataGap,
     ExcludedCandidate,
     ParetoUnplaced,
@@ -158,6 +160,44 @@ def _tipping(dm: DecisionMatrix, prep: Prepared, order: np.ndarray, normalised: 
     return out
 
 
+def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering: scoring.Ordering,
+          bounds: tuple[FloatArray, FloatArray], rank_bounds: tuple[IntArray, IntArray],
+          weighted_unknown: np.ndarray, quality: FloatArray, on_front: np.ndarray) -> list[RankedRow]:
+    """The ranked rows, best first (arrays rounded once: per-value rounding dominated at 500 candidates)."""
+    idx = prep.index
+    worst, best = bounds
+    best_rank, worst_rank = rank_bounds
+    raw = dm.values[idx]
+    crit = list(dm.criteria)
+    scores_r, contributions_r = round_array(out.scores), round_array(out.contributions)
+    normalised_r, quality_r = round_array(out.normalised), round_array(quality)
+    worst_r, best_r = round_array(worst), round_array(best)
+    known_share = prep.known[idx] / prep.weighted if prep.weighted else np.ones(idx.size)
+    share_r = round_array(known_share)
+    basis = dm.cost_basis or ("unknown",) * dm.size
+    api = dm.cost_api if dm.cost_api is not None else np.full(dm.size, np.nan)
+    selfh = dm.cost_self_hosted if dm.cost_self_hosted is not None else np.full(dm.size, np.nan)
+    raw_list = [[None if v != v else v for v in row] for row in raw.tolist()]
+    rows: list[RankedRow] = []
+    for pos in ordering.order.tolist():
+        i = int(idx[pos])
+        values = raw_list[pos]
+        rows.append(RankedRow.model_construct(
+            name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
+            score_range=[worst_r[pos], best_r[pos]], rank_range=[int(best_rank[pos]), int(worst_rank[pos])],
+            rank_depends_on_unknowns=bool(best_rank[pos] != worst_rank[pos]),
+            completeness=share_r[pos], unknown=[crit[j] for j in np.flatnonzero(weighted_unknown[pos])],
+            tied=bool(ordering.tied[pos]),
+            contributions=dict(zip(crit, contributions_r[pos], strict=True)),
+            normalised=dict(zip(crit, normalised_r[pos], strict=True)),
+            values=dict(zip(crit, values, strict=True)),
+            quality=quality_r[pos], cost_per_success=values[COST_INDEX], cost_basis=cast(CostBasis, basis[i]),
+            cost_api=opt(float(api[i])), cost_self_hosted=opt(float(selfh[i])),
+            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos])))
+
+    return rows
+
+
 def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
                 method: str = "wsm", extra_checks: Sequence[scoring.Check] = ()) -> RankingResult:
     """Rank the candidates of ``dm``: constraints -> unknown ranges -> normalisation -> method -> order.
@@ -182,33 +222,9 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
     pareto_obj, axis_names = _pareto_objectives(quality, raw)
     on_front = scoring.pareto_front(pareto_obj, [True] + [False] * (pareto_obj.shape[1] - 1))
 
+    rows = _rows(dm, prep, out, ordering, (worst, best), (best_rank, worst_rank), weighted_unknown, quality,
+                 on_front)
     crit = list(dm.criteria)
-    scores_r, contributions_r = round_array(out.scores), round_array(out.contributions)
-    normalised_r, quality_r = round_array(out.normalised), round_array(quality)
-    worst_r, best_r = round_array(worst), round_array(best)
-    known_share = prep.known[idx] / prep.weighted if prep.weighted else np.ones(idx.size)
-    share_r = round_array(known_share)
-    basis = dm.cost_basis or ("unknown",) * dm.size
-    api = dm.cost_api if dm.cost_api is not None else np.full(dm.size, np.nan)
-    selfh = dm.cost_self_hosted if dm.cost_self_hosted is not None else np.full(dm.size, np.nan)
-    raw_list = [[None if v != v else v for v in row] for row in raw.tolist()]
-    rows: list[RankedRow] = []
-    for pos in ordering.order.tolist():
-        i = int(idx[pos])
-        values = raw_list[pos]
-        rows.append(RankedRow.model_construct(
-            name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
-            score_range=[worst_r[pos], best_r[pos]], rank_range=[int(best_rank[pos]), int(worst_rank[pos])],
-            rank_depends_on_unknowns=bool(best_rank[pos] != worst_rank[pos]),
-            completeness=share_r[pos], unknown=[crit[j] for j in np.flatnonzero(weighted_unknown[pos])],
-            tied=bool(ordering.tied[pos]),
-            contributions=dict(zip(crit, contributions_r[pos], strict=True)),
-            normalised=dict(zip(crit, normalised_r[pos], strict=True)),
-            values=dict(zip(crit, values, strict=True)),
-            quality=quality_r[pos], cost_per_success=values[COST_INDEX], cost_basis=basis[i],
-            cost_api=opt(float(api[i])), cost_self_hosted=opt(float(selfh[i])),
-            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos])))
-
     ev = prep.evaluation
     excluded = [ExcludedCandidate(name=dm.names[i], reasons=ev.reasons(int(i)), constraints=ev.violated_keys(int(i)))
                 for i in sorted(np.flatnonzero(~ev.feasible), key=lambda k: dm.name_key[k])]
@@ -226,7 +242,7 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
         normalisation_detail=scoring.NORMALISATION_LABELS[scoring.NORMALISATION[method]],
         tie_break=scoring.TIE_BREAK_RULE,
         imputation_policy=scoring.IMPUTATION_POLICY,
-        unknown_policy=UnknownPolicyOut(mode=dm.unknown_mode,  # type: ignore[arg-type]
+        unknown_policy=UnknownPolicyOut(mode=cast(Literal["range", "exclude"], dm.unknown_mode),
                                         min_completeness=dm.min_completeness if dm.unknown_mode == "exclude" else None,
                                         source=dm.unknown_mode_source),
         contribution_kind=CONTRIBUTION_KIND[method],

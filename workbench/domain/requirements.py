@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.domain.checks import ThresholdCheck
+from workbench.domain.checks import Check, ReasonCheck, ThresholdCheck
 from workbench.domain.models import Candidate, FailurePolicy, LanguageScope, Profile, RiskLevel
 from workbench.domain.scoring_types import BoolArray, FloatArray, IntArray
 from workbench.domain.unknowns import gap_text
@@ -90,18 +90,36 @@ def workload_context_check(profile: Profile, context_window: FloatArray) -> Thre
 
 
 def language_check(profile: Profile, multilingual: FloatArray) -> ThresholdCheck | None:
-    floor = LANGUAGE_FLOOR.get(profile.language_scope)
-    if floor is None:
+    scope = profile.language_scope
+    floor = LANGUAGE_FLOOR.get(scope) if scope is not None else None
+    if scope is None or floor is None:
         return None
     return ThresholdCheck(
         key="language_scope", label="multilingual coverage",
         values=np.where(np.isnan(multilingual), np.inf, multilingual), threshold=floor, kind="min",
-        word=f"language scope {profile.language_scope.value.replace('_', ' ')} needs",
+        word=f"language scope {scope.value.replace('_', ' ')} needs",
         fmt=_rating)
 
 
 def _rating(value: float) -> str:
     return {1.0: "E", 0.5: "A", 0.0: "D"}.get(value, f"{value:.2f}")
+
+
+def profile_checks(profile: Profile, candidates: list[Candidate], context_window: FloatArray,
+                   multilingual: FloatArray) -> tuple[Check, ...]:
+    """The checks built from the profile's own fields (module docstring); the workload check is listed only
+    when it excludes someone (it then appears among the constraints with its count)."""
+    out: list[Check] = []
+    workload = workload_context_check(profile, context_window)
+    if workload.violated().any():
+        out.append(workload)
+    retention = retention_outcomes(profile, candidates)
+    if retention is not None:
+        out.append(ReasonCheck("zero_retention", "zero retention (licence / provider terms)", retention))
+    language = language_check(profile, multilingual)
+    if language is not None:
+        out.append(language)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

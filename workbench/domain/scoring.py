@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from workbench.domain.scoring_types import BoolArray, FloatArray, IntArray, ScoringError
+from workbench.domain.unknowns import Ranges, unknown_ranges
 
 Method = Literal["wsm", "topsis"]
 METHODS: tuple[str, ...] = ("wsm", "topsis")
@@ -123,58 +124,6 @@ def normalise_weights(weights: ArrayLike, criteria: Sequence[str] | None = None)
     if total <= 0.0:
         raise ScoringError("all criterion weights are zero: set at least one weight above zero to rank")
     return w / total
-
-
-# --------------------------------------------------------------------------- unknown data
-
-
-@dataclass(frozen=True)
-class Ranges:
-    """Unknown cells as ranges (:func:`unknown_ranges`); arrays are m x n unless noted."""
-
-    point: FloatArray  #: known values; unknown cells at the midpoint of their range (0 when no range)
-    lower: FloatArray  #: plausible lower bound (= value where known)
-    upper: FloatArray  #: plausible upper bound (= value where known)
-    unknown: BoolArray  #: True where the value is unknown
-    inert: BoolArray  #: n: no candidate has data and no range exists: the criterion scores 0 for all
-    env_lo: FloatArray  #: n: normalisation reference, min of ``lower`` over the candidates
-    env_hi: FloatArray  #: n: max of ``upper``
-
-    @property
-    def any(self) -> bool:
-        return bool(self.unknown.any())
-
-
-def unknown_ranges(x: FloatArray, cell_lower: FloatArray | None = None,
-                   cell_upper: FloatArray | None = None) -> Ranges:
-    """Point values, ranges and the normalisation envelope of a candidates x criteria matrix.
-
-    ``cell_lower`` / ``cell_upper`` give the plausible range of each cell (read where ``x`` is NaN;
-    NaN there = no range). Unknown point = ``(lower + upper) / 2``. A column where some cell is
-    unknown without a range and nobody is known is *inert* (filled with 0, weight ineffective); an
-    unknown cell without a range in a column with data takes that column's observed envelope.
-    """
-    m, n = x.shape
-    unknown = np.isnan(x)
-    if m == 0 or not unknown.any():
-        xt = x.T
-        lo = xt.min(axis=1) if m else np.zeros(n)
-        hi = xt.max(axis=1) if m else np.ones(n)
-        return Ranges(x, x, x, unknown, np.zeros(n, dtype=bool), lo, hi)
-    cl = np.full((m, n), np.nan) if cell_lower is None else np.asarray(cell_lower, dtype=np.float64)
-    cu = np.full((m, n), np.nan) if cell_upper is None else np.asarray(cell_upper, dtype=np.float64)
-    lower = np.where(unknown, cl, x)
-    upper = np.where(unknown, cu, x)
-    with np.errstate(invalid="ignore"):
-        col_lo = np.nanmin(np.where(np.isnan(lower), np.inf, lower), axis=0)
-        col_hi = np.nanmax(np.where(np.isnan(upper), -np.inf, upper), axis=0)
-    inert = np.asarray(~np.isfinite(col_lo) | ~np.isfinite(col_hi), dtype=bool)
-    col_lo = np.where(inert, 0.0, col_lo)
-    col_hi = np.where(inert, 0.0, col_hi)
-    lower = np.where(np.isnan(lower), col_lo[None, :], lower)
-    upper = np.where(np.isnan(upper), col_hi[None, :], upper)
-    point = np.asfortranarray(np.where(unknown, 0.5 * (lower + upper), x))
-    return Ranges(point, np.asfortranarray(lower), np.asfortranarray(upper), unknown, inert, col_lo, col_hi)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -304,7 +253,7 @@ def _topsis_reference(x: FloatArray, benefit: BoolArray, weights: FloatArray, lo
 
 
 def _closeness(x: FloatArray, s2: FloatArray, ideal: FloatArray, anti: FloatArray
-               ) -> tuple[FloatArray, FloatArray, FloatArray]:
+               ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """``(C, D-^2, positive)`` per row of ``x`` for fixed reference points (raw units, s = w / norm)."""
     xt = x.T
     d = xt - ideal[:, None]
@@ -556,6 +505,6 @@ from workbench.domain.checks import (  # noqa: E402
     evaluate_constraints,
 )
 
-__all__ = ["BoolArray", "Check", "ConstraintEvaluation", "ConstraintImpact", "FlagCheck", "FloatArray",
+__all__ = ["BoolArray", "Check", "Ranges", "unknown_ranges", "ConstraintEvaluation", "ConstraintImpact", "FlagCheck", "FloatArray",
            "ForbiddenCheck", "IntArray", "ReasonCheck", "ScoringError", "SetCheck", "ThresholdCheck",
            "evaluate_constraints"]

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from workbench.domain import scoring, unknowns
 from workbench.domain.decision_matrix import N_CAPABILITIES, DecisionMatrix
 from workbench.domain.models import HardConstraints
-from workbench.domain.ranking import prepare
+from workbench.domain.ranking import Prepared, prepare
 from workbench.domain.scoring import BoolArray, FloatArray, IntArray
 
 DEFAULT_SAMPLES = 10_000
@@ -306,6 +306,32 @@ def _r(x: float) -> float:
     return 0.0 if v == 0 else v
 
 
+def _value_draws(dm: DecisionMatrix, prep: Prepared, capability_draws: FloatArray | None, n_samples: int,
+                 seed: int) -> tuple[FloatArray | None, bool, int]:
+    """K draws of the ranked matrix: evidence draws of measured capabilities (tiled) and Latin-hypercube
+    draws of the unknown weighted cells from their ranges; ``(draws or None, evidence used, unknown cells)``."""
+    rg = prep.ranges
+    sampled = rg.unknown & ((prep.weights > 0) & ~rg.inert)[None, :]
+    n_unknown = int(sampled.sum())
+    caps = None
+    if capability_draws is not None:
+        draws = np.asarray(capability_draws, dtype=np.float64)
+        if draws.ndim != 3 or draws.shape[1] != dm.size or draws.shape[2] != N_CAPABILITIES:
+            raise SmaaError(f"capability_draws must be K x {dm.size} x {N_CAPABILITIES}, got {draws.shape}")
+        caps = draws[:, prep.index, :]
+    x_draws = None
+    if caps is not None or n_unknown:
+        k = min(n_samples, max(UNKNOWN_DRAWS if n_unknown else 1, 0 if caps is None else caps.shape[0]))
+        x_draws = np.repeat(rg.point[None, :, :], k, axis=0)
+        if caps is not None:
+            tiled = caps[np.arange(k) % caps.shape[0]]
+            known = ~np.isnan(tiled)
+            x_draws[:, :, :N_CAPABILITIES] = np.where(known, tiled, x_draws[:, :, :N_CAPABILITIES])
+        if n_unknown:
+            x_draws[:, sampled] = unknowns.draw_unknowns(rg.lower, rg.upper, sampled, k, seed)
+    return x_draws, caps is not None, n_unknown
+
+
 def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints, *,
              method: str = "wsm", n_samples: int = DEFAULT_SAMPLES, spread: float = DEFAULT_SPREAD,
              seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = (),
@@ -323,24 +349,7 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     prep = prepare(dm, weights, constraints, extra_checks)
     samples = sample_weights(prep.weights, n_samples, spread, seed, uniform=uniform)
     rg = prep.ranges
-    sampled = rg.unknown & ((prep.weights > 0) & ~rg.inert)[None, :]
-    n_unknown = int(sampled.sum())
-    caps = None
-    if capability_draws is not None:
-        draws = np.asarray(capability_draws, dtype=np.float64)
-        if draws.ndim != 3 or draws.shape[1] != dm.size or draws.shape[2] != N_CAPABILITIES:
-            raise SmaaError(f"capability_draws must be K x {dm.size} x {N_CAPABILITIES}, got {draws.shape}")
-        caps = draws[:, prep.index, :]
-    x_draws = None
-    if caps is not None or n_unknown:
-        k = min(int(n_samples), max(UNKNOWN_DRAWS if n_unknown else 1, 0 if caps is None else caps.shape[0]))
-        x_draws = np.repeat(rg.point[None, :, :], k, axis=0)
-        if caps is not None:
-            tiled = caps[np.arange(k) % caps.shape[0]]
-            known = ~np.isnan(tiled)
-            x_draws[:, :, :N_CAPABILITIES] = np.where(known, tiled, x_draws[:, :, :N_CAPABILITIES])
-        if n_unknown:
-            x_draws[:, sampled] = unknowns.draw_unknowns(rg.lower, rg.upper, sampled, k, seed)
+    x_draws, caps_used, n_unknown = _value_draws(dm, prep, capability_draws, int(n_samples), seed)
     env = rg.any
     res = smaa2(rg.point, dm.benefit, samples, method=method, tiebreak=dm.name_key[prep.index], inert=rg.inert,
                 x_draws=x_draws, lo=rg.env_lo if env else None, hi=rg.env_hi if env else None)
@@ -373,7 +382,7 @@ def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: Hard
     return SmaaResult(
         method=method, n_samples=int(n_samples), seed=int(seed), spread=float(spread), uniform=uniform,
         sampling=sampling_description(spread, uniform) + (
-            "; measured capabilities drawn from their evidence intervals" if caps is not None else "") + (
+            "; measured capabilities drawn from their evidence intervals" if caps_used else "") + (
             f"; {n_unknown} unknown value(s) drawn uniformly from their ranges (Latin hypercube)"
             if n_unknown else "") + (f" ({len(x_draws)} value draws)" if x_draws is not None else ""),
         value_draws=0 if x_draws is None else len(x_draws),

@@ -6,8 +6,9 @@
   constraint that removes one candidate never moves another's range). A criterion with no observed
   value anywhere has no range (it then scores 0 for everyone, see ``scoring.unknown_ranges``).
 * **Evidence**: own per-item evidence is a measured value with its interval (SMAA draws it); a
-  benchmark-proxy measurement gets a wider interval (:func:`widen_proxy_interval`); a seed E/A/D
-  rating is a prior (a point value, the seed's judgement).
+  benchmark-proxy measurement gets a wider interval (``domain.benchmark_proxy``: the mapping's
+  half-width, and an effective n so the SMAA draws spread as wide) and own evidence wins a cell; a
+  seed E/A/D rating is a prior (a point value, the seed's judgement) and counts as known.
 * **Completeness** = share of the weighted criteria (weight > 0) whose value is known:
   ``known_i / weighted``; "2 of 14 weighted criteria known" (:func:`completeness`).
 * **Rank bounds**: with score ranges ``[lo_i, hi_i]`` that vary independently (the normalisation
@@ -21,16 +22,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from workbench.domain.models import CAPABILITY_VECTORS, CONTEXT_CRITERION, COST_CRITERION, LATENCY_CRITERION
 from workbench.domain.scoring_types import BoolArray, FloatArray, IntArray
-
-#: How many times wider than its own statistical interval a benchmark-proxy measurement's range is.
-PROXY_WIDENING = 2.0
-#: Default minimum completeness of the fail-closed policy (high / critical risk profiles).
-DEFAULT_MIN_COMPLETENESS = 0.75
 
 RESOLVE: dict[str, str] = {
     **dict.fromkeys(CAPABILITY_VECTORS, "rate it (E/A/D) on Candidates, or import evaluation evidence for this profile"),
@@ -38,6 +35,55 @@ RESOLVE: dict[str, str] = {
     LATENCY_CRITERION: "enter TTFT p95 and decode speed, or import latency evidence (shadow traffic)",
     CONTEXT_CRITERION: "enter its context window",
 }
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Unknown cells as ranges (:func:`unknown_ranges`); arrays are m x n unless noted."""
+
+    point: FloatArray  #: known values; unknown cells at the midpoint of their range (0 when no range)
+    lower: FloatArray  #: plausible lower bound (= value where known)
+    upper: FloatArray  #: plausible upper bound (= value where known)
+    unknown: BoolArray  #: True where the value is unknown
+    inert: BoolArray  #: n: no candidate has data and no range exists: the criterion scores 0 for all
+    env_lo: FloatArray  #: n: normalisation reference, min of ``lower`` over the candidates
+    env_hi: FloatArray  #: n: max of ``upper``
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unknown.any())
+
+
+def unknown_ranges(x: FloatArray, cell_lower: FloatArray | None = None,
+                   cell_upper: FloatArray | None = None) -> Ranges:
+    """Point values, ranges and the normalisation envelope of a candidates x criteria matrix.
+
+    ``cell_lower`` / ``cell_upper`` give the plausible range of each cell (read where ``x`` is NaN;
+    NaN there = no range). Unknown point = ``(lower + upper) / 2``. A column where some cell is
+    unknown without a range and nobody is known is *inert* (filled with 0, weight ineffective); an
+    unknown cell without a range in a column with data takes that column's observed envelope.
+    """
+    m, n = x.shape
+    unknown = np.isnan(x)
+    if m == 0 or not unknown.any():
+        xt = x.T
+        lo = xt.min(axis=1) if m else np.zeros(n)
+        hi = xt.max(axis=1) if m else np.ones(n)
+        return Ranges(x, x, x, unknown, np.zeros(n, dtype=bool), lo, hi)
+    cl = np.full((m, n), np.nan) if cell_lower is None else np.asarray(cell_lower, dtype=np.float64)
+    cu = np.full((m, n), np.nan) if cell_upper is None else np.asarray(cell_upper, dtype=np.float64)
+    lower = np.where(unknown, cl, x)
+    upper = np.where(unknown, cu, x)
+    with np.errstate(invalid="ignore"):
+        col_lo = np.nanmin(np.where(np.isnan(lower), np.inf, lower), axis=0)
+        col_hi = np.nanmax(np.where(np.isnan(upper), -np.inf, upper), axis=0)
+    inert = np.asarray(~np.isfinite(col_lo) | ~np.isfinite(col_hi), dtype=bool)
+    col_lo = np.where(inert, 0.0, col_lo)
+    col_hi = np.where(inert, 0.0, col_hi)
+    lower = np.where(np.isnan(lower), col_lo[None, :], lower)
+    upper = np.where(np.isnan(upper), col_hi[None, :], upper)
+    point = np.asfortranarray(np.where(unknown, 0.5 * (lower + upper), x))
+    return Ranges(point, np.asfortranarray(lower), np.asfortranarray(upper), unknown, inert, col_lo, col_hi)
 
 
 def cell_ranges(values: FloatArray, criteria: Sequence[str]) -> tuple[FloatArray, FloatArray]:
@@ -58,12 +104,6 @@ def cell_ranges(values: FloatArray, criteria: Sequence[str]) -> tuple[FloatArray
     lower = np.where(unknown, np.broadcast_to(col_lo, (m, n)), values)
     upper = np.where(unknown, np.broadcast_to(col_hi, (m, n)), values)
     return np.asfortranarray(lower), np.asfortranarray(upper)
-
-
-def widen_proxy_interval(value: float, lower: float, upper: float, factor: float = PROXY_WIDENING
-                         ) -> tuple[float, float]:
-    """A benchmark-proxy interval ``factor`` times as wide around its value, clipped to [0, 1]."""
-    return max(0.0, value - factor * (value - lower)), min(1.0, value + factor * (upper - value))
 
 
 def completeness(unknown: BoolArray, weights: FloatArray) -> tuple[FloatArray, IntArray, int]:

@@ -10,7 +10,8 @@ import json
 from functools import cache, lru_cache
 from typing import Any
 
-from workbench.domain.models import Candidate, ProfileTemplate
+from workbench.domain.models import Candidate
+from workbench.domain.templates import ProfileTemplate
 from workbench.io.resources import data_dir
 
 

@@ -8,6 +8,7 @@ saved in between.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from sqlalchemy import Engine
 
@@ -17,7 +18,7 @@ from workbench.domain.models import HardConstraints, Profile
 from workbench.domain.ranking import rank_matrix
 from workbench.domain.ranking_result import RankingResult
 from workbench.domain.requirements import fail_open_risk
-from workbench.domain.scenario import Scenario, effective_profile
+from workbench.domain.scenario import Method, Scenario, effective_profile
 from workbench.services.decide import build_matrix, candidates_for, extra_checks
 from workbench.store import workspace
 from workbench.store.repository import Record
@@ -44,7 +45,7 @@ def save_to_scenario(engine: Engine, profile_id: int, scenario: Record[Scenario]
 
 def save_as_scenario(engine: Engine, profile_id: int, name: str, weights: dict[str, float],
                      constraints: HardConstraints, method: str, actor: str) -> Record[Scenario]:
-    return workspace.create_scenario(engine, profile_id, Scenario(name=name.strip(), method=method,  # type: ignore[arg-type]
+    return workspace.create_scenario(engine, profile_id, Scenario(name=name.strip(), method=cast(Method, method),
                                                                   weights=weights, constraints=constraints), actor)
 
 

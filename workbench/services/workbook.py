@@ -163,11 +163,13 @@ def snapshot_workbook_bytes(snapshot: dict[str, object]) -> bytes:
     from workbench.domain.snapshot import canonical_json, snapshot_digest
     from workbench.services.restore import rerank_snapshot
 
-    restored = rerank_snapshot(snapshot)  # type: ignore[arg-type]
+    restored = rerank_snapshot(snapshot)
     profile_part = snapshot["profile"]
     assert isinstance(profile_part, dict)
     effective = Profile.model_validate(profile_part["effective"])
-    candidates = [Candidate.model_validate(c) for c in snapshot["candidates"]]  # type: ignore[union-attr]
+    raw_candidates = snapshot["candidates"]
+    assert isinstance(raw_candidates, list)
+    candidates = [Candidate.model_validate(c) for c in raw_candidates]
     scenario = snapshot.get("scenario")
     workbook = workbook_for(
         profile_name=str(profile_part.get("name", effective.name)),

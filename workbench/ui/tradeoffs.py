@@ -243,14 +243,14 @@ def constraint_widgets(view: View) -> HardConstraints:
         ) or "D"
     gpu_fit = gpu_fit_widgets(c.gpu_fit, k)
     return HardConstraints(
-        min_rating=min_rating,  # type: ignore[arg-type]
-        required_modalities=modalities,  # type: ignore[arg-type]
+        min_rating=min_rating,
+        required_modalities=modalities,
         min_context_tokens=int(min_context) or None,
         max_cost_per_success_usd=max_cost or None,
         max_p95_latency_ms=max_latency or None,
-        allowed_topologies=topologies,  # type: ignore[arg-type]
+        allowed_topologies=topologies,
         data_residency=residency,
-        forbidden_license_restrictions=forbidden,  # type: ignore[arg-type]
+        forbidden_license_restrictions=forbidden,
         open_weights_only=open_only,
         gpu_fit=gpu_fit,
     )

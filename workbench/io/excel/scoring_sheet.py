@@ -153,8 +153,7 @@ def write_scoring_sheet(self: _Writer) -> None:
         self.define("live_score", SCORING, f"${score_col}${r0}:${score_col}${r1}")
         self.define("static_score", SCORING, f"${L[STATIC_SCORE]}${r0}:${L[STATIC_SCORE]}${r1}")
         for name in (LIVE_SCORE, STATIC_SCORE):
-            ref = f"{L[name]}{r0}:{L[name]}{r1}"
-            ws.conditional_formatting.add(ref, _score_scale())
+            ws.conditional_formatting.add(f"{L[name]}{r0}:{L[name]}{r1}", _score_scale())
 
     ws.freeze_panes = f"B{_FIRST_DATA_ROW}"
     last_col = get_column_letter(col_of[STATIC_RANK])
