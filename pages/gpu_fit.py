@@ -22,6 +22,7 @@ from workbench.ui.state import seen_versions
 from workbench.ui.text import md
 
 ADHOC = "adhoc"
+LEADER_KEY = "tradeoffs_leader"  #: the Trade-offs page's current first-ranked candidate name (session state)
 
 engine, actor = page_header(
     "GPU fit",
@@ -38,13 +39,18 @@ constraints = {p.id: p.model.constraints.gpu_fit for p in workspace.list_profile
 profile_labels = {p.id: p.model.name for p in workspace.list_profiles(engine)}
 
 top_left, top_right = st.columns([3, 2])
+by_name = {r.model.name: i for i, r in records.items()}
 if "gpu_linked" not in st.session_state:  # first run of the session: a shared link names the candidate and GPU
     st.session_state["gpu_linked"] = True
-    linked = {r.model.name: i for i, r in records.items()}.get(str(st.query_params.get("candidate", "")))
+    linked = by_name.get(str(st.query_params.get("candidate", "")))
     if linked is not None:
         st.session_state["gpu_model"] = linked
         if st.query_params.get("gpu"):
             st.session_state["gpu_type"] = str(st.query_params["gpu"])
+leader = st.session_state.get(LEADER_KEY)
+if leader and leader != st.session_state.get("gpu_leader_applied") and leader in by_name:
+    st.session_state["gpu_leader_applied"] = leader  # a new Trade-offs leader is preselected once
+    st.session_state["gpu_model"] = by_name[leader]
 if st.session_state.get("gpu_model") not in [*records, ADHOC]:
     st.session_state["gpu_model"] = next((i for i, r in records.items() if r.model.architecture), ADHOC)
 choice = top_left.selectbox(

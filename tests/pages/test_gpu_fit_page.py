@@ -193,3 +193,10 @@ def test_shared_link_preselects_candidate_and_gpu(open_page):
     assert not at.exception
     assert "Mixtral 8x7B Instruct" in at.subheader[0].value.replace("\\", "")
     assert at.selectbox(key="gpu_type").value == "H200 141GB"
+
+
+def test_trade_offs_leader_is_preselected(open_page, workspace_engine):
+    at = open_page("gpu-fit")
+    at.session_state["tradeoffs_leader"] = "gpt-oss-20b"  # published by the Trade-offs page
+    at.run()
+    assert "gpt-oss-20b" in at.subheader[0].value.replace("\\", "")
