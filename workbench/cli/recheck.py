@@ -10,6 +10,7 @@ Evaluates every accepted record's reconsideration triggers against the current w
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 
 from workbench.cli import CliError
@@ -50,7 +51,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         print(f"{head}: {len(fired)} of {len(check.outcomes)} trigger(s) fired{source}")
         for outcome in fired:
             print(f"  FIRED {outcome.trigger.kind}: {outcome.summary}")
-            print(f"        then {outcome.then}  now {outcome.now}")
+            print(f"        then {json.dumps(outcome.then, default=str)}  now {json.dumps(outcome.now, default=str)}")
         for outcome in check.outcomes:
             if outcome.status == "unknown":
                 print(f"  unknown {outcome.trigger.kind}: {outcome.summary}")
