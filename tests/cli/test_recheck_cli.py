@@ -123,6 +123,10 @@ def test_fires_when_a_newly_imported_candidate_dominates_the_chosen_one(accepted
     dominated = [o for o in _fired(report) if o["kind"] == "dominated"]
     assert len(dominated) == 1 and dominated[0]["now"]["dominated_by"] == ["Chosen, at half the price"]
     assert "dominate" in dominated[0]["summary"]
+    # the twin also takes first place and (being better everywhere cost matters) the SMAA first-rank share
+    fired = {o["kind"]: o for o in _fired(report)}
+    assert fired["outranked"]["now"]["first"] == "Chosen, at half the price"
+    assert fired["smaa_share"]["now"]["first_rank_share"] < fired["smaa_share"]["then"]["first_rank_share"]
 
 
 def test_stays_quiet_for_a_dominated_newcomer_and_a_small_price_move(accepted, run_cli, tmp_path):
