@@ -7,15 +7,17 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.store.golden_set import CANDIDATES, golden_set_csv
-from workbench.services import catalog_import
-from workbench.services.records import draft_from_workspace
 from workbench.domain.mdr import MDRStatus, with_people
 from workbench.domain.models import Candidate, Pricing
+from workbench.domain.portfolio import PortfolioNode, sequence
 from workbench.domain.scenario import Scenario
 from workbench.io.evidence import import_evidence
+from workbench.services import catalog_import
+from workbench.services.portfolios import create_portfolio
+from workbench.services.records import draft_from_workspace
+from workbench.services.signing import set_quorum, sign_decision
 from workbench.signing import init_key, load_signing_key
 from workbench.store import evidence as ev
-from workbench.services.signing import set_quorum, sign_decision
 from workbench.store.decisions import save_decision, transition_decision
 from workbench.store.workspace import (
     candidate_by_name,
@@ -41,6 +43,9 @@ def build_rich_workspace(engine: Engine, key_dir: Path) -> None:
     profile = create_profile(engine, new_profile_model("Contracts", "high_precision_extraction"), "ada")
     create_profile(engine, new_profile_model("Ünïcode — 合同 ✓", "research_synthesis"), "zoë")
     create_scenario(engine, profile.id, Scenario(name="Cost first", weights={"cost": 5.0}), "ada")
+    create_portfolio(engine, sequence("Contract pipeline <b>", [  # a portfolio row
+        PortfolioNode(key="extract", profile="Contracts"),
+        PortfolioNode(key="summarise", profile="Ünïcode — 合同 ✓", calls_per_request=0.5)]), "ada")
     gpt = candidate_by_name(engine, "GPT-5.4")
     save_candidate(engine, gpt.id, gpt.model.model_copy(
         update={"pricing": Pricing(input_per_mtok=3.0, output_per_mtok=15.0), "notes": "price \"negotiated\""}),
