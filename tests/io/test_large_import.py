@@ -78,3 +78,20 @@ def test_a_million_rows_import_under_500_mb_peak_rss(tmp_path):
         lengths = conn.execute(text("SELECT length(body) FROM evidence_run")).scalars().all()
     assert len(lengths) == 2 and min(lengths) > 20_000_000  # every item is stored
     engine.dispose()
+
+
+def test_large_openai_evals_log_streams_into_columns(engine, tmp_path):
+    rows = LARGE_ITEMS + 20_000
+    path = tmp_path / "oaieval.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(json.dumps({"spec": {"completion_fns": ["gpt-5.4"], "eval_name": "contracts.dev.v0"}}) + "\n")
+        for i in range(rows):
+            f.write(json.dumps({"run_id": "r1", "event_id": i, "sample_id": f"contracts.dev.{i}", "type": "match",
+                                "data": {"correct": i % 4 != 0}}) + "\n")
+    result = import_evidence(path)
+    [run] = result.runs
+    assert run.n == rows and not run.items and run.pass_rate == 0.75
+    profile = create_profile(engine, new_profile_model("Load", None), "ada")
+    ev.import_runs(engine, profile.id, result, {"gpt-5.4": "GPT-5.4"}, "ada")
+    [stored] = ev.list_runs(engine, profile.id)
+    assert len(stored.run.items) == rows and stored.run.binary_counts() == (rows * 3 // 4, rows)

@@ -142,16 +142,20 @@ def _stored_light(row: EvidenceRunRow, candidate: str, run: EvaluationRun, items
     )
 
 
-def _write_large_body(session: Session, row: EvidenceRunRow, run: EvaluationRun, columns: Any) -> None:
-    """Write the run's body JSON with its items serialised straight from the columns (no item objects).
+def _large_body(run: EvaluationRun, columns: Any) -> str:
+    """The run's body JSON with its items serialised straight from the columns (no item objects).
 
     The text is the JSON of ``EvaluationRun`` (items with default fields left out), so reading it back
-    validates like any other run. Bound as text: SQLite stores it as is; PostgreSQL casts it to JSON.
+    validates like any other run.
     """
     head = json.dumps(run.model_dump(mode="json", exclude={"items"}), separators=(",", ":"))
-    text_body = "".join([head[:-1], ',"items":[', ",".join(columns.json_chunks()), "]}"])
+    return "".join([head[:-1], ',"items":[', ",".join(columns.json_chunks()), "]}"])
+
+
+def _write_body(session: Session, row: EvidenceRunRow, body_text: str) -> None:
+    """Bound as text: SQLite stores it as is; PostgreSQL casts it to JSON."""
     cast = ":body" if session.get_bind().dialect.name == "sqlite" else "CAST(:body AS JSON)"
-    session.execute(text(f"UPDATE evidence_run SET body = {cast} WHERE id = :id"), {"body": text_body, "id": row.id})
+    session.execute(text(f"UPDATE evidence_run SET body = {cast} WHERE id = :id"), {"body": body_text, "id": row.id})
     session.expire(row, ["body"])
 
 
@@ -265,8 +269,13 @@ def import_runs(
             session.add(row)
             session.flush()
             if columns is not None:
-                _write_large_body(session, row, stored_run, columns)
-                stored.append(_stored_light(row, target, stored_run, len(columns)))
+                count = len(columns)
+                body_text = _large_body(stored_run, columns)
+                result.release_item_columns(index)  # the items now live in body_text only
+                del columns
+                _write_body(session, row, body_text)
+                del body_text
+                stored.append(_stored_light(row, target, stored_run, count))
             else:
                 stored.append(_stored(row, target))
         action: ImportAction = "replaced" if replaced else "imported"

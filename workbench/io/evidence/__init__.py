@@ -21,6 +21,7 @@ Shapes (reference ``economics-and-evidence.md`` section 5; real samples in ``fix
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -92,6 +93,10 @@ def import_evidence(
     """
     if not isinstance(source, bytes) and Path(source).is_dir():
         return _import_helm_dir(Path(source), metric_kind, model, imported_at)
+    if not isinstance(source, bytes):
+        streamed = _import_streamed(Path(source), fmt, name, metric_kind, imported_at)
+        if streamed is not None:
+            return streamed
     data, file, path = _read(source, name)
     detected: EvidenceFormat | None = None
     if fmt is None:
@@ -118,6 +123,8 @@ def import_evidence(
     columns: dict[int, Any] = {}
     if form is EvidenceFormat.csv:
         runs, warnings, columns = _parse_csv(data, file, kind, meta)
+    elif form is EvidenceFormat.openai_evals:
+        runs, warnings, columns = _parse_openai_evals(data, file, kind, meta)
     else:
         runs, warnings = _dispatch(form, data, file, path, kind, meta, model, samples, companions, scorer)
     result = ImportResult(file=file, sha256=sha, format=form, runs=runs, warnings=warnings,
@@ -133,8 +140,6 @@ def _dispatch(
     if form is EvidenceFormat.inspect:
         obj = _inspect_zip(data, file) if data[:2] == b"PK" else _json(_text(data, file), file)
         return _parse_inspect(obj, file, kind, meta, scorer)
-    if form is EvidenceFormat.openai_evals:
-        return _parse_openai_evals(_jsonl(_text(data, file), file), file, kind, meta)
     if form is EvidenceFormat.promptfoo:
         return _dispatch_promptfoo(_text(data, file), file, kind, meta)
     if form is EvidenceFormat.benchmark_table:
@@ -164,6 +169,38 @@ def _dispatch(
         runs, more = _parse_helm_stats(obj, file, kind, meta, name, per_instance, scenario)
         return runs, warnings + more
     raise EvidenceImportError(file, f"unsupported format {form}")  # pragma: no cover
+
+
+#: Above this size, a CSV or OpenAI evals file given by path is parsed from the open file (never held whole).
+STREAM_BYTES = 8 * 1024 * 1024
+_STREAMED = {EvidenceFormat.csv: _parse_csv, EvidenceFormat.openai_evals: _parse_openai_evals}
+
+
+def _import_streamed(path: Path, fmt: EvidenceFormat | str | None, name: str | None,
+                     metric_kind: MetricKind | str | None, imported_at: datetime | None) -> ImportResult | None:
+    """Import a large per-item file straight from disk (SHA-256 by chunks), or None to read it whole."""
+    file = name or path.name
+    try:
+        if path.stat().st_size < STREAM_BYTES:
+            return None
+        with path.open("rb") as handle:
+            detected = detect_format(handle.read(65_536), file)
+    except (OSError, EvidenceImportError):
+        return None  # the whole-file path reports the problem precisely
+    if detected not in _STREAMED or (fmt is not None and fmt != detected.value and fmt != detected):
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    kind = MetricKind(metric_kind) if metric_kind is not None else MetricKind.golden_set_accuracy
+    meta: dict[str, Any] = {"source_file": file, "source_sha256": sha, "imported_at": imported_at or datetime.now(UTC)}
+    with path.open("rb") as handle:
+        runs, warnings, columns = _STREAMED[detected](handle, file, kind, meta)
+    result = ImportResult(file=file, sha256=sha, format=detected, runs=runs, warnings=warnings)
+    result._item_columns = columns
+    return result
 
 
 def _dispatch_promptfoo(text: str, file: str, kind: MetricKind, meta: dict[str, Any]) -> tuple[list[EvaluationRun], list[str]]:

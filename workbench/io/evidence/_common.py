@@ -56,6 +56,10 @@ class ImportResult(BaseModel):
         """The :class:`~workbench.io.evidence.item_columns.ItemColumns` of run ``index``, or None."""
         return self._item_columns.get(index)
 
+    def release_item_columns(self, index: int) -> None:
+        """Drop run ``index``'s columns once stored (a large import frees them before the database write)."""
+        self._item_columns.pop(index, None)
+
     @property
     def source_models(self) -> list[str]:
         return sorted({r.source_model for r in self.runs})

@@ -8,10 +8,9 @@ straight to JSON. A million rows import within ~500 MB (tests/io/test_large_impo
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.domain.evidence import EvaluationRun, EvidenceFormat, MetricKind
 from workbench.io.evidence._common import EvidenceImportError, _build_run, _nonneg, _num
@@ -80,16 +79,17 @@ def _add_row(groups: dict[tuple[str, MetricKind], ItemColumns], row: dict[str, s
                    _nonneg(row.get("cost_usd"), file, loc, "cost_usd"))
 
 
-def _stream(data: bytes) -> io.TextIOWrapper:
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    return io.TextIOWrapper(io.BytesIO(memoryview(data)[start:]), encoding="utf-8", newline="")
+def _stream(source: bytes | BinaryIO) -> io.TextIOWrapper:
+    """Text lines decoded as they are read (a BOM dropped), from bytes or an open binary file."""
+    raw = io.BytesIO(source) if isinstance(source, bytes) else source
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 def _parse_csv(
-    data: bytes, file: str, kind: MetricKind, meta: dict[str, Any]
+    data: bytes | BinaryIO, file: str, kind: MetricKind, meta: dict[str, Any]
 ) -> tuple[list[EvaluationRun], list[str], dict[int, ItemColumns]]:
     """Runs per (candidate, metric kind); the third value holds the columns of runs left without items."""
-    if data.lstrip()[:1] in (b"{", b"["):
+    if isinstance(data, bytes) and data.lstrip()[:1] in (b"{", b"["):
         raise EvidenceImportError(file, "not a CSV file: the content is JSON", location="row 1")
     reader = csv.reader(_stream(data))
     cols = _header(reader, file)

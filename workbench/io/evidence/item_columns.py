@@ -46,7 +46,7 @@ class ItemColumns:
         self.cost.append(_NAN if cost is None else cost)
         self.rows.append(row)
 
-    def check_unique(self, file: str, field: str) -> None:
+    def check_unique(self, file: str, field: str, unit: str = "row") -> None:
         """Raise on the first (item id, epoch) seen twice, naming both rows (sorting, no set of a million keys)."""
         if all(e == 1 for e in self.epochs):  # the common case: sort by id alone (no key tuples)
             order = sorted(range(len(self.ids)), key=self.ids.__getitem__)  # stable: first row first
@@ -55,8 +55,8 @@ class ItemColumns:
         for a, b in zip(order, order[1:], strict=False):
             if self.ids[a] == self.ids[b] and self.epochs[a] == self.epochs[b]:
                 raise EvidenceImportError(
-                    file, f"duplicate item id {self.ids[b]!r} (epoch {self.epochs[b]}; first at row {self.rows[a]})",
-                    location=f"row {self.rows[b]}", field=field)
+                    file, f"duplicate item id {self.ids[b]!r} (epoch {self.epochs[b]}; first at {unit} {self.rows[a]})",
+                    location=f"{unit} {self.rows[b]}", field=field)
 
     def binary_counts(self) -> tuple[int, int] | None:
         """(passes, items) when every item has a pass/fail outcome, else None (as EvaluationRun.binary_counts)."""
