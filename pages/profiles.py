@@ -6,6 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from workbench.domain.models import Profile
+from workbench.domain.requirements import fail_open_risk
 from workbench.io.shipped import load_templates
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, StoreError
@@ -88,7 +89,9 @@ if raw is not None:
         st.error(md(exc))
     else:
         seen_versions()[f"profile:{record.id}"] = saved.version
-        flash("success", f"Saved profile {saved.model.name} (version {saved.version}).")
+        done = f"Saved profile {saved.model.name} (version {saved.version})."
+        warning = fail_open_risk(saved.model)  # issue 13: high risk + fail-open warns on save (and blocks in lint)
+        flash("warning", md(f"{done} Warning: {warning}.")) if warning else flash("success", done)
         st.rerun()
 
 d1, d2 = st.columns([3, 2])

@@ -187,3 +187,15 @@ def test_a_constraint_that_excludes_everyone_names_the_tightest_and_keeps_the_co
     message = " ".join(e.value for e in at.error)
     assert "No candidate meets every hard constraint" in message and "context" in message and "13 of 13" in message
     assert any(b.key == "to_save_profile" for b in at.button)  # saving is still possible
+
+
+def test_saving_a_high_risk_fail_open_profile_warns(open_page, workspace_engine):
+    from workbench.store.workspace import create_profile, new_profile_model
+
+    model = new_profile_model("Risky", "high_precision_extraction").model_copy(update={"failure_policy": "fail_open"})
+    risky = create_profile(workspace_engine, model, "ada")
+    at = open_page("tradeoffs", query={"profile": "Risky"})
+    at.slider(key=f"{_key(risky)}-w-latency").set_value(2.0)
+    button(at, "to_save_profile").click().run()
+    assert not at.exception, at.exception
+    assert any("fail-open" in w.value and "Saved weights" in w.value for w in at.warning)
