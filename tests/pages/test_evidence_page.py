@@ -212,3 +212,16 @@ def test_two_aggregate_runs_ask_for_per_item_results(open_page, workspace_engine
     assert "import a second candidate" not in text.lower()
     assert "needs per-item results" in text and "only aggregate results" in text
     assert "Gemma 2 9B IT" in text and "Llama 3.1 8B Instruct" in text
+
+
+def test_inspect_log_with_two_scorers_offers_a_scorer_box(open_page, workspace_engine, fixtures_dir: Path):
+    _profile(workspace_engine)
+    at = open_page("evidence", actor="Ada")
+    data = (fixtures_dir / "evidence" / "inspect_ai-0.3.285" / "two-scorers.eval").read_bytes()
+    at.file_uploader(key="ev_upload_0").set_value(("two-scorers.eval", data, "application/zip")).run()
+    assert not at.exception, at.exception
+    box = at.selectbox(key="ev_scorer")
+    assert box.options == ["includes", "match"] and box.value == "includes"
+    box.set_value("match").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[-1].value["n (items)"]) == [12]
