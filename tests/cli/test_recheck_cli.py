@@ -166,3 +166,16 @@ def test_exit_codes_through_a_subprocess(accepted, run_subprocess, tmp_path):
     assert code == 2 and "no profile named 'nope'" in err
     code, _, err = run_subprocess("recheck", "--today", "tomorrow")
     assert code == 2 and "--today" in err
+
+
+def test_fires_when_new_evidence_excludes_the_recorded_figure(accepted, run_cli):
+    chosen = accepted.record.body.selection.selected_model
+    log = Path(__file__).resolve().parents[1] / "fixtures" / "evidence" / "inspect_ai_log_v2_mockllm.json"
+    run_cli.json("import", "evidence", str(log), "--profile", PROFILE, "--candidate", chosen)  # 1 of 3 passed
+    code, report = _recheck(run_cli)
+    drift = [o for o in _fired(report) if o["kind"] == "evidence_drift"]
+    assert code == 1 and len(drift) == 1 and drift[0]["model"] == chosen
+    (vector, figures), = drift[0]["now"].items()
+    assert figures["n"] == 3 and figures["value"] == pytest.approx(1 / 3)
+    assert not figures["lower"] <= figures["recorded"] <= figures["upper"]  # Wilson 95 % interval excludes it
+    assert drift[0]["then"][vector] == figures["recorded"]
