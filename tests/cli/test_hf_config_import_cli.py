@@ -37,6 +37,7 @@ def test_import_fills_architecture_with_provenance_and_audit(cli_db, run_cli, fi
     assert doc["params_total"] == 8_030_261_248 == doc["params_active"]
     assert doc["params_active_excl_embedding"] == 8_030_261_248 - 128_256 * 4096
     assert doc["model_type"] == "llama" and doc["file"] == "Llama-3.1-8B.config.json"
+    assert doc["verified"] is True and doc["params_vision"] == 0
     assert doc["version_before"] == version and doc["version"] == version + 1 and doc["unchanged"] is False
     assert doc["changes"]["architecture"][0] is None
     assert doc["changes"]["architecture"][1].startswith("llama, 32 layers, 8,030,261,248 parameters")

@@ -23,7 +23,8 @@ windows applied), ``kv_bytes_per_gpu``, ``overhead_bytes`` (per GPU), ``total_by
 candidate's architecture (optimistic lock on the version read, audited, provenance = file name + actor). JSON:
 ``candidate``, ``id``, ``file``, ``unchanged``, ``version_before``, ``version``, ``model_type``, ``params_total``,
 ``params_active``, ``params_active_excl_embedding`` (parameter counts; convention in
-``workbench.domain.architecture``), ``changes`` ({field: [before, after]}), ``warnings`` (the config's family or
+``workbench.domain.architecture``), ``params_vision``, ``verified`` (false: read by the generic field reader),
+``changes`` ({field: [before, after]}), ``warnings`` (the config's family or
 size does not look like the candidate's name), ``assumptions``. A file that is not
 a usable config.json exits 2 naming the field, and the candidate is left unchanged.
 """
@@ -151,6 +152,8 @@ def handle_import(args: argparse.Namespace) -> int:
         "params_total": counts.total,
         "params_active": counts.active,
         "params_active_excl_embedding": counts.active_excl_embedding,
+        "params_vision": counts.vision,
+        "verified": result.spec.verified,
         "changes": result.changes,
         "warnings": list(result.warnings),
         "assumptions": list(result.spec.assumptions),
@@ -248,7 +251,9 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     r = result
     print(
-        f"{spec.model_type}: {r.params_total / 1e9:.3f} B parameters ({r.params_active / 1e9:.3f} B active)"
+        f"{spec.model_type}: {r.params_total / 1e9:.3f} B parameters ({r.params_active / 1e9:.3f} B active"
+        + (f", vision tower {r.params_vision / 1e9:.3f} B" if r.params_vision else "") + ")"
+        + ("" if r.verified else " — UNVERIFIED reading (generic fields; see the notes)")
     )
     print(
         f"  weights   {r.weights_format:>14}: {r.weights_bytes / GIB:8.2f} GiB total, "
