@@ -23,7 +23,7 @@ engine, actor = page_header(
     'routers, retrieval and serving choices change it. All money is USD; prices are USD per 1M tokens.',
 )
 
-candidates = [r.model for r in workspace.list_candidates(engine)]
+candidates = ui.workspace_candidates(engine)
 records = {r.model.name: r for r in workspace.list_profiles(engine)}
 record: Record[Profile] | None = None
 defaults: EconomicsDefaults | None = None

@@ -16,7 +16,7 @@ from typing import Any
 
 from workbench.cli._common import print_json
 
-AREAS: tuple[str, ...] = ("scoring", "tradeoffs_page", "gpu", "excel")
+AREAS: tuple[str, ...] = ("scoring", "tradeoffs_page", "gpu", "excel", "browser")
 
 
 def run_benchmarks(areas: list[str], quick: bool) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("bench", help="measure the speed targets (ranking, SMAA, page rerun, GPU fit, Excel)")
+    parser = sub.add_parser("bench", help="measure the speed targets (ranking, SMAA, page rerun, GPU fit, Excel, real browser)")
     parser.add_argument("--area", action="append", choices=AREAS, help="only this area (repeatable)")
     parser.add_argument("--quick", action="store_true", help="fewer repeats (same problem sizes)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

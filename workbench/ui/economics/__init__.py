@@ -24,6 +24,7 @@ from workbench.ui.economics.common import (
     economics_defaults,
     show_econ_error,
     workload_inputs,
+    workspace_candidates,
 )
 from workbench.ui.economics.cost import cost_section, crossover_section, volume_panel
 from workbench.ui.economics.rag import rag_section
@@ -33,5 +34,5 @@ from workbench.ui.economics.serving import speculative_section, tokenizer_sectio
 __all__ = [
     "SECTIONS", "WORKLOAD_LABELS", "answer_strip", "calibration_panel", "economics_defaults", "cascade_section", "cost_breakdown", "cost_section",
     "crossover_section", "escalation_fragment", "pair_inputs", "rag_section", "routing_section", "show_econ_error",
-    "speculative_section", "tokenizer_section", "volume_panel", "workload_inputs",
+    "speculative_section", "tokenizer_section", "volume_panel", "workload_inputs", "workspace_candidates",
 ]

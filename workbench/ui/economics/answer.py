@@ -31,7 +31,7 @@ def _ceiling_delta(cost: float, ceiling: float | None) -> tuple[str | None, str]
 
 def answer_strip(candidates: Sequence[Candidate], workload: Workload, defaults: EconomicsDefaults | None) -> str:
     """Render the strip; returns its sentence (also shown under it)."""
-    costs = cost_breakdown(tuple(candidates), workload)
+    costs = cost_breakdown(candidates, workload)
     rows = {str(r["candidate"]): r for r in view.cost_rows(costs)}
     excluded = set(defaults.excluded) if defaults else set()
     eligible = [n for n in rows if n not in excluded]

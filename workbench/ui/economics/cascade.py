@@ -115,7 +115,7 @@ def cascade_section(candidates: Sequence[Candidate], workload: Workload,
         if pair is None:
             return
         cheap, premium, ql, qh = pair
-        costs = cost_breakdown(tuple(candidates), workload)
+        costs = cost_breakdown(candidates, workload)
         cl = float(costs.success.cost_per_request_usd[costs.names.index(cheap)])
         ch = float(costs.success.cost_per_request_usd[costs.names.index(premium)])
         st.caption(f"C_L = {usd_per_request(cl)} USD ({md(cheap)}), C_H = {usd_per_request(ch)} USD "

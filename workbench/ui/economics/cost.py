@@ -49,7 +49,7 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload,
                  defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Cost per successful outcome")
     st.markdown(COST_FORMULA)
-    costs = cost_breakdown(tuple(candidates), workload)
+    costs = cost_breakdown(candidates, workload)
     unknown = view.unpriced_names(candidates)
     if unknown:
         st.warning(f"Pricing unknown — not costed (not $0): {md(', '.join(unknown))}. Add prices on the Candidates page.")
@@ -232,7 +232,7 @@ def volume_panel(candidates: Sequence[Candidate], workload: Workload) -> None:
     if not priced:
         st.info("No candidate has API prices to compare against.")
         return
-    costs = cost_breakdown(tuple(candidates), workload)
+    costs = cost_breakdown(candidates, workload)
     names = [c.name for c in priced]
     c = st.columns(5)
     api = c[0].selectbox("API candidate", names, key="econ_vol_cand", persist_state="session")

@@ -38,7 +38,7 @@ def routing_section(candidates: Sequence[Candidate], workload: Workload,
     if pair is None:
         return
     cheap, premium, ql, qh = pair
-    costs = cost_breakdown(tuple(candidates), workload)
+    costs = cost_breakdown(candidates, workload)
     by_name = {c.name: c for c in candidates}
     lat = [view.estimated_latency_ms(by_name[n], workload.output_tokens) for n in (cheap, premium)]
     p = escalation_slider()

@@ -1,0 +1,323 @@
+"""Benchmark: what a person waits for in a real browser (Playwright + headless Debian Chromium against
+the app served by ``workbench run`` on 127.0.0.1), workspace of the shipped catalog + 500 synthetic
+candidates with prices.
+
+Figures (medians over repeated runs, with the spread min..max and the 25th/75th percentiles):
+
+- first visit to Trade-offs in a fresh browser context until the winner is visible (target 2.0 s);
+- a weight-slider move (keyboard, one step) until the ranking is re-rendered (300 ms) and until
+  every element is fresh and every chart drawn (800 ms);
+- a sidebar page switch until the page has settled (500 ms);
+- an Economics section switch until it has settled (500 ms).
+
+"Settled" = Streamlit's script state is ``notRunning`` (``[data-test-script-state]`` on stApp), no
+element is stale (``[data-stale=true]``) and every Plotly chart has drawn its SVG. "Ranking
+re-rendered" = the element naming the winner (``.st-key-decision-card`` or the ``1. name``
+heading) is fresh after the rerun started. Times are taken in Python around Playwright calls
+(a few ms of protocol overhead are included). The first repetitions of each loop warm caches and
+are reported but not in the median (``warmup``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 900}
+PROFILE = "Bench"
+TARGETS_MS = {"first_visit": 2000.0, "slider_ranking": 300.0, "slider_charts": 800.0, "page_switch": 500.0,
+              "econ_section": 500.0}
+REPO = Path(__file__).resolve().parents[2]
+
+_STATE = "() => document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')"
+_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector("[data-stale='true']")) return false;
+  for (const c of document.querySelectorAll("[data-testid='stPlotlyChart']")) {
+    if (!c.querySelector('.main-svg')) return false;
+  }
+  return !document.querySelector("[data-testid='stSkeleton']");
+}"""
+# the element naming the winner: the decision card (Trade-offs owner, issue 17) or the "1. name" heading
+_WINNER_FRESH = """(name) => {
+  const card = document.querySelector('.st-key-decision-card');
+  let anchor = null;
+  if (card && card.innerText.includes(name)) anchor = card;
+  if (!anchor) {
+    for (const h of document.querySelectorAll("[data-testid='stHeading'], h1, h2, h3")) {
+      if (h.innerText.trim().startsWith('1. ') && h.innerText.includes(name)) { anchor = h; break; }
+    }
+  }
+  if (!anchor) return false;
+  const box = anchor.closest("[data-testid='stElementContainer']") || anchor;
+  if (box.getAttribute('data-stale') === 'true') return false;
+  for (const s of anchor.querySelectorAll("[data-stale='true']")) return false;
+  const r = anchor.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+}"""
+_RANKING_FRESH = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (app && app.getAttribute('data-test-script-state') === 'running') {
+    const card = document.querySelector('.st-key-decision-card');
+    let anchor = card;
+    if (!anchor) {
+      for (const h of document.querySelectorAll("h3")) {
+        if (h.innerText.trim().startsWith('1. ')) { anchor = h; break; }
+      }
+    }
+    if (!anchor) return false;
+    const box = anchor.closest("[data-testid='stElementContainer']") || anchor;
+    return box.getAttribute('data-stale') !== 'true' && !anchor.querySelector("[data-stale='true']");
+  }
+  return app && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+# --------------------------------------------------------------------------- workspace and server
+
+
+def _workspace(n: int) -> tuple[str, str]:
+    """A temporary SQLite workspace: the shipped catalog + ``n`` synthetic priced candidates, one profile.
+    Returns (database URL, the profile's winner)."""
+    import numpy as np
+
+    from workbench.benchmarks.scoring import synthetic_candidates
+    from workbench.domain.models import Pricing
+    from workbench.services.decide import decide
+    from workbench.store import open_store, write_session
+    from workbench.store.repository import candidates
+    from workbench.store.workspace import create_profile, new_profile_model
+
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='wb-browser-bench-')}/bench.db"
+    engine = open_store(url, seed=True)
+    rng = np.random.default_rng(7)
+    with write_session(engine) as session:
+        for c in synthetic_candidates(n, seed=1):
+            price_in = float(10 ** rng.uniform(-1.5, 1.2))
+            priced = c.model_copy(update={"pricing": Pricing(input_per_mtok=round(price_in, 4),
+                                                             output_per_mtok=round(price_in * 4, 4))})
+            candidates.create(session, priced, "bench", origin="import")
+    create_profile(engine, new_profile_model(PROFILE, "high_precision_extraction"), "bench")
+    winner = decide(engine, PROFILE).ranking.winner or ""
+    engine.dispose()
+    return url, winner
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """``workbench run`` on a free 127.0.0.1 port with this workspace; yields the base URL."""
+    port = _free_port()
+    home = tempfile.mkdtemp(prefix="wb-browser-home-")
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, "WORKBENCH_HOME": home, "WORKBENCH_USER": "bench"}
+    log = open(Path(home) / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "run", "--port", str(port), "--address", "127.0.0.1"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            if proc.poll() is not None:
+                raise RuntimeError(f"workbench run exited: {(Path(home) / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+        else:
+            raise RuntimeError("workbench run did not become healthy within 90 s")
+        yield base
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _ms(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000.0
+
+
+def _wait(page: Any, script: str, arg: Any = None, timeout: float = 120_000) -> None:
+    page.wait_for_function(script, arg=arg, polling="raf", timeout=timeout)
+
+
+def _started(page: Any, timeout: float = 5_000) -> None:
+    """Wait until the rerun a key press or click asked for has started (or already finished)."""
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            "() => { const s = document.querySelector(\"[data-testid='stApp']\")?.getAttribute("
+            "'data-test-script-state'); return s === 'running' || s === 'rerunRequested' || "
+            "document.querySelector(\"[data-stale='true']\") !== null; }", polling="raf", timeout=timeout)
+
+
+def figure(name: str, key: str, times: list[float], warmup: int) -> dict[str, Any]:
+    """Median and spread of ``times`` after ``warmup`` repetitions."""
+    kept = times[warmup:] or times
+    q = statistics.quantiles(kept, n=4) if len(kept) >= 2 else [kept[0]] * 3
+    median = statistics.median(kept)
+    return {"name": name, "median_ms": round(median, 1), "target_ms": TARGETS_MS[key], "passed": median <= TARGETS_MS[key],
+            "spread_ms": [round(min(kept), 1), round(max(kept), 1)], "iqr_ms": [round(q[0], 1), round(q[2], 1)],
+            "runs": len(kept), "warmup_ms": [round(t, 1) for t in times[:warmup]]}
+
+
+def _first_visits(browser: Any, base: str, winner: str, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{base}/tradeoffs?profile={PROFILE}", wait_until="commit")
+        _wait(page, _WINNER_FRESH, winner)
+        times.append((time.perf_counter() - start) * 1000.0)
+        context.close()
+    return times
+
+
+def _slider_moves(page: Any, repeats: int) -> tuple[list[float], list[float]]:
+    slider = page.locator("[class*='-w-'] input[type='range']").first
+    ranking, charts = [], []
+    for i in range(repeats):
+        _wait(page, _SETTLED)
+        slider.focus()
+        start = time.perf_counter()
+        slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        _started(page)
+        _wait(page, _RANKING_FRESH)
+        ranking.append((time.perf_counter() - start) * 1000.0)
+        _wait(page, _SETTLED)
+        charts.append((time.perf_counter() - start) * 1000.0)
+    return ranking, charts
+
+
+SWITCH_PAGES = ("Overview", "Candidates", "Economics", "Trade-offs")
+
+
+def _page_switches(page: Any, repeats: int, by_page: dict[str, list[float]]) -> list[float]:
+    times = []
+    for i in range(repeats):
+        title = SWITCH_PAGES[i % len(SWITCH_PAGES)]
+        link = page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
+        _wait(page, _SETTLED)
+
+        def go(link: Any = link) -> None:
+            link.click()
+            _started(page)
+            _wait(page, _SETTLED)
+
+        times.append(_ms(go))
+        by_page.setdefault(title, []).append(round(times[-1], 1))
+    return times
+
+
+def _economics_sections(page: Any, base: str, repeats: int) -> list[float]:
+    page.goto(f"{base}/economics?econ_profile={PROFILE}")
+    _wait(page, _SETTLED)
+    times = []
+    for i in range(repeats):
+        label = ("Cascade", "Routing", "Cost per success")[i % 3]
+        button = page.locator("[class*='st-key-econ_section'] button").filter(has_text=label).first
+
+        def go(button: Any = button) -> None:
+            button.click()
+            _started(page)
+            _wait(page, _SETTLED)
+
+        times.append(_ms(go))
+    return times
+
+
+def _page_weight(page: Any) -> dict[str, Any]:
+    """Where time may go: element and widget counts, chart points, DOM size on the current page."""
+    return page.evaluate("""() => ({
+      elements: document.querySelectorAll("[data-testid='stElementContainer']").length,
+      widgets: document.querySelectorAll("[data-testid^='stSlider'],[data-testid='stNumberInput'],"
+        + "[data-testid='stSelectbox'],[data-testid='stMultiSelect'],[data-testid='stCheckbox']").length,
+      sliders: document.querySelectorAll("[data-testid='stSlider']").length,
+      charts: document.querySelectorAll("[data-testid='stPlotlyChart']").length,
+      chart_points: [...document.querySelectorAll('.js-plotly-plot')].reduce((n, p) =>
+        n + (p.data || []).reduce((m, t) => m + ((t.x && t.x.length) || (t.z && t.z.length) || 0), 0), 0),
+      dataframes: document.querySelectorAll("[data-testid='stDataFrame']").length,
+      dom_nodes: document.getElementsByTagName('*').length,
+    })""")
+
+
+def run(quick: bool = False, n_candidates: int = 500) -> list[dict[str, Any]]:
+    if not os.path.exists(CHROMIUM):
+        raise RuntimeError(f"the browser benchmark needs Debian chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ModuleNotFoundError as exc:  # the test extra installs it
+        raise RuntimeError("the browser benchmark needs Playwright: pip install -e '.[test]'") from exc
+    visits, moves, switches = (3, 6, 4) if quick else (6, 15, 10)
+    url, winner = _workspace(n_candidates)
+    received: list[int] = []
+    with serve(url) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            first = _first_visits(browser, base, winner, visits + 1)
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(
+                len(f) if isinstance(f, (bytes, str)) else 0)))
+            page.goto(f"{base}/tradeoffs?profile={PROFILE}")
+            _wait(page, _SETTLED)
+            weight_tradeoffs = _page_weight(page)
+            sent_before = sum(received)
+            ranking, charts = _slider_moves(page, moves + 2)
+            per_move_kb = (sum(received) - sent_before) / 1024 / (moves + 2)
+            by_page: dict[str, list[float]] = {}
+            switch = _page_switches(page, switches + 2, by_page)
+            sections = _economics_sections(page, base, switches + 3)
+            weight_econ = _page_weight(page)
+            context.close()
+        finally:
+            browser.close()
+    where = {"tradeoffs_page": weight_tradeoffs, "economics_page": weight_econ,
+             "websocket_kb_per_slider_move": round(per_move_kb, 1), "page_switch_ms_by_page": by_page}
+    n = n_candidates
+    return [
+        figure(f"Browser: first visit to Trade-offs, fresh context, until the winner is visible ({n} candidates)",
+               "first_visit", first, 1) | {"where_time_goes": where},
+        figure(f"Browser: weight slider move until the ranking updates ({n} candidates)", "slider_ranking",
+               ranking, 2),
+        figure(f"Browser: weight slider move until every chart has settled ({n} candidates)", "slider_charts",
+               charts, 2),
+        figure(f"Browser: sidebar page switch ({', '.join(SWITCH_PAGES)}) until settled", "page_switch", switch, 2),
+        figure("Browser: Economics section switch (Cascade, Routing, Cost) until settled", "econ_section",
+               sections, 3),
+    ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+
+    print(json.dumps(run(quick=True), indent=2))
