@@ -1,4 +1,4 @@
-"""transformers' constant configuration defaults for the fields the reader uses (generated from transformers 5.25.0 by instantiating each configuration class; derived defaults such as head_dim = hidden_size // num_attention_heads are excluded). tests/io/test_hf_config_defaults.py re-checks every value."""
+"""transformers' constant configuration defaults for the fields the reader uses (generated from transformers 5.25.0 by data/tools/gen_hf_config_defaults.py; derived defaults such as head_dim = hidden_size // num_attention_heads are excluded). tests/io/test_hf_config_defaults.py re-checks every value."""
 
 from __future__ import annotations
 
