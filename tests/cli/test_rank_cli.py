@@ -72,8 +72,8 @@ def test_imported_evidence_replaces_the_prior_in_the_ranking(cli_db, run_cli, tm
     measured = next(r for r in after["rows"] if r["name"] == "GPT-5.4")["values"]["schema_adherence"]
     assert measured == 0.6  # 120/200 measured, replacing the E prior
     smaa = run_cli.json("rank", "--profile", "Contracts", "--smaa", "400")["smaa"]
-    # evidence draws (20) are tiled over the 100 draws of the catalog's unknown values
-    assert smaa["value_draws"] == 100 and "evidence intervals" in smaa["sampling"] and smaa["unknowns_sampled"]
+    # evidence draws (20) are tiled over the 50 draws of the catalog's unknown values
+    assert smaa["value_draws"] == 50 and "evidence intervals" in smaa["sampling"] and smaa["unknowns_sampled"]
 
 
 def test_measured_item_latency_feeds_the_p95_sla(cli_db, run_cli, tmp_path):

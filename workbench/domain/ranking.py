@@ -54,6 +54,7 @@ from workbench.domain.ranking_result import (
 from workbench.domain.scoring_types import FloatArray, IntArray
 from workbench.domain.tipping import weight_tipping_points
 
+_PolicyMode = Literal["range", "exclude"]
 #: How many challengers (after the winner) get tipping points.
 TIPPING_CHALLENGERS = 2
 
@@ -178,6 +179,7 @@ def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering
     api = dm.cost_api if dm.cost_api is not None else np.full(dm.size, np.nan)
     selfh = dm.cost_self_hosted if dm.cost_self_hosted is not None else np.full(dm.size, np.nan)
     raw_list = [[None if v != v else v for v in row] for row in raw.tolist()]
+    unknown_lists = [[c for c, u in zip(crit, row, strict=True) if u] for row in weighted_unknown.tolist()]
     rows: list[RankedRow] = []
     for pos in ordering.order.tolist():
         i = int(idx[pos])
@@ -186,7 +188,7 @@ def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering
             name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
             score_range=[worst_r[pos], best_r[pos]], rank_range=[int(best_rank[pos]), int(worst_rank[pos])],
             rank_depends_on_unknowns=bool(best_rank[pos] != worst_rank[pos]),
-            completeness=share_r[pos], unknown=[crit[j] for j in np.flatnonzero(weighted_unknown[pos])],
+            completeness=share_r[pos], unknown=unknown_lists[pos],
             tied=bool(ordering.tied[pos]),
             contributions=dict(zip(crit, contributions_r[pos], strict=True)),
             normalised=dict(zip(crit, normalised_r[pos], strict=True)),
@@ -242,7 +244,7 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
         normalisation_detail=scoring.NORMALISATION_LABELS[scoring.NORMALISATION[method]],
         tie_break=scoring.TIE_BREAK_RULE,
         imputation_policy=scoring.IMPUTATION_POLICY,
-        unknown_policy=UnknownPolicyOut(mode=cast(Literal["range", "exclude"], dm.unknown_mode),
+        unknown_policy=UnknownPolicyOut(mode=cast(_PolicyMode, dm.unknown_mode),
                                         min_completeness=dm.min_completeness if dm.unknown_mode == "exclude" else None,
                                         source=dm.unknown_mode_source),
         contribution_kind=CONTRIBUTION_KIND[method],
@@ -276,11 +278,12 @@ def _data_gaps(dm: DecisionMatrix, prep: Prepared, weighted_unknown: np.ndarray,
     """Ranked candidates with unknown weighted criteria (rank order), then those the policy excluded."""
     crit, w = list(dm.criteria), prep.weights
     gaps: list[DataGap] = []
+    rows_unknown = weighted_unknown.tolist()
     for pos in order.tolist():
-        cols = np.flatnonzero(weighted_unknown[pos])
-        if cols.size:
+        missing = [c for c, u in zip(crit, rows_unknown[pos], strict=True) if u]
+        if missing:
             i = int(prep.index[pos])
-            gaps.append(_gap(dm.names[i], int(prep.known[i]), prep.weighted, [crit[j] for j in cols]))
+            gaps.append(_gap(dm.names[i], int(prep.known[i]), prep.weighted, missing))
     keys = [getattr(ch, "key", "") for ch in ev.checks]
     if "unknown_policy" in keys:
         c = keys.index("unknown_policy")
@@ -292,8 +295,8 @@ def _data_gaps(dm: DecisionMatrix, prep: Prepared, weighted_unknown: np.ndarray,
 
 
 def _gap(name: str, known: int, total: int, missing: list[str]) -> DataGap:
-    return DataGap(name=name, completeness=r(known / total) if total else 1.0, known=known, weighted=total,
-                   unknown=missing, resolve={c: unknowns.RESOLVE[c] for c in missing})
+    return DataGap.model_construct(name=name, completeness=r(known / total) if total else 1.0, known=known,
+                                   weighted=total, unknown=missing, resolve={c: unknowns.RESOLVE[c] for c in missing})
 
 
 def rank(

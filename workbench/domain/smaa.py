@@ -47,7 +47,7 @@ from workbench.domain.scoring import BoolArray, FloatArray, IntArray
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SPREAD = 0.5
 #: Draws of the unknown values per SMAA run (Latin hypercube; each sees n_samples / UNKNOWN_DRAWS weights).
-UNKNOWN_DRAWS = 100
+UNKNOWN_DRAWS = 50
 MAX_SPREAD = 3.0
 #: Cap on samples x candidates processed per block (bounds memory: ~16 bytes per element).
 _BLOCK_ELEMENTS = 2_000_000
