@@ -37,6 +37,7 @@ from workbench.domain.models import (
     Topology,
     UserExposure,
 )
+from workbench.domain.requirements import FIELD_ENFORCEMENT as ENFORCEMENT
 
 UNKNOWN = "unknown"
 
@@ -221,25 +222,37 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
             c1, c2 = st.columns(2)
             name = c1.text_input("Name", profile.name, key=f"{key}-name", max_chars=200)
             description = c2.text_input("Description", profile.description, key=f"{key}-desc")
-            task_class = _enum_select("1 · Task class", TaskClass, profile.task_class, f"{key}-task", c1)
-            exposure = _enum_select("2 · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2, optional=True)
-            risk = _enum_select("2 · Risk level", RiskLevel, profile.risk_level, f"{key}-risk", c1)
-            output_form = _enum_select("3 · Output form", OutputForm, profile.output_form, f"{key}-output", c2, optional=True)
+            task_class = _enum_select("1 · Task class", TaskClass, profile.task_class, f"{key}-task", c1,
+                                      help=ENFORCEMENT["task_class"])
+            exposure = _enum_select("2 · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2,
+                                    optional=True, help=ENFORCEMENT["user_exposure"])
+            risk = _enum_select("2 · Risk level", RiskLevel, profile.risk_level, f"{key}-risk", c1,
+                                help=ENFORCEMENT["risk_level"])
+            output_form = _enum_select("3 · Output form", OutputForm, profile.output_form, f"{key}-output", c2,
+                                       optional=True, help=ENFORCEMENT["output_form"])
             modalities = c1.multiselect("4 · Required modalities", [m.value for m in Modality],
                                         [m.value for m in profile.required_modalities], key=f"{key}-mod")
             depth = _enum_select("5 · Reasoning depth", ReasoningDepth, profile.reasoning_depth, f"{key}-depth", c2,
-                                 optional=True)
+                                 optional=True, help=ENFORCEMENT["reasoning_depth"])
             context = c1.number_input("6 · Context length need (tokens)", value=profile.context_length_tokens,
                                       step=1000, key=f"{key}-ctx")
             tool_use = _enum_select("7 · Tool-use complexity", ToolUseComplexity, profile.tool_use, f"{key}-tools", c2,
-                                    optional=True)
+                                    optional=True, help=ENFORCEMENT["tool_use"])
             language = _enum_select("12 · Language scope", LanguageScope, profile.language_scope, f"{key}-lang", c1,
-                                    optional=True)
+                                    optional=True, help=ENFORCEMENT["language_scope"])
             failures = c2.multiselect("13 · Unacceptable failures", [f.value for f in FailureMode],
                                       [f.value for f in profile.unacceptable_failures], format_func=_label,
-                                      key=f"{key}-fail")
+                                      key=f"{key}-fail", help=ENFORCEMENT["unacceptable_failures"])
             policy = _enum_select("Failure policy", FailurePolicy, profile.failure_policy, f"{key}-policy", c1,
-                                  help="Fail-closed: halt and escalate to human review (seed 002).")
+                                  help="Fail-closed: halt and escalate to human review (seed 002). "
+                                  + ENFORCEMENT["failure_policy"])
+            unknown_mode = c2.selectbox(
+                "Unknown data", ["", "range", "exclude"], ["", "range", "exclude"].index(profile.unknown_policy.mode or ""),
+                format_func=lambda v: {"": "by risk (exclude for high/critical)", "range": "rank as ranges",
+                                       "exclude": "exclude below the minimum completeness"}[v],
+                key=f"{key}-unknown", help=ENFORCEMENT["unknown_policy"])
+            min_complete = c1.slider("Minimum completeness (share of weighted criteria known)", 0.0, 1.0,
+                                     profile.unknown_policy.min_completeness, 0.05, key=f"{key}-complete")
         with slas:
             s1, s2 = st.columns(2)
             ttft = _optional_number("8 · TTFT SLA (ms)", profile.latency_sla.ttft_ms, f"{key}-ttft", step=10.0,
@@ -260,7 +273,7 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
             residency = s1.multiselect("11 · Data residency (empty = any)", list(REGIONS),
                                        profile.privacy.data_residency, key=f"{key}-res")
             zero_retention = s2.checkbox("11 · Zero retention required", profile.privacy.zero_retention_required,
-                                         key=f"{key}-zr")
+                                         key=f"{key}-zr", help=ENFORCEMENT["privacy.zero_retention_required"])
         with work:
             wl = profile.workload
             w1, w2 = st.columns(2)
@@ -307,6 +320,7 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
         reasoning_depth=depth or None, context_length_tokens=int(context), tool_use=tool_use or None,
         language_scope=language or None,
         unacceptable_failures=failures, failure_policy=policy,
+        unknown_policy={"mode": unknown_mode or None, "min_completeness": float(min_complete)},
         latency_sla={"ttft_ms": ttft, "total_p95_ms": total},
         throughput={**raw["throughput"], "peak_rps": rps, "concurrent_requests": None if conc is None else int(conc)},
         cost_ceiling_per_success_usd=ceiling,
