@@ -292,6 +292,10 @@ def test_missed_targets_are_flagged_at_the_top_and_in_their_section_with_both_va
     assert (cost.met, cost.actual, cost.required, cost.section) == (False, "$0.0123", "≤ $0.01", "economics")
     p95 = checks["P95 latency"]
     assert (p95.met, p95.actual, p95.required) == (False, "1,400 ms (estimated)", "≤ 1,000 ms")
+    ttft = checks["P95 time to first token"]  # TTFT SLA 150 ms; no catalog figure given: not checked
+    assert (ttft.met, ttft.actual, ttft.required) == (None, "unknown", "≤ 150 ms")
+    slow = _draft(ttft_p95_ms=420.0).body.target_checks
+    assert [(c.met, c.actual) for c in slow if c.target == "ttft_sla"] == [(False, "420 ms (catalog)")]
     assert checks["Golden-set accuracy (own per-item evidence)"].met is False  # high risk needs own evidence
     assert checks["Structured-output validity rate"].met is False  # nested JSON output
     assert checks["Measured p95 latency"].met is False

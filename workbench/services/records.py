@@ -97,6 +97,7 @@ class DraftInputs:
     capability_evidence: list[CapabilityEvidence] = field(default_factory=list)
     latency_p95_ms: float | None = None
     latency_measured: bool = False
+    ttft_p95_ms: float | None = None
 
 
 # --------------------------------------------------------------------------- gather + draft
@@ -139,7 +140,7 @@ def gather(
                                              "time; not measured: run shadow traffic to measure it)")
     findings = linter_findings(profile, selected, runs)
     return DraftInputs(decision, smaa, n, sp, s, selected, economics, notes, gpu, lines, metrics, refs, findings,
-                       capability, p95, measured)
+                       capability, p95, measured, candidate.latency.ttft_p95_ms)
 
 
 def snapshot_for(inputs: DraftInputs, *, created_at: str | None = None) -> dict[str, Any]:
@@ -203,6 +204,7 @@ def draft_record(inputs: DraftInputs, *, today: date | None = None, decision_mak
             failure_table=load_failure_table(),
             latency_p95_ms=inputs.latency_p95_ms,
             latency_measured=inputs.latency_measured,
+            ttft_p95_ms=inputs.ttft_p95_ms,
         )
     except MDRError as exc:
         raise DraftError(str(exc)) from exc

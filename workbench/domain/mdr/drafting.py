@@ -327,6 +327,7 @@ def draft_mdr(
     failure_table: FailureTable | None = None,
     latency_p95_ms: float | None = None,
     latency_measured: bool = False,
+    ttft_p95_ms: float | None = None,
 ) -> MDR:
     """Draft a record from the workbench's results; the drafted body is kept as ``generated``.
 
@@ -339,7 +340,8 @@ def draft_mdr(
     :class:`workbench.domain.linter.Finding` objects (``rule_id``, ``title``, ``evidence``, ``fix``).
     ``first_rank_acceptability``: SMAA b_i^1 per candidate (0..1). ``failure_table``: the seed's failure
     tolerance table (``workbench.services.records.load_failure_table()``); without one section 5 lists no
-    failure modes. ``latency_p95_ms`` / ``latency_measured``: the chosen model's p95 and whether it was measured.
+    failure modes. ``latency_p95_ms`` / ``latency_measured``: the chosen model's p95 and whether it was measured;
+    ``ttft_p95_ms``: its catalog TTFT p95.
     Target checks, rollout and reconsideration conditions are derived by :mod:`workbench.domain.mdr.targets`.
     """
     table = failure_table or FailureTable.model_validate({"schema": "none", "provenance": {}, "modes": []})
@@ -362,7 +364,7 @@ def draft_mdr(
 
     cost = (economics or {}).get("cost_per_success_usd")
     checks = target_checks(profile, cost_per_success=cost, p95_ms=latency_p95_ms, p95_measured=latency_measured,
-                           evidence_metrics=metrics) if selected else ()
+                           evidence_metrics=metrics, ttft_p95_ms=ttft_p95_ms) if selected else ()
     rollout = derive_rollout(profile).model_copy(update={"reconsideration_conditions": reconsideration_conditions(
         profile, selected=selected, cost_per_success=cost, first_rank_share=first_rank.get(selected),
         p95_measured=latency_measured) if selected else ()})

@@ -6,7 +6,7 @@ Target checks (each with both values; ``met`` None when the workbench cannot tel
 * **cost ceiling** — the profile's cost ceiling per successful outcome (``cost_ceiling_per_success_usd``, else the
   hard constraint ``max_cost_per_success_usd``) against the chosen model's cost per successful outcome;
 * **latency SLA** — the profile's total p95 SLA against the chosen model's p95 (measured when evidence has item
-  latencies, else the catalog estimate, and the record says which);
+  latencies, else the catalog estimate, and the record says which); the TTFT SLA against the catalog's TTFT p95;
 * **required evidence** — own golden-set accuracy for high and critical risk (the seed applies fail-closed to
   high-risk contexts and warns against deciding on public benchmarks alone: "Leaderboard Shopping"),
   structured-output validity for JSON and tool-argument outputs, and a measured p95 when there is a p95 SLA.
@@ -57,7 +57,7 @@ def _ms(value: float) -> str:
 
 def target_checks(
     profile: Profile, *, cost_per_success: float | None, p95_ms: float | None, p95_measured: bool,
-    evidence_metrics: Mapping[str, str],
+    evidence_metrics: Mapping[str, str], ttft_p95_ms: float | None = None,
 ) -> tuple[TargetCheck, ...]:
     """The profile's targets checked against the chosen model (see the module docstring)."""
     checks: list[TargetCheck] = []
@@ -75,6 +75,12 @@ def target_checks(
             target="latency_sla", section="evidence", label="P95 latency", required=f"≤ {_ms(sla)}",
             actual=f"{_ms(p95_ms)} ({kind})" if p95_ms is not None else "unknown",
             met=None if p95_ms is None else p95_ms <= sla))
+    ttft = profile.latency_sla.ttft_ms
+    if ttft is not None:
+        checks.append(TargetCheck(
+            target="ttft_sla", section="evidence", label="P95 time to first token", required=f"≤ {_ms(ttft)}",
+            actual=f"{_ms(ttft_p95_ms)} (catalog)" if ttft_p95_ms is not None else "unknown",
+            met=None if ttft_p95_ms is None else ttft_p95_ms <= ttft))
     required: list[tuple[str, str, bool]] = []
     if profile.risk_level in (RiskLevel.high, RiskLevel.critical):
         required.append(("Golden-set accuracy (own per-item evidence)", f"required for {profile.risk_level.value} risk",
