@@ -164,3 +164,11 @@ def test_uncertain_values_split_first_place_by_their_draws() -> None:
 def test_x_draws_shape_is_checked() -> None:
     with pytest.raises(smaa.SmaaError, match="x_draws must be"):
         smaa.smaa2(np.ones((2, 2)), np.array([True, True]), np.full((10, 2), 0.5), x_draws=np.ones((3, 2)))
+
+
+def test_a_sample_count_from_a_file_or_link_is_capped_before_any_allocation():
+    """A snapshot asking for 10**7 (or 10**9) samples is refused with the limit named, not computed."""
+    for asked in (smaa.MAX_SAMPLES + 1, 10**7, 10**9):
+        with pytest.raises(smaa.SmaaError, match="within 1..100,000"):
+            smaa.sample_weights([1.0, 2.0], asked)
+    assert smaa.sample_weights([1.0, 2.0], smaa.MAX_SAMPLES).shape == (smaa.MAX_SAMPLES, 2)

@@ -49,6 +49,10 @@ DEFAULT_SPREAD = 0.5
 #: Draws of the unknown values per SMAA run (Latin hypercube; each sees n_samples / UNKNOWN_DRAWS weights).
 UNKNOWN_DRAWS = 50
 MAX_SPREAD = 3.0
+#: The most weight samples one run draws (memory grows with samples x candidates x criteria). Counts arriving
+#: from a snapshot, a link or a file are refused above it before anything is allocated (issue 19: a bundle
+#: asking for 10**7 samples took 2.9 GB); scenarios and the Trade-offs slider stop here too.
+MAX_SAMPLES = 100_000
 #: Cap on samples x candidates processed per block (bounds memory: ~16 bytes per element).
 _BLOCK_ELEMENTS = 2_000_000
 
@@ -73,8 +77,8 @@ def sample_weights(weights: ArrayLike, n_samples: int = DEFAULT_SAMPLES, spread:
     Same seed -> the same samples (numpy ``default_rng(seed)``, PCG64).
     """
     w = scoring.normalise_weights(weights)
-    if not isinstance(n_samples, int | np.integer) or n_samples < 1:
-        raise SmaaError(f"n_samples must be a positive integer, got {n_samples!r}")
+    if not isinstance(n_samples, int | np.integer) or not 1 <= n_samples <= MAX_SAMPLES:
+        raise SmaaError(f"n_samples must be an integer within 1..{MAX_SAMPLES:,}, got {n_samples!r:.40}")
     if not (isinstance(spread, int | float) and math.isfinite(spread) and 0 <= spread <= MAX_SPREAD):
         raise SmaaError(f"spread must be within 0..{MAX_SPREAD:g}, got {spread!r}")
     if not isinstance(seed, int | np.integer) or seed < 0:
