@@ -36,3 +36,20 @@ def test_otherwise_the_api_price_is_the_basis_and_both_figures_show() -> None:
     assert rows["gpt-oss-20b"].cost_basis == "api" and rows["gpt-oss-20b"].cost_self_hosted is not None
     assert rows["gpt-oss-20b"].cost_per_success == rows["gpt-oss-20b"].cost_api
     assert rows["GPT-5.4"].cost_basis == "api" and rows["GPT-5.4"].cost_self_hosted is None
+
+
+def test_the_record_economics_use_the_same_basis() -> None:
+    """MDR section 6 of a self-hosted-only profile: GPU cost for open weights, no API price for the others."""
+    from workbench.services.record_inputs import selected_economics
+
+    cat = _catalog()
+    cands = (cat["gpt-oss-20b"], cat["GPT-5.4"])
+    profile = Profile(name="p", privacy=Privacy(allowed_topologies=["self_hosted"]))  # type: ignore[list-item]
+    hosted = costs_for(profile, list(cands))  # type: ignore[arg-type]
+    figures, notes = selected_economics(cands, profile, "gpt-oss-20b")  # type: ignore[arg-type]
+    assert figures["cost_per_success_usd"] == hosted.self_hosted[0]
+    assert any("costed self-hosted" in n for n in notes)
+    figures, notes = selected_economics(cands, profile, "GPT-5.4")  # type: ignore[arg-type]
+    assert "cost_per_success_usd" not in figures and any("API price is not used" in n for n in notes)
+    figures, _ = selected_economics(cands, Profile(name="q"), "GPT-5.4")  # type: ignore[arg-type]
+    assert figures["cost_per_success_usd"] > 0  # any topology allowed: the API price is the basis

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureError
-from workbench.io.hf_config import parse_hf_config
 from workbench.domain.economics import cost_per_success_for
 from workbench.domain.gpu.throughput import self_hosted_cost
 from workbench.domain.models import Candidate, Pricing, Profile, Topology
 from workbench.io.gpus import load_gpu_catalog
+from workbench.io.hf_config import parse_hf_config
 
 ON_PREMISES = frozenset({Topology.self_hosted, Topology.local_edge})
 
@@ -91,3 +91,25 @@ def costs_for(profile: Profile, candidates: list[Candidate]) -> Costs:
             per.append(a)
             basis.append("api" if a is not None else "unknown")
     return Costs(per, basis, [_opt(float(v)) for v in api], hosted, notes)
+
+
+def priced_on_basis(profile: Profile, candidates: tuple[Candidate, ...]) -> tuple[tuple[Candidate, ...], dict[str, str]]:
+    """The candidates with the pricing the ranking's cost basis uses, and a note per changed candidate.
+
+    Self-hosted-only profiles: open weights carry their self-hosted per-1M-token prices, the others no
+    pricing (an unknown cost, never the vendor's API price). Otherwise the candidates are returned as they are.
+    """
+    if not self_hosted_only(profile):
+        return candidates, {}
+    out, notes = [], {}
+    for c in candidates:
+        found = self_hosted_pricing(c, profile)
+        if found is not None:
+            out.append(c.model_copy(update={"pricing": found[0]}))
+            notes[c.name] = f"costed self-hosted (the profile allows only on-premises topologies): {found[1]}"
+        else:
+            out.append(c.model_copy(update={"pricing": None}))
+            notes[c.name] = ("not costed: the profile allows only on-premises topologies and no self-hosted GPU cost "
+                             "can be computed (closed weights, no config.json, or no priced GPU fits); the vendor's "
+                             "API price is not used")
+    return tuple(out), notes

@@ -39,6 +39,7 @@ from workbench.domain.mdr import format_rate_interval
 from workbench.domain.models import TOPOLOGY_LABELS, Candidate, OutputForm, Profile
 from workbench.io.gpus import load_gpu_catalog
 from workbench.io.hf_config import ArchitectureError, parse_hf_config
+from workbench.services.costing import priced_on_basis
 
 DEFAULT_GPU = "H100 80GB SXM"
 
@@ -58,6 +59,7 @@ def selected_economics(candidates: tuple[Candidate, ...], profile: Profile, name
     (each billed price x tokens, seed 002 "Evaluation and Observability Guidance"); retries =
     (E[attempts] - 1) x cost per call; human review = review rate x review cost; cost per success from
     :func:`workbench.domain.economics.cost_per_success`."""
+    candidates, basis_notes = priced_on_basis(profile, candidates)  # issue 13: self-hosted-only uses GPU cost
     names = [c.name for c in candidates]
     i = names.index(name)
     costs = cost_breakdown_for(list(candidates), profile.workload)
@@ -75,6 +77,8 @@ def selected_economics(candidates: tuple[Candidate, ...], profile: Profile, name
     }
     known = {k: v for k, v in figures.items() if math.isfinite(v)}
     notes = ["Generation includes reasoning tokens; one query = one attempt (retries listed separately)."]
+    if name in basis_notes:
+        notes.append(f"{name} {basis_notes[name]}.")
     if not bool(costs.pricing_known[i]):
         notes.append(f"{name} has no pricing in the catalog: costs are not computed (add its prices on the "
                      "Candidates page).")
