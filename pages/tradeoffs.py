@@ -60,6 +60,7 @@ def decision_panel() -> None:
             st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break} · "
                        f"unknown data: {ui.policy_text(result)}")
             ui.method_badge(result)
+            ui.ties_caption(engine, view.profile, view.effective, result)
             st.dataframe(ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile))),
                          hide_index=True, width="stretch", column_config={
                 "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),

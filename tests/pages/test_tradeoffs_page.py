@@ -199,3 +199,22 @@ def test_saving_a_high_risk_fail_open_profile_warns(open_page, workspace_engine)
     button(at, "to_save_profile").click().run()
     assert not at.exception, at.exception
     assert any("fail-open" in w.value and "Saved weights" in w.value for w in at.warning)
+
+
+def test_the_page_names_who_is_statistically_tied_with_the_leader(open_page, profile, workspace_engine):
+    from workbench.domain.models import CRITERIA
+    from workbench.services.decide import decide
+    from workbench.services.ranking_notes import ties
+    from workbench.store.workspace import save_profile
+
+    # only instruction following counts: the E-rated leaders score exactly the same (no evidence: basis "intervals")
+    weights = dict.fromkeys(CRITERIA, 0.0) | {"instruction_following": 1.0}
+    save_profile(workspace_engine, profile.id, profile.model.model_copy(update={"weights": weights}), profile.version,
+                 "ada")
+    decision = decide(workspace_engine, "Contracts")
+    expected = ties(decision.ranking, decision.effective, {})
+    assert expected and all(t.basis == "intervals overlap" for t in expected)
+    at = open_page("tradeoffs")
+    assert not at.exception, at.exception
+    (caption,) = [c.value for c in at.caption if "Statistically indistinguishable" in c.value]
+    assert all(t.name.split()[0] in caption for t in expected[:6]) and "intervals overlap" in caption

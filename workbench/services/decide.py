@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
 from workbench.domain.evidence import (
     CapabilityEvidence,
+    EvaluationRun,
     apply_evidence,
     evidence_matrix,
     pooled_latency_p95,
@@ -77,6 +78,11 @@ def workspace_revision(engine: Engine) -> int:
     """Changes whenever anything is saved (every change writes an audit event)."""
     with read_session(engine) as session:
         return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+
+
+def profile_runs(engine: Engine, profile: Record[Profile]) -> dict[str, list[EvaluationRun]]:
+    """The profile's imported evaluation runs by candidate (paired tests against the leader)."""
+    return {name: list(runs) for name, runs in evidence_for_profile(engine, profile.id).items()}
 
 
 def profile_evidence(engine: Engine, profile: Record[Profile]) -> list[CapabilityEvidence]:

@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
-from workbench.domain.evidence import CapabilityEvidence
+from workbench.domain.evidence import CapabilityEvidence, EvaluationRun
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
@@ -37,6 +37,7 @@ from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
 from workbench.services import decide as analysis
+from workbench.services import ranking_notes
 from workbench.store.repository import Record
 from workbench.store.workspace import get_profile, list_profiles, list_scenarios
 from workbench.ui.state import seen_versions
@@ -95,6 +96,22 @@ def ranking(dm: DecisionMatrix, weights: dict[str, float], constraints: HardCons
 def _evidence_at(_engine: Engine, url: str, revision: int, _profile: Record[Profile],
                  profile_id: int) -> list[CapabilityEvidence]:
     return analysis.profile_evidence(_engine, _profile)
+
+
+@st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
+def _runs_at(_engine: Engine, url: str, revision: int, _profile: Record[Profile],
+             profile_id: int) -> dict[str, list[EvaluationRun]]:
+    return analysis.profile_runs(_engine, _profile)
+
+
+def ties_caption(engine: Engine, record: Record[Profile], profile: Profile, result: RankingResult) -> None:
+    """Who the evidence cannot separate from the leader, and on what basis (paired test or intervals)."""
+    runs = _runs_at(engine, str(engine.url), workspace_revision(engine), record, record.id)
+    tied = ranking_notes.ties(result, profile, runs)
+    if tied:
+        shown = "; ".join(f"{t.name} ({t.basis}" + (f", p = {t.p_value:.2g})" if t.p_value is not None else ")")
+                          for t in tied[:6]) + (f"; and {len(tied) - 6} more" if len(tied) > 6 else "")
+        st.caption(md(f"Statistically indistinguishable from {result.winner}: {shown}"))
 
 
 def robustness(engine: Engine, record: Record[Profile], dm: DecisionMatrix, weights: dict[str, float],
