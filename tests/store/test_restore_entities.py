@@ -115,6 +115,14 @@ def test_a_decision_record_or_key_that_would_not_load_is_refused(engine, target,
     with pytest.raises(BackupError, match="table 'signing_key', row 1, column 'public_key'"):
         import_workspace(target, good, "replace")
     assert table_counts(target) == before
+    for table, column, match in (("portfolio", "body", "column 'body"), ("decision_quorum", "policy", "column 'policy"),
+                                 ("price_history", "pricing", "column 'pricing")):
+        bad = copy.deepcopy(document)
+        bad["tables"]["decision"] = good["tables"]["decision"]
+        bad["tables"][table][0][column] = {"not": "this entity"}
+        with pytest.raises(BackupError, match=f"table '{table}', row 1, {match}"):
+            import_workspace(target, bad, "replace")
+    assert table_counts(target) == before
 
 
 # --------------------------------------------------------------------------- property: create -> export -> restore

@@ -30,7 +30,8 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from workbench.domain.evidence import EvaluationRun
 from workbench.domain.mdr import MDR, format_mdr_id
-from workbench.domain.models import Candidate, Profile
+from workbench.domain.models import Candidate, Pricing, Profile
+from workbench.domain.portfolio import Portfolio
 from workbench.domain.scenario import Scenario
 from workbench.store.accepted_guard import accepted_rewrites, mark_rewritten
 from workbench.store.backup import (
@@ -136,7 +137,16 @@ ENTITY_CHECKS: dict[str, Callable[[Row], Any]] = {
     "evidence_run": _model(EvaluationRun, "body"),
     "decision": _decision,
     "signing_key": _signing_key,
+    "portfolio": _named(Portfolio),
+    "price_history": _model(Pricing, "pricing"),
+    "decision_quorum": lambda row: _model(_quorum_policy(), "policy")(row),
 }
+
+
+def _quorum_policy() -> type[BaseModel]:
+    from workbench.signing.quorum import QuorumPolicy
+
+    return QuorumPolicy
 
 
 def check_entities(rows: Mapping[str, list[dict[str, Any]]], source: str) -> None:
