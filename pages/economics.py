@@ -28,7 +28,7 @@ records = {r.model.name: r for r in workspace.list_profiles(engine)}
 record: Record[Profile] | None = None
 defaults: EconomicsDefaults | None = None
 
-top = st.columns([2, 5], vertical_alignment="bottom")
+top = st.columns([2, 3], vertical_alignment="bottom")
 if records:
     chosen = top[0].selectbox("Profile", list(records), key="econ_profile", bind="query-params",
                               help="The workload below comes from this profile; the link shares this view")
@@ -43,10 +43,10 @@ if records:
         st.caption(f"Trade-offs defaults unavailable ({md(exc)}): L/H and qualities are entered.")
 else:
     seen, stored, form_key = 0, Workload(), "econ_wl_default"
-section = top[1].segmented_control("Section", list(ui.SECTIONS), format_func=lambda s: ui.SECTIONS[s],
-                                   default="cost", required=True, key="econ_section", bind="query-params",
-                                   label_visibility="collapsed")
 answer = st.container()  # the answer first: filled once the workload below is read
+section = st.segmented_control("Section", list(ui.SECTIONS), format_func=lambda s: ui.SECTIONS[s],
+                               default="cost", required=True, key="econ_section", bind="query-params",
+                               label_visibility="collapsed")
 if not records:
     st.info("No profiles yet: the figures below use the default workload. Create a profile on the Profiles page to "
             "keep a workload with it.")

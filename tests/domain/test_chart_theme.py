@@ -103,7 +103,7 @@ def test_missing_units_finds_an_axis_without_a_unit():
 def test_cost_axis_is_log_with_the_ceiling_drawn():
     fig = go.Figure(go.Bar(x=["a", "b"], y=[0.001, 0.34]))
     theme.cost_axis(fig, ceiling=0.01, values=[0.001, 0.34])
-    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.tickprefix == "$"
+    assert fig.layout.yaxis.type == "log" and all(t.startswith("$") for t in fig.layout.yaxis.ticktext)
     lo, hi = fig.layout.yaxis.range
     assert lo < np.log10(0.001) and hi > np.log10(0.34)
     [line] = fig.layout.shapes
@@ -117,3 +117,9 @@ def test_presenter_scaling_enlarges_fonts_without_touching_the_original():
     assert big.layout.xaxis.tickfont.size == round(theme.TICK_PX * 1.3)
     assert fig.layout.xaxis.tickfont.size == theme.TICK_PX
     assert theme.takeaway(big) == theme.takeaway(fig)
+
+
+def test_log_ticks_label_every_range():
+    assert theme.log_ticks(0.0002, 0.5) == [0.001, 0.01, 0.1]  # decades when there are three or more
+    assert theme.log_ticks(0.0016, 0.012) == [0.002, 0.005, 0.01]  # 1-2-5 inside one decade
+    assert len(theme.log_ticks(0.011, 0.013)) == 3  # a narrow range still gets labels

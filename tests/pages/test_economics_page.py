@@ -228,8 +228,8 @@ def with_evidence(workspace_engine):
 def test_answer_strip_comes_before_the_inputs(open_page, with_profile):
     at = open_page("economics")
     labels = [m.label for m in at.metric]
-    assert labels[0].startswith("Cheapest eligible per success")
-    assert any(label.startswith("Trade-offs leader") for label in labels)
+    assert labels[0].startswith("Cheapest eligible")
+    assert any(label.startswith("Leader, per success") for label in labels)
     # the answer is rendered before the first workload input and before the section's chart
     order = [type(e).__name__ for e in _walk(at.main)]
     assert "Metric" in order and "NumberInput" in order

@@ -93,11 +93,13 @@ def cost_axis(fig: go.Figure, *, axis: str = "y", ceiling: float | None = None, 
     """A cost axis on a log scale (a $0.34 outlier no longer flattens $0.001 models), ticks in $,
     and the profile's cost ceiling as a vermillion line named with its value."""
     positive = [float(v) for v in (values if values is not None else []) if v is not None and v == v and v > 0]
-    update: dict[str, Any] = {"type": "log", "tickprefix": "$", "exponentformat": "none", "separatethousands": True}
+    update: dict[str, Any] = {"type": "log"}
     if positive or ceiling:
         lo = min([*positive, *([ceiling] if ceiling else [])])
         hi = max([*positive, *([ceiling] if ceiling else [])])
         update["range"] = [math.log10(lo) - 0.3, math.log10(hi) + 0.3]
+        ticks = log_ticks(10 ** update["range"][0], 10 ** update["range"][1])
+        update |= {"tickmode": "array", "tickvals": ticks, "ticktext": [f"${t:,.6g}" for t in ticks]}
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**update)
     if ceiling:
         text = f"{label} ${ceiling:,.4g}"
@@ -117,6 +119,17 @@ def _categorical(fig: go.Figure, letter: str) -> bool:
         if values is not None and len(values) and isinstance(values[0], str):
             return True
     return False
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Labelled ticks for a log axis from ``lo`` to ``hi``: 1-2-5 per decade, or 1..9 when fewer than
+    three of those fall inside (a narrow range still gets labels), or every decade over many decades."""
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    for mantissas in ((1.0,), (1.0, 2.0, 5.0), tuple(float(m) for m in range(1, 10))):
+        ticks = [m * 10.0 ** e for e in range(first, last + 1) for m in mantissas if lo <= m * 10.0 ** e <= hi]
+        if len(ticks) >= 3 and (len(ticks) <= 8 or mantissas == (1.0,)):
+            return ticks
+    return ticks if len(ticks) >= 2 else [float(f"{v:.2g}") for v in (lo, math.sqrt(lo * hi), hi)]
 
 
 def missing_units(fig: go.Figure) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from workbench.charts import theme
 from workbench.charts.economics import (
     cascade_escalation_chart,
     cascade_sweep_chart,
@@ -177,7 +178,7 @@ def escalation_fragment(cl: float, ch: float, cj: float, cr: float, ql: float, q
     st.caption(md(router_be.sentence))
     fig = cascade_escalation_chart(cl, ch, p, judge_cost=cj, cost_unit=unit)
     fig.add_trace(_router_line(cl, ch, cr))
-    fig.update_layout(height=420, yaxis_tickformat=f"$.{digits}f")
+    fig.update_layout(height=420, yaxis_tickformat="$.3~g")
     show_chart(fig, key="econ_cascade_chart")
 
 
@@ -186,7 +187,7 @@ def _router_line(cl: float, ch: float, cr: float) -> Any:
 
     f = np.linspace(0.0, 1.0, 101)
     return go.Scatter(name="Router E[C] (strong share f)", x=f * 100, y=econ.router_expected_cost(cl, ch, f, cr),
-                      mode="lines", line={"dash": "dot"})
+                      mode="lines", line={"dash": "dot", "color": theme.PALETTE[2]})
 
 
 def calibration_panel(cl: float, ch: float, cj: float, qh: float, unit: str, digits: int) -> None:
@@ -225,7 +226,7 @@ def threshold_fragment(sweep: econ.ThresholdSweep, unit: str, digits: int) -> No
                        key="econ_target", persist_state="session") / 100.0
     best = econ.best_threshold(sweep, target)
     fig = cascade_sweep_chart(sweep, best, target_quality=target, cost_unit=unit)
-    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.25}, yaxis_tickformat=f"$.{digits}f",
+    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.25}, yaxis_tickformat="$.3~g",
                       yaxis2={"tickmode": "linear", "tick0": 0, "dtick": 20, "ticksuffix": "%", "showgrid": False})
     fig.for_each_annotation(lambda a: a.update(y=0.02, yanchor="bottom") if a.text.startswith("best tau") else None)
     if best is None:

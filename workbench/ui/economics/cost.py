@@ -48,7 +48,8 @@ COST_FORMULA = (
 def cost_section(candidates: Sequence[Candidate], workload: Workload,
                  defaults: EconomicsDefaults | None = None) -> None:
     st.subheader("Cost per successful outcome")
-    st.markdown(COST_FORMULA)
+    with st.expander("Formula and sources", icon=":material/function:"):
+        st.markdown(COST_FORMULA)
     costs = cost_breakdown(candidates, workload)
     unknown = view.unpriced_names(candidates)
     if unknown:
@@ -59,8 +60,9 @@ def cost_section(candidates: Sequence[Candidate], workload: Workload,
         return
     names = [str(r["candidate"]) for r in rows]
     excluded = set(defaults.excluded) if defaults else set()
-    shown = st.multiselect("Candidates in the chart", names, default=chart_default(names, defaults),
-                           key="econ_cost_compare", persist_state="session",
+    shown = st.container(key="edit-econ-chart-pick").multiselect(
+        "Candidates in the chart", names, default=chart_default(names, defaults), key="econ_cost_compare",
+        persist_state="session",
                            help=f"Default: the {CHART_DEFAULT} cheapest eligible, the Trade-offs leader and runner-up "
                                 "(log scale: outliers no longer flatten the rest)")
     if shown:
