@@ -47,6 +47,7 @@ from workbench.domain.ranking_result import (
     TippingPoint,
     UnknownNote,
     UnknownPolicyOut,
+    construct,
     opt,
     r,
     round_array,
@@ -184,7 +185,7 @@ def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering
     for pos in ordering.order.tolist():
         i = int(idx[pos])
         values = raw_list[pos]
-        rows.append(RankedRow.model_construct(
+        rows.append(construct(RankedRow, dict(  # noqa: C408 (keyword form mirrors the model)
             name=dm.names[i], rank=int(ordering.rank[pos]), score=scores_r[pos],
             score_range=[worst_r[pos], best_r[pos]], rank_range=[int(best_rank[pos]), int(worst_rank[pos])],
             rank_depends_on_unknowns=bool(best_rank[pos] != worst_rank[pos]),
@@ -195,7 +196,7 @@ def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering
             values=dict(zip(crit, values, strict=True)),
             quality=quality_r[pos], cost_per_success=values[COST_INDEX], cost_basis=cast(CostBasis, basis[i]),
             cost_api=opt(float(api[i])), cost_self_hosted=opt(float(selfh[i])),
-            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos])))
+            latency_p95_ms=values[LATENCY_INDEX], pareto=bool(on_front[pos]))))
 
     return rows
 
@@ -295,8 +296,9 @@ def _data_gaps(dm: DecisionMatrix, prep: Prepared, weighted_unknown: np.ndarray,
 
 
 def _gap(name: str, known: int, total: int, missing: list[str]) -> DataGap:
-    return DataGap.model_construct(name=name, completeness=r(known / total) if total else 1.0, known=known,
-                                   weighted=total, unknown=missing, resolve={c: unknowns.RESOLVE[c] for c in missing})
+    return construct(DataGap, {"name": name, "completeness": r(known / total) if total else 1.0, "known": known,
+                               "weighted": total, "unknown": missing,
+                               "resolve": {c: unknowns.RESOLVE[c] for c in missing}})
 
 
 def rank(
