@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 
 import streamlit as st
 
+from workbench.services.audit import verify_audit_log
 from workbench.store import workspace
 from workbench.ui.resources import get_engine
 from workbench.ui.tables import audit_table, field_diff
@@ -32,7 +33,17 @@ if not events:
 
 table = audit_table(events)
 st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
-st.caption(f"{len(events)} most recent events (newest first; at most 500).")
+st.caption(f"{len(events)} most recent events (newest first; at most 500). Origin: events a merged backup "
+           "brought in keep their actor and time and say which backup, who and when.")
+if st.button("Verify the hash chain", key="audit_verify", icon=":material/link:",
+             help="Every event carries the hash of the one before: an edited, deleted or inserted event shows. "
+                  "Same check as `workbench audit verify`."):
+    chain = verify_audit_log(engine)
+    if chain.intact:
+        st.success(f"Intact: {chain.events:,} events, newest hash {chain.head or '-'}.")
+    else:
+        st.error(f"Broken: {len(chain.problems)} problem(s) in {chain.events:,} events.")
+        st.dataframe(chain.problems, hide_index=True, width="stretch")
 
 labels = {e.id: f"#{e.id} · {e.at:%Y-%m-%d %H:%M} · {e.actor} · {e.action} {e.entity_type} {e.entity_name}"
           for e in events}

@@ -7,9 +7,11 @@ import streamlit as st
 from workbench.store import database_url, workspace
 from workbench.ui.backup import backup_panel
 from workbench.ui.identity import current_actor
+from workbench.ui.recheck import overview_panel as recheck_overview
 from workbench.ui.registry import page
 from workbench.ui.resources import get_engine
 from workbench.ui.tables import audit_table
+from workbench.ui.text import md
 
 engine = get_engine()
 counts = workspace.counts(engine)
@@ -21,7 +23,7 @@ st.write("Choose the model — or portfolio of models — whose capabilities, de
 m1, m2, m3 = st.columns(3)
 m1.metric("Requirement profiles", counts["profiles"])
 m2.metric("Candidate models", counts["candidates"])
-m3.metric("Signed-in as", current_actor())
+m3.metric("Signed-in as", md(current_actor()))
 
 st.subheader("Next steps")
 steps = [
@@ -39,6 +41,8 @@ for done, text, target in steps:
 if counts["profiles"] == 0:
     st.info("Your workspace has the shipped catalog but no profiles yet. **Start with Profiles → Create a profile.**")
 
+recheck_overview(engine)  # accepted records whose reconsideration triggers fired
+
 st.subheader("Recent changes")
 events = workspace.audit_events(engine, limit=8)
 if events:
@@ -49,7 +53,7 @@ else:
 
 with st.expander("About this workspace"):
     url = database_url()
-    st.write(f"Database: `{url.split('@')[-1] if '@' in url else url}`")
+    st.code(url.split("@")[-1] if "@" in url else url, language=None)
     st.caption("Set WORKBENCH_DATABASE_URL to use PostgreSQL; see the README.")
 
 backup_panel(engine, current_actor())

@@ -120,6 +120,38 @@ def test_audit_page_lists_changes_and_filters(open_page, workspace_engine):
     at.text_input(key="audit_actor").set_value("Zoe").run()
     df = at.dataframe[0].value
     assert list(df["Who"]) == ["Zoe"] and list(df["Name"]) == ["DeepSeek V4"]
+    assert list(df["Origin"]) == ["written here"]
+    button(at, "audit_verify").click().run()
+    assert any(s.value.startswith("Intact:") for s in at.success)
+    from sqlalchemy import text
+
+    with workspace_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor = 'Mallory' WHERE actor = 'Zoe'"))
+    at.text_input(key="audit_actor").set_value("").run()
+    button(at, "audit_verify").click().run()
+    assert any(e.value.startswith("Broken: 1 problem") for e in at.error)
+
+
+def test_delete_names_what_goes_with_the_profile(open_page, workspace_engine):
+    from workbench.domain.scenario import Scenario
+    from workbench.store.workspace import create_profile, create_scenario, new_profile_model
+
+    profile = create_profile(workspace_engine, new_profile_model("With scenarios", None), "ada")
+    create_scenario(workspace_engine, profile.id, Scenario(name="A"), "ada")
+    create_scenario(workspace_engine, profile.id, Scenario(name="B"), "ada")
+    at = open_page("profiles")
+    at.session_state["prof_selected"] = profile.id
+    at.run()
+    button(at, f"prof-del-{profile.id}-ask").click().run()
+    assert any("and with it 2 scenarios" in w.value for w in at.warning)
+    button(at, f"prof-del-{profile.id}-yes").click().run()
+    assert not any(p.model.name == "With scenarios" for p in __import__(
+        "workbench.store.workspace", fromlist=["list_profiles"]).list_profiles(workspace_engine))
+    button(at, "prof-undo").click().run()
+    from workbench.store.workspace import list_scenarios, profile_by_name
+
+    restored = profile_by_name(workspace_engine, "With scenarios")
+    assert restored.id == profile.id and [s.model.name for s in list_scenarios(workspace_engine, profile.id)] == ["A", "B"]
 
 
 def test_reference_matrices_are_shown_with_their_source(open_page):

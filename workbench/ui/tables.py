@@ -92,6 +92,7 @@ def audit_table(events: Sequence[AuditEvent]) -> pd.DataFrame:
         "Entity": e.entity_type,
         "Name": e.entity_name,
         "What": e.summary,
+        "Origin": e.imported_from or "written here",  # a merged backup's events are marked, never native
     } for e in events])
 
 
