@@ -6,7 +6,10 @@ import streamlit as st
 
 from workbench.charts.portfolio import monolith_comparison, takeaway, task_graph
 from workbench.services.portfolio import PortfolioError, export_router, rank_portfolio, result_json
+from workbench.services.portfolio_record import draft_portfolio_record
 from workbench.services.portfolios import list_portfolios
+from workbench.services.records import DraftError
+from workbench.store.repository import StoreError
 from workbench.store.workspace import list_profiles
 from workbench.ui.page import no_profile_yet, page_header
 from workbench.ui.portfolio import decision_card, editor, step_table
@@ -55,7 +58,15 @@ st.dataframe(step_table(doc), hide_index=True, width="stretch",
              column_config={"$ / success": st.column_config.NumberColumn(format="$%.5f"),
                             "Ranks first in": st.column_config.NumberColumn(format="percent")})
 st.caption(" · ".join(doc["notes"]) + ". Formulas: docs/portfolio.md.")
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
+if c3.button("Draft the portfolio's decision record", help="An MDR listing each step's decision, the routing "
+             "policy and the monolith comparison; sign and accept it on the Decision page."):
+    try:
+        drafted = draft_portfolio_record(engine, chosen, actor)
+    except (PortfolioError, DraftError, StoreError) as exc:
+        st.error(md(exc))
+    else:
+        st.success(f"Drafted {drafted.mdr_id}: open the Decision page to edit, sign and accept it.")
 c1.download_button("LiteLLM Router config (YAML)", export_router(result, "litellm-router"),
                    file_name=f"{chosen}-litellm-router.yaml", mime="application/x-yaml")
 c2.download_button("Routing policy (YAML)", export_router(result, "policy"),

@@ -10,6 +10,7 @@ from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.cli.catalog import cli_actor
 from workbench.services.portfolio import PortfolioError, export_router, rank_portfolio, result_json
+from workbench.services.portfolio_record import draft_portfolio_record
 from workbench.services.portfolios import (
     PortfolioInputError,
     create_portfolio,
@@ -19,6 +20,7 @@ from workbench.services.portfolios import (
     portfolio_by_name,
     read_file,
 )
+from workbench.services.records import DraftError
 from workbench.store.repository import DuplicateNameError, NotFoundError, StoreError
 
 
@@ -111,6 +113,19 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _draft(args: argparse.Namespace) -> int:
+    _get(args.name)
+    try:
+        rec = draft_portfolio_record(engine(), args.name, cli_actor())
+    except (PortfolioError, DraftError) as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print_json(rec.summary())
+    else:
+        print(f"drafted {rec.mdr_id}: {rec.record.title}")
+    return 0
+
+
 def _delete(args: argparse.Namespace) -> int:
     record = _get(args.name)
     try:
@@ -148,6 +163,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["litellm-router", "policy"], required=True)
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(handler=_export)
+    p = group.add_parser("draft", help="draft the portfolio's Model Decision Record (sign and accept with `mdr`)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_draft)
     p = group.add_parser("delete", help="delete a portfolio (its profiles stay)")
     p.add_argument("name")
     p.add_argument("--expect-version", type=int, help="fail instead of deleting a newer version")

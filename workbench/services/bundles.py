@@ -312,7 +312,10 @@ class RecordCheck(BaseModel):
     notes: list[str]
 
 
-def check_record_against_ranking(record_md: bytes, ranked: Sequence[str], excluded: Sequence[str]) -> RecordCheck:
+def check_record_against_ranking(record_md: bytes, ranked: Sequence[str], excluded: Sequence[str],
+                                 also_listed: Sequence[str] = ()) -> RecordCheck:
+    """``also_listed``: further alternatives the snapshot itself names (a portfolio record's other steps and
+    its monolith, under ``portfolio.alternatives``)."""
     selected, alternatives = record_selection(record_md)
     first = ranked[0] if ranked else None
     edited, notes = [], []
@@ -320,8 +323,8 @@ def check_record_against_ranking(record_md: bytes, ranked: Sequence[str], exclud
         edited.append("selection.selected_model")
         notes.append(f"record.md selects {selected or '(nothing)'!r}; the snapshot's ranking puts "
                      f"{first or '(nobody)'!r} first")
-    expected = [n for n in ranked if n != selected] + [n for n in excluded if n != selected]
-    unknown = [a for a in alternatives if a not in ranked and a not in excluded]
+    expected = [n for n in ranked if n != selected] + [n for n in excluded if n != selected] + list(also_listed)
+    unknown = [a for a in alternatives if a not in ranked and a not in excluded and a not in also_listed]
     missing = [n for n in expected if n not in alternatives]
     if unknown or missing:
         edited.append("alternatives")

@@ -318,13 +318,17 @@ def restore_files(files: dict[str, bytes], trust: TrustStore, *, bundle: str, tr
     if not report.intact:
         return doc
     try:
-        restored = rerank_snapshot(parse_canonical(files[SNAPSHOT_FILE], SNAPSHOT_FILE))
+        snapshot = parse_canonical(files[SNAPSHOT_FILE], SNAPSHOT_FILE)
+        restored = rerank_snapshot(snapshot)
     except (RestoreError, ValueError) as exc:
         doc["problems"].append(f"{SNAPSHOT_FILE}: {exc}")
         return doc
     doc["restore"] = restored.as_json()
+    portfolio = snapshot.get("portfolio") if isinstance(snapshot, dict) else None
+    listed = portfolio.get("alternatives", []) if isinstance(portfolio, dict) else []
     check = check_record_against_ranking(files[RECORD_FILE], [r.name for r in restored.ranking.rows],
-                                         [e.name for e in restored.ranking.excluded])
+                                         [e.name for e in restored.ranking.excluded],
+                                         [str(n) for n in listed] if isinstance(listed, list) else [])
     doc["record_check"] = check.model_dump(mode="json")
     return doc
 
