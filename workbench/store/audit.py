@@ -34,7 +34,7 @@ _LOCK_KEY = 0x77625F61756469  # "wb_audi": the advisory lock that serialises app
 
 
 def _table() -> sa.Table:
-    return AuditEvent.__table__  # type: ignore[attr-defined,no-any-return]
+    return AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _at(value: Any) -> Any:
@@ -44,7 +44,7 @@ def _at(value: Any) -> Any:
     return value
 
 
-def event_hash(prev: str | None, event: Mapping[str, Any]) -> str:
+def event_hash(prev: str | None, event: Mapping[str, Any] | sa.RowMapping) -> str:
     """The chain hash of ``event`` (a row mapping) after the event whose hash is ``prev``."""
     payload = {name: _at(event.get(name)) for name in CHAINED}
     payload["prev"] = prev or ""
@@ -92,7 +92,7 @@ def verify_chain(conn: Connection, limit: int = 100) -> ChainReport:
     hash must match its content. Reports at most ``limit`` problems."""
     table = _table()
     report = ChainReport()
-    previous: Mapping[str, Any] | None = None
+    previous: Mapping[str, Any] | sa.RowMapping | None = None
     for row in conn.execute(sa.select(table).order_by(table.c.id)).mappings():
         report.events += 1
         expected_prev = previous["chain_hash"] if previous is not None else None

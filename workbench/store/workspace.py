@@ -153,7 +153,7 @@ def promote_scenario(engine: Engine, profile_id: int, profile_seen_version: int,
 
 
 # --------------------------------------------------------------------------- lossless delete and undo
-_PARENT = {"candidate": CandidateRow, "profile": ProfileRow}
+_PARENT: dict[str, type[SQLModel]] = {"candidate": CandidateRow, "profile": ProfileRow}
 #: What a delete takes with it (ON DELETE CASCADE): child table -> (its foreign key to the parent).
 _CHILDREN: dict[str, list[tuple[type[SQLModel], str]]] = {
     "profile": [(ScenarioRow, "profile_id"), (EvidenceRunRow, "profile_id")],
@@ -186,7 +186,7 @@ def describe_dependents(counts: dict[str, int]) -> str:
 
 
 def _table(kind: type[SQLModel]) -> sa.Table:
-    return kind.__table__  # type: ignore[attr-defined,no-any-return]
+    return kind.__table__  # type: ignore[attr-defined]
 
 
 def _snapshot(session: Session, entity: str, id_: int) -> DeletedEntity:
