@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 import pandas as pd
 
 from workbench.domain.models import CAPABILITY_VECTORS, TOPOLOGY_LABELS, Candidate, Profile
 from workbench.store.repository import Record
-from workbench.store.tables import AuditEvent
 
 
 def candidate_table(records: Sequence[Record[Candidate]]) -> pd.DataFrame:
@@ -83,7 +83,20 @@ def profile_table(records: Sequence[Record[Profile]]) -> pd.DataFrame:
     } for r in records])
 
 
-def audit_table(events: Sequence[AuditEvent]) -> pd.DataFrame:
+class AuditRow(Protocol):
+    """What the audit grid shows of an event (the store's AuditEvent; ui does not import store tables)."""
+
+    id: int | None
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_name: str
+    summary: str
+    imported_from: str | None
+
+
+def audit_table(events: Sequence[AuditRow]) -> pd.DataFrame:
     return pd.DataFrame([{
         "id": e.id,
         "When (UTC)": e.at.strftime("%Y-%m-%d %H:%M:%S"),
