@@ -310,8 +310,9 @@ def result_table(result: RankingResult, measured: dict[str, list[str]] | None = 
     } for row in result.rows]
 
 
-def data_gaps_table(result: RankingResult) -> list[dict[str, Any]]:
-    """One row per candidate with unknown weighted criteria: which, and what would resolve each."""
+def data_gaps_table(result: RankingResult, top: int = 50) -> list[dict[str, Any]]:
+    """One row per candidate with unknown weighted criteria (the first ``top``, rank order): which, and what would
+    resolve each. ``workbench rank --json`` lists every gap (``ranking.data_gaps``)."""
     excluded = {e.name for e in result.excluded}
     return [{
         "Candidate": gap.name,
@@ -319,7 +320,7 @@ def data_gaps_table(result: RankingResult) -> list[dict[str, Any]]:
         "Status": "excluded (insufficient data)" if gap.name in excluded else "ranked with ranges",
         "Unknown criteria": ", ".join(CRITERION_LABELS.get(c, c) for c in gap.unknown),
         "What would resolve it": "; ".join(sorted(set(gap.resolve.values()))),
-    } for gap in result.data_gaps]
+    } for gap in result.data_gaps[:top]]
 
 
 def smaa_table(smaa: SmaaResult, top: int = 10) -> list[dict[str, Any]]:
@@ -364,6 +365,8 @@ def data_gaps_panel(result: RankingResult) -> None:
         f" · rank depends on unknowns for {len(depends)}" if depends else "")
     with st.expander(title, icon=":material/help:"):
         st.dataframe(data_gaps_table(result), hide_index=True, width="stretch", key="to_gaps")
+        if len(result.data_gaps) > 50:
+            st.caption(f"First 50 of {len(result.data_gaps)}; `workbench rank --json` lists every gap.")
 
 
 def tipping_panel(result: RankingResult) -> None:
