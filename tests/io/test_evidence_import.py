@@ -351,3 +351,16 @@ def test_promptfoo_jsonl_and_csv_errors_name_line_and_field(fixtures_dir: Path, 
     text = (fixtures_dir / PF / "results.csv").read_text().replace(",PASS,", ",MAYBE,", 1)
     with pytest.raises(EvidenceImportError, match=r"^r.csv: row 2: field '\[GPT-5.4\] Extract.*expected PASS, FAIL"):
         import_evidence(write(tmp_path, "r.csv", text))
+
+
+def test_real_helm_run_with_three_trials(fixtures_dir: Path, tmp_path: Path) -> None:
+    """crfm-helm 0.5.16: `helm-run --run-entries simple_mcqa:model=simple/model1 -t 3 --max-eval-instances 10`."""
+    run_dir = fixtures_dir / "evidence" / "helm-0.5.16" / "simple_mcqa_3trials"
+    [run] = import_evidence(run_dir).runs
+    assert (run.source_model, run.task, run.metric_name) == ("simple/model1", "simple_mcqa", "exact_match")
+    assert run.n == 10 and run.binary_counts() == (0, 10)  # 30 per-instance rows = 10 instances x 3 trials
+    assert any("3 train trials" in note for note in run.notes)
+    alone = tmp_path / "stats.json"  # the stats file on its own: n from num_instances, never count (= 3 trials)
+    alone.write_bytes((run_dir / "stats.json").read_bytes())
+    [only] = import_evidence(alone, "helm", model="simple/model1").runs
+    assert only.n == 10 and only.n_source == "reported" and only.task == ""
