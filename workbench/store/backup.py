@@ -144,52 +144,81 @@ def _from_json(value: Any, column: sa.Column[Any], where: str) -> Any:
             raise BackupError(f"{where}: must not be null")
         return None
     kind = base_type(column.type)
-    if isinstance(kind, sa.JSON):
-        _check_json(value, where)
-        return value
-    if isinstance(kind, sa.Boolean):
-        if not isinstance(value, bool):
-            raise BackupError(f"{where}: expected true or false, got {value!r:.60}")
-        return value
-    if isinstance(kind, sa.Integer):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise BackupError(f"{where}: expected an integer, got {value!r:.60}")
-        if not -(2**63) <= value < 2**63:
-            raise BackupError(f"{where}: integer {value} is out of range")
-        if isinstance(kind, sa.Integer) and not isinstance(kind, sa.BigInteger) and not -(2**31) <= value < 2**31:
-            raise BackupError(f"{where}: integer {value} is out of range")
-        return value
-    if isinstance(kind, sa.Float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise BackupError(f"{where}: expected a finite number, got {value!r:.60}")
-        return float(value)
-    if isinstance(kind, sa.Numeric):
-        try:
-            return Decimal(str(value))
-        except ArithmeticError as exc:
-            raise BackupError(f"{where}: expected a decimal number, got {value!r:.60}") from exc
-    if isinstance(kind, sa.DateTime):
-        parsed = _parse_iso(value, where, datetime)
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    if isinstance(kind, sa.Date):
-        return _parse_iso(value, where, date)
-    if isinstance(kind, sa.LargeBinary):
-        if not isinstance(value, str):
-            raise BackupError(f"{where}: expected base64 text, got {type(value).__name__}")
-        try:
-            return base64.b64decode(value.encode("ascii"), validate=True)
-        except (ValueError, UnicodeEncodeError) as exc:
-            raise BackupError(f"{where}: not valid base64") from exc
-    if isinstance(kind, sa.String):
-        if not isinstance(value, str):
-            raise BackupError(f"{where}: expected text, got {type(value).__name__}")
-        if "\x00" in value:
-            raise BackupError(f"{where}: text contains a NUL character")
-        if kind.length is not None and len(value) > kind.length:
-            raise BackupError(f"{where}: {len(value)} characters, at most {kind.length} allowed")
-        _check_text(value, where)
-        return value
+    for sql_type, convert in _CONVERTERS:
+        if isinstance(kind, sql_type):
+            return convert(value, kind, where)
     return value
+
+
+def _json_value(value: Any, _kind: Any, where: str) -> Any:
+    _check_json(value, where)
+    return value
+
+
+def _bool_value(value: Any, _kind: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise BackupError(f"{where}: expected true or false, got {value!r:.60}")
+    return value
+
+
+def _int_value(value: Any, kind: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BackupError(f"{where}: expected an integer, got {value!r:.60}")
+    bits = 63 if isinstance(kind, sa.BigInteger) else 31
+    if not -(2**bits) <= value < 2**bits:
+        raise BackupError(f"{where}: integer {value} is out of range")
+    return value
+
+
+def _float_value(value: Any, _kind: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BackupError(f"{where}: expected a finite number, got {value!r:.60}")
+    return float(value)
+
+
+def _decimal_value(value: Any, _kind: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError as exc:
+        raise BackupError(f"{where}: expected a decimal number, got {value!r:.60}") from exc
+
+
+def _datetime_value(value: Any, _kind: Any, where: str) -> datetime:
+    parsed: datetime = _parse_iso(value, where, datetime)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _date_value(value: Any, _kind: Any, where: str) -> date:
+    parsed: date = _parse_iso(value, where, date)
+    return parsed
+
+
+def _binary_value(value: Any, _kind: Any, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise BackupError(f"{where}: expected base64 text, got {type(value).__name__}")
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise BackupError(f"{where}: not valid base64") from exc
+
+
+def _text_value(value: Any, kind: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise BackupError(f"{where}: expected text, got {type(value).__name__}")
+    if "\x00" in value:
+        raise BackupError(f"{where}: text contains a NUL character")
+    if kind.length is not None and len(value) > kind.length:
+        raise BackupError(f"{where}: {len(value)} characters, at most {kind.length} allowed")
+    _check_text(value, where)
+    return value
+
+
+#: Column type -> converter, most specific first (DateTime before Date, Integer before Numeric).
+_CONVERTERS: tuple[tuple[type, Any], ...] = (
+    (sa.JSON, _json_value), (sa.Boolean, _bool_value), (sa.Integer, _int_value), (sa.Float, _float_value),
+    (sa.Numeric, _decimal_value), (sa.DateTime, _datetime_value), (sa.Date, _date_value),
+    (sa.LargeBinary, _binary_value), (sa.String, _text_value),
+)
 
 
 def base_type(kind: Any) -> Any:

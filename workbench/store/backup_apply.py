@@ -180,98 +180,117 @@ def merge_rows(conn: Connection, tables: list[sa.Table], rows: dict[str, list[di
     their actor and time, get ``imported_from = imported_note`` and are appended to the hash chain."""
     lock_chain(conn)
     id_map: dict[str, dict[Any, Any]] = {}  # table -> backup id -> target id
+    ordered = [t for t in tables if not _soft(t)] + [t for t in tables if _soft(t)]  # audit events last
+    for table in ordered:
+        _TableMerge(conn, table, report, id_map, imported_note).run(rows[table.name])
 
-    def soft(t: sa.Table) -> bool:
-        return {"entity_type", "entity_id"} <= set(t.columns.keys())
 
-    for table in [t for t in tables if not soft(t)] + [t for t in tables if soft(t)]:
-        rep = report.tables[table.name]
+def _soft(table: sa.Table) -> bool:
+    """Audit events name their entity by (entity_type, entity_id) instead of a foreign key."""
+    return {"entity_type", "entity_id"} <= set(table.columns.keys())
+
+
+class _TableMerge:
+    """Merge one table's backup rows into the workspace (ids remapped through ``id_map``)."""
+
+    def __init__(self, conn: Connection, table: sa.Table, report: ImportReport, id_map: dict[str, dict[Any, Any]],
+                 imported_note: str):
+        self.conn, self.table, self.report, self.id_map, self.note = conn, table, report, id_map, imported_note
+        self.rep = report.tables[table.name]
         pk_cols = pk_columns(table)
-        single_pk = pk_cols[0].name if len(pk_cols) == 1 else None
+        self.pk = pk_cols[0] if len(pk_cols) == 1 else None
+        self.single_pk = self.pk.name if self.pk is not None else None
         pk_names = {c.name for c in pk_cols}
-        content_cols = [c.name for c in table.columns if c.name not in pk_names and c.name not in CHAIN_COLUMNS]
-        fks = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys]
-        deferred = set(_deferred_fks(table))
-        soft_ref = soft(table)
-        keys = _natural_keys(table) or [tuple(content_cols)]
+        self.content_cols = [c.name for c in table.columns if c.name not in pk_names and c.name not in CHAIN_COLUMNS]
+        self.fks = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys]
+        self.deferred = set(_deferred_fks(table))
+        self.keys = _natural_keys(table) or [tuple(self.content_cols)]
         existing = [dict(r) for r in conn.execute(sa.select(table)).mappings()]
-        index: list[dict[tuple[Any, ...], dict[str, Any]]] = [
-            {_content(r, key): r for r in existing} for key in keys
-        ]
-        mapping = id_map.setdefault(table.name, {})
+        self.index = [{_content(r, key): r for r in existing} for key in self.keys]
+        self.mapping = id_map.setdefault(table.name, {})
+        self.chained = "chain_hash" in table.columns
+
+    def run(self, rows: list[dict[str, Any]]) -> None:
         pending_self: list[tuple[Any, dict[str, Any]]] = []
-        for i, original in enumerate(rows[table.name]):
-            row = dict(original)
-            unresolved = None
-            for col, parent in fks:
-                if row[col] is None or col in deferred:
-                    continue
-                target = id_map.get(parent, {}).get(row[col])
-                if target is None:
-                    unresolved = (col, parent)
-                    break
-                row[col] = target
-            if soft_ref and row["entity_type"] in id_map and row["entity_id"] is not None:
-                # audit events name their entity by type and id: follow the entity to its new id
-                row["entity_id"] = id_map[row["entity_type"]].get(row["entity_id"], row["entity_id"])
+        for i, original in enumerate(rows):
+            row, unresolved = self._remapped(original)
             if unresolved is not None:
-                rep.conflicts += 1
-                report.conflicts.append({
-                    "table": table.name, "row": i + 1, "key": _describe(original, keys[0]),
-                    "reason": f"its {unresolved[1]} (column {unresolved[0]} = {original[unresolved[0]]}) "
-                              "was not imported"})
+                self._conflict(i, original, self.keys[0], f"its {unresolved[1]} (column {unresolved[0]} = "
+                                                          f"{original[unresolved[0]]}) was not imported")
                 continue
-            match = None
-            for key, idx in zip(keys, index, strict=True):
-                match = idx.get(_content(row, key))
-                if match is not None:
-                    break
-            if match is not None:
-                if single_pk:
-                    mapping[original[single_pk]] = match[single_pk]
-                compare = _compared_columns(table, deferred)
-                if _content(row, compare) == _content(match, compare):
-                    rep.unchanged += 1
-                else:
-                    rep.conflicts += 1
-                    differing = [c for c in compare if _canon(row[c]) != _canon(match[c])]
-                    report.conflicts.append({
-                        "table": table.name, "row": i + 1, "key": _describe(original, key),
-                        "reason": "already in the workspace with different "
-                                  + ", ".join(differing[:6]) + "; the workspace's row was kept"})
+            if self._matched(i, original, row):
                 continue
-            values = {c: row[c] for c in content_cols}
-            for col in deferred:
-                values[col] = None
-            chained = "chain_hash" in table.columns
-            if chained:
-                earlier = original.get("imported_from")
-                values["imported_from"] = imported_note + (f" (earlier: {earlier})" if earlier else "")
-            if report.dry_run:
-                new_id: Any = ("new", i)
-            else:
-                result = conn.execute(table.insert().values(values))
-                new_id = result.inserted_primary_key[0] if single_pk and result.inserted_primary_key else None
-                if chained:
-                    seal(conn, new_id)
-            if single_pk:
-                mapping[original[single_pk]] = new_id
-            inserted = {**values, **({single_pk: new_id} if single_pk else {})}
-            for key, idx in zip(keys, index, strict=True):
-                idx[_content(inserted, key)] = inserted
-            rep.inserted += 1
-            if deferred:
+            new_id = self._insert(i, original, row)
+            if self.deferred:
                 pending_self.append((new_id, original))
-        if report.dry_run or not single_pk:
-            continue
-        pk = pk_cols[0]
-        for new_id, original in pending_self:
-            values = {}
-            for col in deferred:
-                if original[col] is not None and original[col] in mapping:
-                    values[col] = mapping[original[col]]
+        if not self.report.dry_run and self.pk is not None:
+            self._link_self_references(pending_self)
+
+    def _remapped(self, original: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, str] | None]:
+        row = dict(original)
+        for col, parent in self.fks:
+            if row[col] is None or col in self.deferred:
+                continue
+            target = self.id_map.get(parent, {}).get(row[col])
+            if target is None:
+                return row, (col, parent)
+            row[col] = target
+        if _soft(self.table) and row["entity_type"] in self.id_map and row["entity_id"] is not None:
+            # audit events name their entity by type and id: follow the entity to its new id
+            row["entity_id"] = self.id_map[row["entity_type"]].get(row["entity_id"], row["entity_id"])
+        return row, None
+
+    def _conflict(self, i: int, original: Mapping[str, Any], key: tuple[str, ...], reason: str) -> None:
+        self.rep.conflicts += 1
+        self.report.conflicts.append({"table": self.table.name, "row": i + 1, "key": _describe(original, key),
+                                      "reason": reason})
+
+    def _matched(self, i: int, original: dict[str, Any], row: dict[str, Any]) -> bool:
+        """Is the row's natural key already here? (unchanged, or a conflict that keeps the workspace's row)"""
+        for key, idx in zip(self.keys, self.index, strict=True):
+            match = idx.get(_content(row, key))
+            if match is None:
+                continue
+            if self.single_pk:
+                self.mapping[original[self.single_pk]] = match[self.single_pk]
+            compare = _compared_columns(self.table, self.deferred)
+            if _content(row, compare) == _content(match, compare):
+                self.rep.unchanged += 1
+            else:
+                differing = [c for c in compare if _canon(row[c]) != _canon(match[c])]
+                self._conflict(i, original, key, "already in the workspace with different "
+                               + ", ".join(differing[:6]) + "; the workspace's row was kept")
+            return True
+        return False
+
+    def _insert(self, i: int, original: dict[str, Any], row: dict[str, Any]) -> Any:
+        values = {c: row[c] for c in self.content_cols}
+        for col in self.deferred:
+            values[col] = None
+        if self.chained:
+            earlier = original.get("imported_from")
+            values["imported_from"] = self.note + (f" (earlier: {earlier})" if earlier else "")
+        new_id: Any = ("new", i)
+        if not self.report.dry_run:
+            result = self.conn.execute(self.table.insert().values(values))
+            new_id = result.inserted_primary_key[0] if self.single_pk and result.inserted_primary_key else None
+            if self.chained:
+                seal(self.conn, new_id)
+        if self.single_pk:
+            self.mapping[original[self.single_pk]] = new_id
+        inserted = {**values, **({self.single_pk: new_id} if self.single_pk else {})}
+        for key, idx in zip(self.keys, self.index, strict=True):
+            idx[_content(inserted, key)] = inserted
+        self.rep.inserted += 1
+        return new_id
+
+    def _link_self_references(self, pending: list[tuple[Any, dict[str, Any]]]) -> None:
+        assert self.pk is not None
+        for new_id, original in pending:
+            values = {col: self.mapping[original[col]] for col in self.deferred
+                      if original[col] is not None and original[col] in self.mapping}
             if values:
-                conn.execute(table.update().where(pk == new_id).values(values))
+                self.conn.execute(self.table.update().where(self.pk == new_id).values(values))
 
 
 def _describe(row: Mapping[str, Any], key: tuple[str, ...]) -> str:
