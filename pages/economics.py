@@ -44,9 +44,6 @@ if records:
 else:
     seen, stored, form_key = 0, Workload(), "econ_wl_default"
 answer = st.container()  # the answer first: filled once the workload below is read
-section = st.segmented_control("Section", list(ui.SECTIONS), format_func=lambda s: ui.SECTIONS[s],
-                               default="cost", required=True, key="econ_section", bind="query-params",
-                               label_visibility="collapsed")
 if not records:
     st.info("No profiles yet: the figures below use the default workload. Create a profile on the Profiles page to "
             "keep a workload with it.")
@@ -80,17 +77,28 @@ with answer:
     if workload != stored:
         st.caption("Figures use the unsaved workload below.")
 
-if section == "cost":
-    ui.cost_section(candidates, workload, defaults)
-elif section == "crossover":
-    ui.crossover_section(candidates, workload, defaults)
-elif section == "cascade":
-    ui.cascade_section(candidates, workload, defaults)
-elif section == "routing":
-    ui.routing_section(candidates, workload, defaults)
-elif section == "rag":
-    ui.rag_section(candidates)
-elif section == "speculative":
-    ui.speculative_section()
-elif section == "tokenizer":
-    ui.tokenizer_section(candidates, workload)
+
+
+@st.fragment
+def sections(candidates: tuple, workload: Workload, defaults: EconomicsDefaults | None) -> None:
+    """The section switch and its working: a fragment, so switching sections reruns only this part."""
+    section = st.segmented_control("Section", list(ui.SECTIONS), format_func=lambda s: ui.SECTIONS[s],
+                                   default="cost", required=True, key="econ_section", bind="query-params",
+                                   label_visibility="collapsed")
+    if section == "cost":
+        ui.cost_section(candidates, workload, defaults)
+    elif section == "crossover":
+        ui.crossover_section(candidates, workload, defaults)
+    elif section == "cascade":
+        ui.cascade_section(candidates, workload, defaults)
+    elif section == "routing":
+        ui.routing_section(candidates, workload, defaults)
+    elif section == "rag":
+        ui.rag_section(candidates)
+    elif section == "speculative":
+        ui.speculative_section()
+    elif section == "tokenizer":
+        ui.tokenizer_section(candidates, workload)
+
+
+sections(candidates, workload, defaults)

@@ -13,8 +13,9 @@ Figures (medians over repeated runs, with the spread min..max and the 25th/75th 
 "Settled" = Streamlit's script state is ``notRunning`` (``[data-test-script-state]`` on stApp), no
 element is stale (``[data-stale=true]``) and every Plotly chart has drawn its SVG. "Ranking
 re-rendered" = the element naming the winner (``.st-key-decision-card`` or the ``1. name``
-heading) is fresh after the rerun started. Times are taken in Python around Playwright calls
-(a few ms of protocol overhead are included). The first repetitions of each loop warm caches and
+heading) is fresh after the rerun started. Times are measured inside the page (``performance.now()`` from
+the pointerdown/keydown to the frame where the condition first holds, polled every animation frame),
+so Playwright's own round trips are not in them; the first visit is timed from ``page.goto``. The first repetitions of each loop warm caches and
 are reported but not in the median (``warmup``).
 """
 
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,58 @@ _RANKING_FRESH = """() => {
   }
   return app && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
+
+
+# In-page timer: armed before an action; the first pointerdown/keydown starts it; a requestAnimationFrame loop
+# records when the rerun was seen, when the ranking anchor is fresh again and when the page has settled.
+# Times are performance.now() differences inside the page: no Playwright round trips in them.
+_ARM = """(settledSrc) => {
+  const settled = new Function('return (' + settledSrc + ')()');
+  const state = () => document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state');
+  const anchor = () => {
+    const card = document.querySelector('.st-key-decision-card');
+    if (card) return card;
+    for (const h of document.querySelectorAll('h3')) if (h.innerText.trim().startsWith('1. ')) return h;
+    return null;
+  };
+  const stale = (a) => {
+    if (!a) return true;
+    const box = a.closest("[data-testid='stElementContainer']") || a;
+    return box.getAttribute('data-stale') === 'true' || a.querySelector("[data-stale='true']") !== null;
+  };
+  const b = window.__bench = {t0: null, seen: false, anchorStale: false, ranking: null, done: null};
+  const start = () => { if (b.t0 === null) b.t0 = performance.now(); };
+  document.addEventListener('pointerdown', start, {capture: true, once: true});
+  document.addEventListener('keydown', start, {capture: true, once: true});
+  const loop = () => {
+    if (b.t0 !== null) {
+      const s = state();
+      const a = anchor();
+      if (!b.seen && (s !== 'notRunning' || document.querySelector("[data-stale='true']")
+                      || performance.now() - b.t0 > 3000)) b.seen = true;
+      if (b.seen) {
+        if (a && stale(a)) b.anchorStale = true;
+        if (b.ranking === null && ((b.anchorStale && a && !stale(a)) || s === 'notRunning')) {
+          b.ranking = performance.now() - b.t0;
+        }
+        if (s === 'notRunning' && settled()) { b.done = performance.now() - b.t0; return; }
+      }
+    }
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+}"""
+
+
+def _arm(page: Any) -> None:
+    page.evaluate(_ARM, _SETTLED)
+
+
+def _measured(page: Any, timeout: float = 120_000) -> tuple[float, float]:
+    """(ms until the ranking anchor was fresh, ms until settled) of the armed action."""
+    page.wait_for_function("() => window.__bench && window.__bench.done !== null", polling=100, timeout=timeout)
+    got = page.evaluate("() => [window.__bench.ranking, window.__bench.done]")
+    return float(got[0] if got[0] is not None else got[1]), float(got[1])
 
 
 # --------------------------------------------------------------------------- workspace and server
@@ -160,23 +213,8 @@ def serve(database_url: str) -> Iterator[str]:
 # --------------------------------------------------------------------------- measuring
 
 
-def _ms(action: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    action()
-    return (time.perf_counter() - start) * 1000.0
-
-
 def _wait(page: Any, script: str, arg: Any = None, timeout: float = 120_000) -> None:
     page.wait_for_function(script, arg=arg, polling="raf", timeout=timeout)
-
-
-def _started(page: Any, timeout: float = 5_000) -> None:
-    """Wait until the rerun a key press or click asked for has started (or already finished)."""
-    with contextlib.suppress(Exception):
-        page.wait_for_function(
-            "() => { const s = document.querySelector(\"[data-testid='stApp']\")?.getAttribute("
-            "'data-test-script-state'); return s === 'running' || s === 'rerunRequested' || "
-            "document.querySelector(\"[data-stale='true']\") !== null; }", polling="raf", timeout=timeout)
 
 
 def figure(name: str, key: str, times: list[float], warmup: int) -> dict[str, Any]:
@@ -208,13 +246,11 @@ def _slider_moves(page: Any, repeats: int) -> tuple[list[float], list[float]]:
     for i in range(repeats):
         _wait(page, _SETTLED)
         slider.focus()
-        start = time.perf_counter()
+        _arm(page)
         slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        _started(page)
-        _wait(page, _RANKING_FRESH)
-        ranking.append((time.perf_counter() - start) * 1000.0)
-        _wait(page, _SETTLED)
-        charts.append((time.perf_counter() - start) * 1000.0)
+        r, c = _measured(page)
+        ranking.append(r)
+        charts.append(c)
     return ranking, charts
 
 
@@ -228,12 +264,9 @@ def _page_switches(page: Any, repeats: int, by_page: dict[str, list[float]]) -> 
         link = page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
         _wait(page, _SETTLED)
 
-        def go(link: Any = link) -> None:
-            link.click()
-            _started(page)
-            _wait(page, _SETTLED)
-
-        times.append(_ms(go))
+        _arm(page)
+        link.click()
+        times.append(_measured(page)[1])
         by_page.setdefault(title, []).append(round(times[-1], 1))
     return times
 
@@ -246,12 +279,10 @@ def _economics_sections(page: Any, base: str, repeats: int) -> list[float]:
         label = ("Cascade", "Routing", "Cost per success")[i % 3]
         button = page.locator("[class*='st-key-econ_section'] button").filter(has_text=label).first
 
-        def go(button: Any = button) -> None:
-            button.click()
-            _started(page)
-            _wait(page, _SETTLED)
-
-        times.append(_ms(go))
+        _wait(page, _SETTLED)
+        _arm(page)
+        button.click()
+        times.append(_measured(page)[1])
     return times
 
 
@@ -279,6 +310,7 @@ def run(quick: bool = False, n_candidates: int = 500) -> list[dict[str, Any]]:
         raise RuntimeError("the browser benchmark needs Playwright: pip install -e '.[test]'") from exc
     visits, moves, switches = (3, 6, 4) if quick else (6, 15, 10)
     url, winner = _workspace(n_candidates)
+    load = os.getloadavg()  # the machine's load: on a shared machine every figure scales with it
     received: list[int] = []
     with serve(url) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -301,7 +333,8 @@ def run(quick: bool = False, n_candidates: int = 500) -> list[dict[str, Any]]:
             context.close()
         finally:
             browser.close()
-    where = {"tradeoffs_page": weight_tradeoffs, "economics_page": weight_econ,
+    where = {"load_average_1m_before_after": [round(load[0], 2), round(os.getloadavg()[0], 2)],
+             "cpus": os.cpu_count(), "tradeoffs_page": weight_tradeoffs, "economics_page": weight_econ,
              "websocket_kb_per_slider_move": round(per_move_kb, 1), "page_switch_ms_by_page": by_page}
     n = n_candidates
     return [
