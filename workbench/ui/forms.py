@@ -87,87 +87,18 @@ def candidate_form(candidate: Candidate, key: str, submit_label: str) -> dict[st
             ["Identity", "Deployment & licence", "Prices & latency", "Capabilities", "Tokenizer & notes"]
         )
         with identity:
-            c1, c2 = st.columns(2)
-            name = c1.text_input("Name", candidate.name, key=f"{key}-name", max_chars=200)
-            provider = c2.text_input("Provider", candidate.provider, key=f"{key}-provider")
-            family = c1.text_input("Family", candidate.family, key=f"{key}-family")
-            version = c2.text_input("Version", candidate.version, key=f"{key}-version")
-            open_weights = c1.checkbox("Open weights", candidate.open_weights, key=f"{key}-open")
-            hf_repo = c2.text_input("Hugging Face repository", candidate.hf_repo or "", key=f"{key}-hf")
-            context = _optional_number("Context window (tokens)", candidate.context_window, f"{key}-ctx",
-                                       step=1024, fmt="%d", container=c1)
-            max_out = _optional_number("Max output tokens", candidate.max_output_tokens, f"{key}-maxout",
-                                       step=1024, fmt="%d", container=c2)
-            modalities = st.multiselect(
-                "Modalities", [m.value for m in Modality], [m.value for m in candidate.modalities],
-                key=f"{key}-mod",
-            )
+            values = _identity_fields(candidate, key)
         with deploy:
-            topologies = st.multiselect(
-                "Deployment topologies offered", [t.value for t in Topology],
-                [t.value for t in candidate.topologies], format_func=lambda v: TOPOLOGY_LABELS[v],
-                key=f"{key}-topo",
-            )
-            regions = st.multiselect(
-                "Data-residency regions offered", list(REGIONS), candidate.regions, key=f"{key}-regions",
-                help="'any' = open weights you can host in any region you choose.",
-            )
-            lic = candidate.license
-            l1, l2 = st.columns(2)
-            license_name = l1.text_input("Licence", lic.name if lic else "", key=f"{key}-lic")
-            kinds = ["proprietary_api", "open_weight_custom", "open_source"]
-            license_kind = l2.selectbox("Licence kind", kinds, kinds.index(lic.kind) if lic else 0,
-                                        format_func=_label, key=f"{key}-lickind")
-            restrictions = st.multiselect(
-                "Licence restrictions", [r.value for r in LicenseRestriction],
-                [r.value for r in lic.restrictions] if lic else [],
-                format_func=lambda v: LICENSE_RESTRICTION_LABELS[v], key=f"{key}-licr",
-            )
+            values |= _deployment_fields(candidate, key)
         with prices:
-            pricing = candidate.pricing
-            p1, p2 = st.columns(2)
-            price_in = _optional_number("Input price (USD / 1M tokens)", pricing.input_per_mtok if pricing else None,
-                                        f"{key}-pin", step=0.01, fmt="%.4f", container=p1)
-            price_out = _optional_number("Output price (USD / 1M tokens)", pricing.output_per_mtok if pricing else None,
-                                         f"{key}-pout", step=0.01, fmt="%.4f", container=p2)
-            price_cached = _optional_number("Cached input price (USD / 1M tokens)",
-                                            pricing.cached_input_per_mtok if pricing else None,
-                                            f"{key}-pcached", step=0.01, fmt="%.4f", container=p1)
-            price_reason = _optional_number("Reasoning price (USD / 1M tokens)",
-                                            pricing.reasoning_per_mtok if pricing else None,
-                                            f"{key}-preason", step=0.01, fmt="%.4f", container=p2,
-                                            help="Only if billed apart from output tokens.")
-            if pricing and pricing.tiers:
-                st.caption("Long-context tiers (from the price file): " + "; ".join(
-                    f"above {t.above_input_tokens:,} input tokens: ${t.input_per_mtok:g} in"
-                    + (f" / ${t.output_per_mtok:g} out" if t.output_per_mtok is not None else "")
-                    for t in pricing.tiers))
-            lat = candidate.latency
-            t1, t2, t3 = st.columns(3)
-            ttft50 = _optional_number("TTFT p50 (ms)", lat.ttft_p50_ms, f"{key}-t50", step=10.0, fmt="%.0f", container=t1)
-            ttft95 = _optional_number("TTFT p95 (ms)", lat.ttft_p95_ms, f"{key}-t95", step=10.0, fmt="%.0f", container=t2)
-            tps = _optional_number("Output speed (tokens/s)", lat.output_tokens_per_s, f"{key}-tps",
-                                   step=1.0, fmt="%.1f", container=t3)
+            values |= _price_fields(candidate, key)
         with caps:
-            st.caption("E = Exceptional, A = Adequate, D = Deficient (seed 002 Capability Fit Matrix). "
-                       "Measured evidence (0–1) replaces the rating in the ranking.")
-            options = [UNKNOWN, "E", "A", "D"]
-            capabilities: dict[str, Any] = {}
-            cols = st.columns(2)
-            for i, vector in enumerate(CAPABILITY_VECTORS):
-                current = candidate.capabilities.get(vector)
-                rating = current.rating if current and current.rating else UNKNOWN
-                choice = cols[i % 2].selectbox(
-                    CAPABILITY_LABELS[vector], options, options.index(rating), key=f"{key}-cap-{vector}",
-                    format_func=lambda v: v if v == UNKNOWN else f"{v} — {RATING_LABELS[v]}",
-                )
-                measured = current.measured if current else None
-                if choice != UNKNOWN or measured is not None:
-                    capabilities[vector] = {"rating": None if choice == UNKNOWN else choice, "measured": measured}
+            values["capabilities"] = _capability_fields(candidate, key)
         with more:
-            cpt = _optional_number("Characters per token", candidate.chars_per_token, f"{key}-cpt", step=0.1,
-                                   fmt="%.2f", help="Tokenizer compression; drives the tokenizer-drift cost effect.")
-            notes = st.text_area("Notes", candidate.notes, key=f"{key}-notes", max_chars=5000)
+            values["chars_per_token"] = _optional_number(
+                "Characters per token", candidate.chars_per_token, f"{key}-cpt", step=0.1, fmt="%.2f",
+                help="Tokenizer compression; drives the tokenizer-drift cost effect.")
+            values["notes"] = st.text_area("Notes", candidate.notes, key=f"{key}-notes", max_chars=5000)
             source = st.text_input("Source of this edit", "", key=f"{key}-source",
                                    placeholder="e.g. vendor pricing page URL, benchmark report",
                                    help="Recorded as provenance for the values you change.")
@@ -175,6 +106,82 @@ def candidate_form(candidate: Candidate, key: str, submit_label: str) -> dict[st
     if not submitted:
         return None
     raw = candidate.model_dump(mode="json")
+    raw.update(values)
+    raw["_edit_source"] = source.strip()
+    return raw
+
+
+def _identity_fields(candidate: Candidate, key: str) -> dict[str, Any]:
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Name", candidate.name, key=f"{key}-name", max_chars=200)
+    provider = c2.text_input("Provider", candidate.provider, key=f"{key}-provider")
+    family = c1.text_input("Family", candidate.family, key=f"{key}-family")
+    version = c2.text_input("Version", candidate.version, key=f"{key}-version")
+    open_weights = c1.checkbox("Open weights", candidate.open_weights, key=f"{key}-open")
+    hf_repo = c2.text_input("Hugging Face repository", candidate.hf_repo or "", key=f"{key}-hf")
+    context = _optional_number("Context window (tokens)", candidate.context_window, f"{key}-ctx",
+                               step=1024, fmt="%d", container=c1)
+    max_out = _optional_number("Max output tokens", candidate.max_output_tokens, f"{key}-maxout",
+                               step=1024, fmt="%d", container=c2)
+    modalities = st.multiselect("Modalities", [m.value for m in Modality], [m.value for m in candidate.modalities],
+                                key=f"{key}-mod")
+    return {"name": name.strip(), "provider": provider.strip(), "family": family.strip(),
+            "version": version.strip(), "open_weights": open_weights, "hf_repo": hf_repo.strip() or None,
+            "context_window": None if context is None else int(context),
+            "max_output_tokens": None if max_out is None else int(max_out), "modalities": modalities}
+
+
+def _deployment_fields(candidate: Candidate, key: str) -> dict[str, Any]:
+    topologies = st.multiselect(
+        "Deployment topologies offered", [t.value for t in Topology],
+        [t.value for t in candidate.topologies], format_func=lambda v: TOPOLOGY_LABELS[v], key=f"{key}-topo",
+    )
+    regions = st.multiselect(
+        "Data-residency regions offered", list(REGIONS), candidate.regions, key=f"{key}-regions",
+        help="'any' = open weights you can host in any region you choose.",
+    )
+    lic = candidate.license
+    l1, l2 = st.columns(2)
+    license_name = l1.text_input("Licence", lic.name if lic else "", key=f"{key}-lic")
+    kinds = ["proprietary_api", "open_weight_custom", "open_source"]
+    license_kind = l2.selectbox("Licence kind", kinds, kinds.index(lic.kind) if lic else 0,
+                                format_func=_label, key=f"{key}-lickind")
+    restrictions = st.multiselect(
+        "Licence restrictions", [r.value for r in LicenseRestriction],
+        [r.value for r in lic.restrictions] if lic else [],
+        format_func=lambda v: LICENSE_RESTRICTION_LABELS[v], key=f"{key}-licr",
+    )
+    license_raw = ({"name": license_name.strip(), "kind": license_kind, "restrictions": restrictions,
+                    "output_use": lic.output_use if lic else "", "retention": lic.retention if lic else ""}
+                   if license_name.strip() else None)
+    return {"topologies": topologies, "regions": regions, "license": license_raw}
+
+
+def _price_fields(candidate: Candidate, key: str) -> dict[str, Any]:
+    pricing = candidate.pricing
+    p1, p2 = st.columns(2)
+    price_in = _optional_number("Input price (USD / 1M tokens)", pricing.input_per_mtok if pricing else None,
+                                f"{key}-pin", step=0.01, fmt="%.4f", container=p1)
+    price_out = _optional_number("Output price (USD / 1M tokens)", pricing.output_per_mtok if pricing else None,
+                                 f"{key}-pout", step=0.01, fmt="%.4f", container=p2)
+    price_cached = _optional_number("Cached input price (USD / 1M tokens)",
+                                    pricing.cached_input_per_mtok if pricing else None,
+                                    f"{key}-pcached", step=0.01, fmt="%.4f", container=p1)
+    price_reason = _optional_number("Reasoning price (USD / 1M tokens)",
+                                    pricing.reasoning_per_mtok if pricing else None,
+                                    f"{key}-preason", step=0.01, fmt="%.4f", container=p2,
+                                    help="Only if billed apart from output tokens.")
+    if pricing and pricing.tiers:
+        st.caption("Long-context tiers (from the price file): " + "; ".join(
+            f"above {t.above_input_tokens:,} input tokens: ${t.input_per_mtok:g} in"
+            + (f" / ${t.output_per_mtok:g} out" if t.output_per_mtok is not None else "")
+            for t in pricing.tiers))
+    lat = candidate.latency
+    t1, t2, t3 = st.columns(3)
+    ttft50 = _optional_number("TTFT p50 (ms)", lat.ttft_p50_ms, f"{key}-t50", step=10.0, fmt="%.0f", container=t1)
+    ttft95 = _optional_number("TTFT p95 (ms)", lat.ttft_p95_ms, f"{key}-t95", step=10.0, fmt="%.0f", container=t2)
+    tps = _optional_number("Output speed (tokens/s)", lat.output_tokens_per_s, f"{key}-tps",
+                           step=1.0, fmt="%.1f", container=t3)
     pricing_raw: dict[str, Any] | None = None
     if price_in is not None or price_out is not None:
         pricing_raw = {
@@ -182,22 +189,29 @@ def candidate_form(candidate: Candidate, key: str, submit_label: str) -> dict[st
             "input_per_mtok": price_in, "output_per_mtok": price_out,
             "cached_input_per_mtok": price_cached, "reasoning_per_mtok": price_reason,
         }
-    raw.update(
-        name=name.strip(), provider=provider.strip(), family=family.strip(), version=version.strip(),
-        open_weights=open_weights, hf_repo=hf_repo.strip() or None,
-        context_window=None if context is None else int(context),
-        max_output_tokens=None if max_out is None else int(max_out),
-        modalities=modalities, topologies=topologies, regions=regions,
-        license={"name": license_name.strip(), "kind": license_kind, "restrictions": restrictions,
-                 "output_use": candidate.license.output_use if candidate.license else "",
-                 "retention": candidate.license.retention if candidate.license else ""}
-        if license_name.strip() else None,
-        pricing=pricing_raw,
-        latency={"ttft_p50_ms": ttft50, "ttft_p95_ms": ttft95, "output_tokens_per_s": tps},
-        capabilities=capabilities, chars_per_token=cpt, notes=notes,
-    )
-    raw["_edit_source"] = source.strip()
-    return raw
+    # measured fields the form does not edit (total p95, source, date) are kept as they are
+    latency = {**lat.model_dump(mode="json"), "ttft_p50_ms": ttft50, "ttft_p95_ms": ttft95,
+               "output_tokens_per_s": tps}
+    return {"pricing": pricing_raw, "latency": latency}
+
+
+def _capability_fields(candidate: Candidate, key: str) -> dict[str, Any]:
+    st.caption("E = Exceptional, A = Adequate, D = Deficient (seed 002 Capability Fit Matrix). "
+               "Measured evidence (0–1) replaces the rating in the ranking.")
+    options = [UNKNOWN, "E", "A", "D"]
+    capabilities: dict[str, Any] = {}
+    cols = st.columns(2)
+    for i, vector in enumerate(CAPABILITY_VECTORS):
+        current = candidate.capabilities.get(vector)
+        rating = current.rating if current and current.rating else UNKNOWN
+        choice = cols[i % 2].selectbox(
+            CAPABILITY_LABELS[vector], options, options.index(rating), key=f"{key}-cap-{vector}",
+            format_func=lambda v: v if v == UNKNOWN else f"{v} — {RATING_LABELS[v]}",
+        )
+        measured = current.measured if current else None
+        if choice != UNKNOWN or measured is not None:
+            capabilities[vector] = {"rating": None if choice == UNKNOWN else choice, "measured": measured}
+    return capabilities
 
 
 # --------------------------------------------------------------------------- profile
