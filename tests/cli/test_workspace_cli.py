@@ -103,3 +103,20 @@ def test_a_restore_that_would_not_load_exits_2_naming_the_row(cli_db, run_cli, t
     code, _, err = run_cli("workspace", "import", str(backup), "--mode", "replace")
     assert code == 2 and "table 'candidate', row 1, column 'body.context_window'" in err
     assert "Traceback" not in err
+
+
+def test_an_unexpected_refusal_is_one_line_and_exit_2(cli_db, run_cli, monkeypatch):
+    from workbench.cli import audit
+    from workbench.domain.models import Candidate
+
+    def refuse(_engine):
+        Candidate(name="x", notes="a\x00b")
+
+    monkeypatch.setattr(audit, "verify_audit_log", refuse)
+    code, out, err = run_cli("audit", "verify")
+    assert code == 2 and out == ""
+    assert err.startswith("workbench: error: ") and "NUL" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setattr(audit, "verify_audit_log", lambda _e: (_ for _ in ()).throw(RecursionError("too deep")))
+    code, _, err = run_cli("audit", "verify")
+    assert (code, err.strip()) == (2, "workbench: error: too deep")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -73,6 +74,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `workbench catalog list | head`
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # hostile input must never end in a traceback: one line, exit 2
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        print(f"workbench: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    """A refusal's message on one line: pydantic's first error with its field, else the exception's text.
+    Exceptions that are not user-facing refusals are named (``WORKBENCH_DEBUG=1`` shows the traceback)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or exc.title
+        return f"{field}: {first.get('msg', 'invalid')}"[:500]
+    text = " ".join(str(exc).split())[:500]
+    refusal = isinstance(exc, ValueError | ArithmeticError | RecursionError | MemoryError | OSError | LookupError)
+    if refusal or type(exc).__name__.endswith("Error") and type(exc).__module__.startswith("workbench"):
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text} (an internal error; WORKBENCH_DEBUG=1 shows the traceback)"
 
 
 if __name__ == "__main__":  # pragma: no cover
