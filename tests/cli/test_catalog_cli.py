@@ -114,8 +114,8 @@ def test_provider_without_all_is_refused(cli_db, run_cli, fixtures_dir):
 
 def test_import_latency_feeds_the_grid_and_the_ranking(cli_db, run_cli, fixtures_dir):
     from workbench.services.decide import decide
-    from workbench.ui.tables import candidate_table
     from workbench.store.workspace import list_candidates
+    from workbench.ui.tables import candidate_table
 
     path = fixtures_dir / "latency" / "vllm_serve_shape_0.33.0.json"
     code, _, err = run_cli("import", "latency", str(path))
