@@ -100,7 +100,7 @@ def test_installed_wheel_serves_the_app(installed: tuple[Path, Path], tmp_path: 
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError(f"server did not start: {server.stderr and server.stderr.read()}")
+                    raise AssertionError(f"server did not start: {server.stderr and server.stderr.read()}") from None
                 time.sleep(0.5)
     finally:
         server.terminate()

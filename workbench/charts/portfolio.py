@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -30,9 +31,9 @@ def _ms(value: object) -> str:
     return "p95 unknown" if value is None else f"p95 {value:,.0f} ms"
 
 
-def task_graph(doc: dict[str, object], edges: list[tuple[str, str]]) -> go.Figure:
+def task_graph(doc: dict[str, Any], edges: list[tuple[str, str]]) -> go.Figure:
     """Steps laid out left to right by depth; each box names the step, its model, route, cost and p95."""
-    nodes: list[dict[str, object]] = doc["nodes"]  # type: ignore[assignment]
+    nodes: list[dict[str, Any]] = doc["nodes"]
     keys = [str(n["key"]) for n in nodes]
     depth = _depths(keys, edges)
     rows: dict[int, int] = {}
@@ -46,7 +47,7 @@ def task_graph(doc: dict[str, object], edges: list[tuple[str, str]]) -> go.Figur
         (x0, y0), (x1, y1) = pos[a], pos[b]
         fig.add_annotation(x=x1 - 0.28, y=y1, ax=x0 + 0.28, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#475569", text="")
-    critical = set(doc["end_to_end"].get("critical_path", []))  # type: ignore[union-attr]
+    critical = set(doc["end_to_end"].get("critical_path", []))
     for n in nodes:
         x, y = pos[str(n["key"])]
         # plotly reads <b>, <br> and <a href> in annotation text: names from users are escaped
@@ -66,14 +67,14 @@ def task_graph(doc: dict[str, object], edges: list[tuple[str, str]]) -> go.Figur
     return theme.apply(fig, takeaway=f"{len(nodes)} steps ({steps}); the critical path is outlined.")
 
 
-def monolith_comparison(doc: dict[str, object]) -> go.Figure:
+def monolith_comparison(doc: dict[str, Any]) -> go.Figure:
     """Cost per successful end-to-end outcome: the portfolio against the monolith and premium everywhere."""
     options = [("portfolio", doc["end_to_end"]), ("single-model monolith", doc["monolith"]),
                ("premium everywhere", doc["premium_everywhere"])]
     labels, values, texts = [], [], []
     for label, figures in options:
-        value = figures.get("cost_per_success_usd")  # type: ignore[union-attr]
-        name = figures.get("candidate") if label != "portfolio" else None  # type: ignore[union-attr]
+        value = figures.get("cost_per_success_usd")
+        name = figures.get("candidate") if label != "portfolio" else None
         labels.append(f"{label}" + (f"<br>({escape(str(name))})" if name else ""))
         values.append(value if value is not None else 0.0)
         texts.append("unknown" if value is None else f"${value:,.4f}")
@@ -87,19 +88,19 @@ def monolith_comparison(doc: dict[str, object]) -> go.Figure:
     return theme.apply(fig, takeaway=takeaway(doc))
 
 
-def takeaway(doc: dict[str, object]) -> str:
+def takeaway(doc: dict[str, Any]) -> str:
     """One sentence for screen readers and the record: what the chart says."""
     e2e, mono = doc["end_to_end"], doc["monolith"]
-    ours, theirs = e2e.get("cost_per_success_usd"), mono.get("cost_per_success_usd")  # type: ignore[union-attr]
+    ours, theirs = e2e.get("cost_per_success_usd"), mono.get("cost_per_success_usd")
     if ours is None:
         return "The portfolio's cost per successful outcome is unknown: a step has no price."
-    if mono.get("candidate") is None:  # type: ignore[union-attr]
+    if mono.get("candidate") is None:
         return f"The portfolio costs ${ours:,.4f} per successful outcome; no single model meets every step."
     if theirs is None:
         return f"The portfolio costs ${ours:,.4f} per successful outcome; the monolith's cost is unknown."
     saving = 1 - ours / theirs if theirs else 0.0
     return (f"The portfolio costs ${ours:,.4f} per successful outcome against ${theirs:,.4f} for "
-            f"{mono['candidate']} everywhere ({saving:+.0%} saving)."  # type: ignore[index]
+            f"{mono['candidate']} everywhere ({saving:+.0%} saving)."
             if saving >= 0 else
             f"The portfolio costs ${ours:,.4f} per successful outcome, {-saving:.0%} more than "
-            f"{mono['candidate']} everywhere (${theirs:,.4f}).")  # type: ignore[index]
+            f"{mono['candidate']} everywhere (${theirs:,.4f}).")

@@ -9,6 +9,7 @@ from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.cli.catalog import cli_actor
+from workbench.domain.portfolio import Portfolio
 from workbench.services.portfolio import PortfolioError, export_router, rank_portfolio, result_json
 from workbench.services.portfolio_record import draft_portfolio_record
 from workbench.services.portfolios import (
@@ -21,10 +22,10 @@ from workbench.services.portfolios import (
     read_file,
 )
 from workbench.services.records import DraftError
-from workbench.store.repository import DuplicateNameError, NotFoundError, StoreError
+from workbench.store.repository import DuplicateNameError, NotFoundError, Record, StoreError
 
 
-def _get(name: str):  # type: ignore[no-untyped-def]
+def _get(name: str) -> Record[Portfolio]:
     try:
         return portfolio_by_name(engine(), name)
     except NotFoundError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -177,9 +177,9 @@ def rank_portfolio(engine: Engine, portfolio: Portfolio, *, with_robustness: boo
     return PortfolioResult(portfolio, steps, requests, totals, monolith, premium, fragile, notes)
 
 
-def result_json(result: PortfolioResult) -> dict[str, object]:
+def result_json(result: PortfolioResult) -> dict[str, Any]:
     """The `workbench portfolio rank --json` document (docs/cli.md)."""
-    def alternative(a: Alternative) -> dict[str, object]:
+    def alternative(a: Alternative) -> dict[str, Any]:
         models = {m for m in a.choice.values() if m}
         return {"label": a.label, "candidate": next(iter(models)) if len(models) == 1 else None,
                 "choice": a.choice, "note": a.note, **(a.figures.as_json() if a.figures else {
@@ -212,7 +212,7 @@ def result_json(result: PortfolioResult) -> dict[str, object]:
     }
 
 
-def _step_plan(step: StepResult) -> dict[str, object]:
+def _step_plan(step: StepResult) -> dict[str, Any]:
     by_name = {c.name: c for c in step.decision.candidates}
     models = list(step.route.models)
     stronger = step.recovery.action.removeprefix("retry on ").split(", then")[0] \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
@@ -64,34 +66,34 @@ def editor(engine: Engine, actor: str, profile_names: list[str]) -> None:
     st.rerun()
 
 
-def decision_card(doc: dict[str, object]) -> None:
+def decision_card(doc: dict[str, Any]) -> None:
     """The answer first: end-to-end cost per success, p95 against the SLA, monthly cost, the saving."""
     e2e, mono = doc["end_to_end"], doc["monolith"]
     cols = st.columns(4)
-    cols[0].metric("Cost per successful outcome", _usd(e2e["cost_per_success_usd"]))  # type: ignore[index]
-    latency, sla = e2e["latency_p95_ms"], doc["sla_p95_ms"]  # type: ignore[index]
+    cols[0].metric("Cost per successful outcome", _usd(e2e["cost_per_success_usd"]))
+    latency, sla = e2e["latency_p95_ms"], doc["sla_p95_ms"]
     cols[1].metric("End-to-end p95", "unknown" if latency is None else f"{latency:,.0f} ms",
                    delta=None if latency is None or sla is None else f"target {sla:,.0f} ms",
                    delta_color="off")
-    cols[2].metric("Per month", _usd(e2e["monthly_usd"], 0))  # type: ignore[index]
-    theirs, ours = mono.get("cost_per_success_usd"), e2e["cost_per_success_usd"]  # type: ignore[union-attr,index]
+    cols[2].metric("Per month", _usd(e2e["monthly_usd"], 0))
+    theirs, ours = mono.get("cost_per_success_usd"), e2e["cost_per_success_usd"]
     saving = None if ours is None or not theirs else 1 - ours / theirs
     cols[3].metric("vs the single-model monolith",
-                   "none does" if mono.get("candidate") is None else  # type: ignore[union-attr]
+                   "none does" if mono.get("candidate") is None else
                    ("unknown" if saving is None else f"{saving:+.0%}"),
                    help="The best single model that every step's hard constraints admit, used everywhere.")
     if doc["sla_met"] is False:
         st.warning(f"The critical path's p95 ({latency:,.0f} ms) misses the portfolio's target ({sla:,.0f} ms).")
-    unknown = e2e.get("unknown") or {}  # type: ignore[union-attr]
+    unknown = e2e.get("unknown") or {}
     for figure, steps in unknown.items():
         st.info(f"End-to-end {figure} is unknown: steps {md(', '.join(steps))} have no {figure} figure.")
 
 
-def step_table(doc: dict[str, object]) -> pd.DataFrame:
+def step_table(doc: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Step": n["key"], "Profile": n["profile"], "Model": n["winner"] or "nothing ranked",
         "Route": n["route"], "Models called": " → ".join(n["route_detail"]["models"]),
         "Calls / request": n["calls_per_request"], "$ / success": n["cost_per_success_usd"],
         "p95 (ms)": n["latency_p95_ms"], "Ranks first in": n["first_rank_share"],
         "Recovery": n["recovery"]["action"], "Why this route": n["basis"],
-    } for n in doc["nodes"]])  # type: ignore[union-attr]
+    } for n in doc["nodes"]])

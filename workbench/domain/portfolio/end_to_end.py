@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.domain.portfolio.model import topological_order
 
@@ -50,7 +51,7 @@ class EndToEnd:
     critical_path: list[str]
     unknown: dict[str, list[str]] = field(default_factory=dict)  # figure -> steps whose input is unknown
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {"cost_per_request_usd": self.cost_per_request_usd, "success_probability": self.success_probability,
                 "cost_per_success_usd": self.cost_per_success_usd, "monthly_usd": self.monthly_usd,
                 "latency_p95_ms": self.latency_p95_ms, "critical_path": self.critical_path,

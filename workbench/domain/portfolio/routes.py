@@ -21,9 +21,13 @@ The escalation rate is a what-if unless calibration data gives one; the step say
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from workbench.domain.economics.cascade import cascade_break_even_rate, cascade_expected_cost, router_expected_cost
+from workbench.domain.economics.cascade import (
+    cascade_break_even_rate,
+    cascade_expected_cost,
+    router_expected_cost,
+)
 
 ROUTER_COST_PER_REQUEST_USD = 5.23e-6  # RouteLLM (arXiv 2406.18665), causal-LLM router, $5.23 per 1M requests
 DEFAULT_ESCALATION_RATE = 0.3  # a what-if, stated wherever it is used
@@ -64,7 +68,7 @@ class Route:
     break_even_rate: float | None = None
     note: str = ""
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "models": self.models, "cost_per_request_usd": self.cost_per_request_usd,
                 "success_probability": self.success_probability, "latency_p95_ms": self.latency_p95_ms,
                 "quality": self.quality, "escalation_rate": self.escalation_rate,
