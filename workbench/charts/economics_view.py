@@ -37,4 +37,9 @@ def rag_chart(rag: RagComparison, *, max_queries: float | None = None,
                       annotation_text="your volume", annotation_position="bottom right")
     fig.update_layout(title=title, xaxis_title="Queries per month", yaxis_title="Cost (USD per month)",
                       legend={"orientation": "h", "y": -0.2})
-    return theme.apply(fig, takeaway=rag.explanation)
+    said = (f"At {rag.queries_per_month:,.0f} queries per month context stuffing costs "
+            f"${rag.stuffing_monthly_usd:,.2f} and RAG ${rag.rag_monthly_usd:,.2f} per month; "
+            + ("RAG is cheaper at any volume." if be < 1 else
+               f"RAG is cheaper above {math.ceil(be):,} queries per month." if math.isfinite(be) else
+               "RAG is never cheaper."))
+    return theme.apply(fig, takeaway=said)

@@ -18,6 +18,7 @@ from workbench.ui.economics.common import (
     show_econ_error,
 )
 from workbench.ui.presenter import show_chart
+from workbench.ui.text import md
 
 # =========================================================================== RAG vs stuffing
 
@@ -76,7 +77,7 @@ def rag_section(candidates: Sequence[Candidate]) -> None:
     st.markdown(r.explanation)
     st.caption(f"At {qpm:,} queries per month: stuffing {usd_per_month(r.stuffing_monthly_usd)} USD, "
                f"RAG {usd_per_month(r.rag_monthly_usd)} USD per month. Prices: "
-               + (f"{model}'s catalog pricing." if model else "seed 002 example ($0.005 per 1K = $5 per 1M input)."))
+               + (f"{md(model)}'s catalog pricing." if model else "seed 002 example ($0.005 per 1K = $5 per 1M input)."))
     fig = rag_chart(r)
     fig.update_layout(height=400, yaxis_tickformat="$,.0f")
     show_chart(fig, key="econ_rag_chart")
