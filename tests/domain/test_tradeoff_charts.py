@@ -49,11 +49,13 @@ def test_ranking_bar_has_one_bar_per_row_best_on_top_and_titled_axes(result) -> 
 def test_contribution_breakdown_stacks_only_weighted_criteria(result) -> None:  # type: ignore[no-untyped-def]
     fig = charts.contribution_breakdown(result)
     assert fig.layout.barmode == "stack"
-    assert [t.name for t in fig.data] == ["Reasoning Depth", "Cost per successful outcome", "Latency (p95)"]
+    # the weighted capability vectors stack together; cost and latency apart; details in the hover
+    assert [t.name for t in fig.data] == ["Capabilities", "Cost per successful outcome", "Latency (p95)"]
     top = result.rows[0]
     total = sum(t.x[-1] for t in fig.data)  # last bar = best candidate
     assert total == pytest.approx(top.score, abs=1e-9)
     assert "USD per successful outcome" in fig.data[1].hovertext[-1]
+    assert "Reasoning Depth" in fig.data[0].hovertext[-1]
 
 
 def test_pareto_chart_highlights_the_frontier_with_units(result) -> None:  # type: ignore[no-untyped-def]

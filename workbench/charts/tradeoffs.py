@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from workbench.charts import theme
 from workbench.domain.decision_matrix import CRITERION_UNITS, RankingResult
+from workbench.domain.models import CAPABILITY_VECTORS
 from workbench.domain.smaa import SmaaResult
 
 FRONTIER_COLOUR = "#d62728"
@@ -59,34 +60,48 @@ def ranking_bar(result: RankingResult, top: int = 30) -> go.Figure:
     return fig
 
 
+def _groups(result: RankingResult) -> list[tuple[str, list[str]]]:
+    """Weighted criteria in stacks: the capability vectors together, then cost, latency and context fit."""
+    weighted = [c for c in result.criteria if result.weights.get(c, 0.0) > 0]
+    caps = [c for c in weighted if c in CAPABILITY_VECTORS]
+    out = [("Capabilities", caps)] if caps else []
+    return out + [(result.criterion_labels[c], [c]) for c in weighted if c not in CAPABILITY_VECTORS]
+
+
+def _hover(result: RankingResult, r: Any, criteria: list[str]) -> str:
+    lines = [f"{r.name}: +{sum(r.contributions[c] for c in criteria):.4f}"]
+    for c in criteria:
+        unknown = " (unknown: a range)" if c in r.unknown else ""
+        lines.append(f"{result.criterion_labels[c]}: +{r.contributions[c]:.4f}, value "
+                     f"{_fmt_value(c, r.values.get(c))} ({CRITERION_UNITS.get(c, '')}){unknown}")
+    if r.unknown:
+        lines.append(f"score range {r.score_range[0]:.3f}..{r.score_range[1]:.3f} over its unknowns")
+    return "<br>".join(lines)
+
+
 def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
-    """Stacked bars: each candidate's score split by criterion (only weighted criteria)."""
+    """Stacked bars: each candidate's score split into capabilities (the weighted vectors together), cost,
+    latency and context fit; the per-criterion detail is in the hover."""
     title = f"What contributed: {result.method_label}"
     rows = result.rows[:top]
     if not rows:
         return _empty(title, result.empty_state or "No candidate to rank.")
     names = [r.name for r in rows][::-1]
-    traces = []  # plain dicts, validated once by go.Figure: add_trace per criterion costs ~2 ms each
-    for criterion in result.criteria:
-        if result.weights.get(criterion, 0.0) <= 0:
-            continue
-        label = result.criterion_labels[criterion]
-        unit = CRITERION_UNITS.get(criterion, "")
-        xs = [r.contributions[criterion] for r in rows][::-1]
-        hover = [f"{r.name}<br>{label}: +{r.contributions[criterion]:.4f}<br>value "
-                 f"{_fmt_value(criterion, r.values.get(criterion))} ({unit})"
-                 + (f" (unknown: a range; score {r.score_range[0]:.3f}..{r.score_range[1]:.3f})"
-                    if criterion in r.unknown else "")
-                 for r in rows][::-1]
+    traces = []  # plain dicts, validated once by go.Figure: add_trace per group costs ~2 ms each
+    for k, (label, criteria) in enumerate(_groups(result)):
+        xs = [sum(r.contributions[c] for c in criteria) for r in rows][::-1]
         traces.append({"type": "bar", "x": xs, "y": names, "orientation": "h", "name": label,
-                       "hovertext": hover, "hoverinfo": "text"})
+                       "marker": {"color": theme.color(k)}, "hovertext": [_hover(result, r, criteria)
+                                                                           for r in rows][::-1],
+                       "hoverinfo": "text"})
     fig = go.Figure(data=traces)
     fig.update_layout(title=title, barmode="stack", xaxis_title="Contribution to score (0-1)",
                       yaxis_title="Candidate", height=max(300, 28 * len(rows) + 160),
                       legend_title_text="Criterion")
     fig.add_annotation(text=result.contribution_kind, showarrow=False, xref="paper", yref="paper",
                        x=0, y=-0.12, xanchor="left", font={"size": 10})
-    return fig
+    return theme.apply(fig, takeaway=f"{rows[0].name} leads with {rows[0].score:.3f}; bars show what each "
+                       "criterion group adds.")
 
 
 def _pareto_marker(group: list[Any], on_front: bool, placed: list[Any], known_latency: list[float]
