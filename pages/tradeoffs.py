@@ -56,13 +56,17 @@ def decision_panel() -> None:
         if result.empty_state:
             st.error(md(result.empty_state))
         else:
-            st.subheader(f"1. {md(result.winner)}")
-            st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: {result.tie_break} · "
-                       f"unknown data: {ui.policy_text(result)}")
-            ui.method_badge(result)
-            ui.ties_caption(engine, view.profile, view.effective, result)
-            st.dataframe(ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile))),
-                         hide_index=True, width="stretch", column_config={
+            st.session_state["tradeoffs_leader"] = result.winner  # the GPU-fit page preselects it
+            with st.container(key="decision-card"):  # the browser benchmark waits for this card
+                st.subheader(f"1. {md(result.winner)}")
+                st.caption(f"{result.method_label} · normalisation: {result.normalisation} · ties: "
+                           f"{result.tie_break} · unknown data: {ui.policy_text(result)}")
+                ui.method_badge(result)
+                ui.ties_caption(engine, view.profile, view.effective, result)
+            table = ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile)))
+            if len(table) > 25 and not st.toggle(f"Show all {len(table)} ranked", key="to_all_rows"):
+                table = table[:25]  # the full table is re-sent on every slider move
+            st.dataframe(table, hide_index=True, width="stretch", column_config={
                 "Cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
                 "API cost / success (USD)": st.column_config.NumberColumn(format="$%.5f"),
                 "p95 latency (ms)": st.column_config.NumberColumn(format="%.0f ms"),
