@@ -148,7 +148,8 @@ def pareto_chart(result: RankingResult) -> go.Figure:
         group = [r for r in placed if r.pareto == on_front]
         if not group:
             continue
-        fig.add_trace(go.Scatter(
+        trace = go.Scatter if on_front else go.Scattergl  # the dominated cloud can be hundreds of points: WebGL
+        fig.add_trace(trace(
             x=[r.cost_per_success for r in group], y=[r.quality for r in group],
             mode="markers+text" if on_front else "markers",
             name="Pareto frontier (non-dominated)" if on_front else "dominated",
