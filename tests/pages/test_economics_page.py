@@ -313,3 +313,20 @@ def test_cost_chart_is_log_scale_with_excluded_candidates_grey(open_page, worksp
             assert colours[name] == theme.EXCLUDED
     assert chart["layout"]["meta"]["takeaway"].startswith("Cheapest eligible per success")
     assert any(c.value.startswith("Cheapest eligible per success") for c in at.caption)
+
+
+def test_cost_ceiling_is_drawn_and_judged_in_the_answer(open_page, workspace_engine):
+    from workbench.charts import theme
+
+    model = new_profile_model("Capped", "high_precision_extraction")
+    model = model.model_copy(update={"constraints": model.constraints.model_copy(
+        update={"max_cost_per_success_usd": 0.01})})
+    create_profile(workspace_engine, model, "setup")
+    at = open_page("economics")
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = [s for s in chart["layout"].get("shapes", []) if s.get("line", {}).get("color") == theme.CEILING]
+    assert [(s["y0"], s["y1"]) for s in lines] == [(0.01, 0.01)]
+    assert any(a["text"] == "cost ceiling $0.01" for a in chart["layout"]["annotations"])
+    leader = next(m for m in at.metric if m.label.startswith("Leader, per success"))
+    cost = float(leader.value.lstrip("$").replace(",", ""))
+    assert ("within the ceiling" in leader.proto.delta) == (cost <= 0.01)
