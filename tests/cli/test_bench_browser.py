@@ -21,3 +21,13 @@ def test_figure_reports_median_spread_and_warmup_separately():
 def test_chromium_launch_arguments_are_the_debian_headless_set():
     assert browser.CHROMIUM_ARGS == ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                      "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def test_missing_chromium_is_a_one_line_error_with_exit_2(monkeypatch, capsys):
+    from workbench.cli import main
+
+    monkeypatch.setattr(browser, "CHROMIUM", "/nonexistent/chromium")
+    assert main(["bench", "--area", "browser"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "workbench bench: the browser benchmark needs Debian chromium at /nonexistent/chromium " \
+                  "(apt-get install chromium)"

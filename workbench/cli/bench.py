@@ -43,7 +43,11 @@ def run_benchmarks(areas: list[str], quick: bool) -> dict[str, Any]:
 
 def _bench(args: argparse.Namespace) -> int:
     areas = args.area or list(AREAS)
-    report = run_benchmarks(areas, args.quick)
+    try:
+        report = run_benchmarks(areas, args.quick)
+    except RuntimeError as exc:  # e.g. the browser area without Chromium or Playwright
+        print(f"workbench bench: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print_json(report)
     else:
