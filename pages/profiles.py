@@ -13,7 +13,7 @@ from workbench.store.repository import ConflictError, StoreError
 from workbench.ui.forms import PROFILE_LABELS, profile_form
 from workbench.ui.page import page_header
 from workbench.ui.state import flash, seen_versions
-from workbench.ui.tables import profile_table
+from workbench.ui.tables import MISSING, profile_table
 from workbench.ui.text import md
 from workbench.ui.widgets import (
     delete_with_confirmation,
@@ -67,9 +67,11 @@ if not records:
     st.stop()
 
 table = profile_table(records)
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch",
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", placeholder=MISSING,
              column_config={"Context need (tokens)": st.column_config.NumberColumn(format="localized")})
 names = dict(zip(table["id"], table["Name"], strict=True))
+if st.session_state.get("prof_open_next") in names:  # a copy just made: open it (before the selectbox exists)
+    st.session_state["prof_selected"] = st.session_state.pop("prof_open_next")
 selected = st.selectbox("Open a profile", list(names), format_func=lambda i: names[i], index=None,
                         key="prof_selected", placeholder="choose a profile to edit")
 if selected is None:
@@ -91,7 +93,7 @@ if raw is not None:
         seen_versions()[f"profile:{record.id}"] = saved.version
         done = f"Saved profile {saved.model.name} (version {saved.version})."
         warning = fail_open_risk(saved.model)  # issue 13: high risk + fail-open warns on save (and blocks in lint)
-        flash("warning", md(f"{done} Warning: {warning}.")) if warning else flash("success", done)
+        flash("warning", f"{done} Warning: {warning}.") if warning else flash("success", done)
         st.rerun()
 
 d1, d2 = st.columns([3, 2])
@@ -102,7 +104,7 @@ if d1.button("Duplicate", key=f"prof-dup-{record.id}", icon=":material/content_c
     except (ValidationError, StoreError) as exc:
         st.error(md(exc))
     else:
-        st.session_state["prof_selected"] = copy.id
+        st.session_state["prof_open_next"] = copy.id  # the selectbox already exists in this run
         flash("success", f"Duplicated as {copy.model.name}.")
         st.rerun()
 with d2:

@@ -123,24 +123,24 @@ def save_controls(weights: dict[str, float], constraints, method: str) -> None:
             saved, warning = views.save_to_profile(engine, view.profile, view.profile_seen, weights, constraints, actor)
             ui.mark_saved("profile", saved.id, saved.version)
             done = f"Saved weights and constraints to profile {saved.model.name}."
-            flash("warning", md(f"{done} Warning: {warning}.")) if warning else flash("success", md(done))
+            flash("warning", f"{done} Warning: {warning}.") if warning else flash("success", done)
             st.rerun()
         if view.scenario is not None and s1.button("Save scenario", key="to_save_scenario", icon=":material/save:"):
             saved_s = views.save_to_scenario(engine, view.profile.id, view.scenario, view.scenario_seen or 0,
                                              weights, constraints, method, actor)
             ui.mark_saved("scenario", saved_s.id, saved_s.version)
-            flash("success", md(f"Saved scenario {saved_s.model.name}."))
+            flash("success", f"Saved scenario {saved_s.model.name}.")
             st.rerun()
         if view.scenario is not None and s2.button("Promote into profile", key="to_promote",
                                                    icon=":material/upgrade:"):
             promoted = views.promote(engine, view.profile.id, view.profile_seen, view.scenario.id, actor)
             ui.mark_saved("profile", promoted.id, promoted.version)
-            flash("success", md(f"Promoted scenario {view.scenario.model.name} into the profile."))
+            flash("success", f"Promoted scenario {view.scenario.model.name} into the profile.")
             st.rerun()
         name = s3.text_input("New scenario name", key="to_new_scenario", placeholder="e.g. PO: relaxed SLA")
         if s3.button("Save as scenario", key="to_save_as", disabled=not name.strip()):
             views.save_as_scenario(engine, view.profile.id, name, weights, constraints, method, actor)
-            flash("success", md(f"Saved scenario {name.strip()}; the profile is unchanged."))
+            flash("success", f"Saved scenario {name.strip()}; the profile is unchanged.")
             st.rerun(scope="app")
     except (StoreError, ValueError) as exc:
         st.error(md(exc))
