@@ -57,9 +57,9 @@ def test_decision_record_workbook_matches_its_snapshot(cli_db, tmp_path):
 
 
 def test_gpu_fit_and_evidence_sheets_carry_the_pages_numbers(cli_db, run_cli, tmp_path):
-    from workbench.io.hf_config import parse_hf_config
     from workbench.domain.gpu import FitRequest, min_gpus
     from workbench.io.gpus import load_gpu_catalog
+    from workbench.io.hf_config import parse_hf_config
 
     create_profile(engine(), new_profile_model("Contracts", "high_precision_extraction"), "ada")
     rows = ["item_id,candidate,passed"] + [f"q{i},GPT-5.4,{1 if i < 170 else 0}" for i in range(200)]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.services.decide import decide, robustness
 from workbench.cli import CliError
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.domain.scoring import ScoringError
-from workbench.services.workbook import decision_workbook
 from workbench.io.excel import write_decision_workbook
+from workbench.services.decide import decide, robustness
+from workbench.services.workbook import decision_workbook
 from workbench.store.repository import NotFoundError
 
 
