@@ -1,14 +1,15 @@
-"""Regenerate workbench/io/hf_config/defaults_table.py from the installed transformers (test extra; no torch).
+"""Regenerate data/hf_config_defaults.json from the installed transformers (test extra; no torch).
 
-    .venv/bin/python data/tools/gen_hf_config_defaults.py MODEL_TYPE ... > workbench/io/hf_config/defaults_table.py
+    .venv/bin/python data/tools/gen_hf_config_defaults.py MODEL_TYPE ... > data/hf_config_defaults.json
 
-with the model types of ``defaults_table.DEFAULTS`` as arguments. Only constant defaults are kept: a field whose
+with the model types of the current table (``defaults`` in data/hf_config_defaults.json) as arguments. Only constant defaults are kept: a field whose
 default changes when hidden_size, num_attention_heads, num_hidden_layers or vocab_size change is derived and left
 out. tests/io/test_hf_config_defaults.py re-checks every carried value against the installed library.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from typing import Any
@@ -62,22 +63,17 @@ def constant_defaults(model_type: str) -> dict[str, Any] | None:
 
 def main(model_types: list[str]) -> None:
     logging.disable(logging.CRITICAL)
-    print('"""transformers\' constant configuration defaults for the fields the reader uses (generated from '
-          f"transformers {transformers.__version__} by data/tools/gen_hf_config_defaults.py; derived defaults such "
-          'as head_dim = hidden_size // num_attention_heads are excluded). tests/io/test_hf_config_defaults.py '
-          're-checks every value."""\n')
-    print("from __future__ import annotations\n\nfrom typing import Any\n")
-    print(f'TRANSFORMERS_VERSION = "{transformers.__version__}"\n')
-    print("DEFAULTS: dict[str, dict[str, Any]] = {")
+    defaults = {}
     for model_type in sorted(t for t in model_types if t in CONFIG_MAPPING):
         found = constant_defaults(model_type)
-        if found is None:
-            continue
-        print(f"    {model_type!r}: {{")
-        for key, value in found.items():
-            print(f"        {key!r}: {value!r},")
-        print("    },")
-    print("}")
+        if found is not None:
+            defaults[model_type] = found
+    doc = {"provenance": {"source": f"Hugging Face transformers {transformers.__version__}: the constant defaults of "
+                          "each configuration class (derived defaults such as head_dim = hidden_size // "
+                          "num_attention_heads excluded)", "generated_by": "data/tools/gen_hf_config_defaults.py",
+                          "checked_by": "tests/io/test_hf_config_defaults.py re-checks every value"},
+           "transformers_version": transformers.__version__, "defaults": defaults}
+    print(json.dumps(doc, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,12 @@ def data_file(name: str) -> Path:
     return data_dir() / name
 
 
+def shipped_data_file(name: str) -> Path:
+    """A file of the shipped `data/` folder even when ``WORKBENCH_DATA_DIR`` points elsewhere (tables of facts the
+    code relies on, not a workspace's editable data)."""
+    return _shipped("data") / name
+
+
 def pages_dir() -> Path:
     return _shipped("pages")
 
