@@ -9,7 +9,7 @@ import streamlit as st
 from workbench.services.audit import verify_audit_log
 from workbench.store import workspace
 from workbench.ui.resources import get_engine
-from workbench.ui.tables import audit_table, field_diff
+from workbench.ui.tables import MISSING, audit_table, field_diff
 
 engine = get_engine()
 st.title("Audit log")
@@ -32,9 +32,23 @@ if not events:
     st.stop()
 
 table = audit_table(events)
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
-st.caption(f"{len(events)} most recent events (newest first; at most 500). Origin: events a merged backup "
-           "brought in keep their actor and time and say which backup, who and when.")
+ids = [int(i) for i in table["id"]]
+
+
+def _open_clicked_row() -> None:
+    """A click on a row opens that event below (the selectbox follows, so both ways agree)."""
+    rows = st.session_state["audit_grid"].selection.rows
+    if rows:
+        st.session_state["audit_event"] = ids[rows[0]]
+
+
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", placeholder=MISSING, key="audit_grid",
+             on_select=_open_clicked_row, selection_mode="single-row",
+             column_config={"Changes": st.column_config.TextColumn("Changes", width="large"),
+                            "What": st.column_config.TextColumn("What", width="medium")})
+st.caption(f"{len(events)} most recent events (newest first; at most 500). Click a row to open its field-level "
+           "before/after below. Origin: events a merged backup brought in keep their actor and time and say which "
+           "backup, who and when.")
 if st.button("Verify the hash chain", key="audit_verify", icon=":material/link:",
              help="Every event carries the hash of the one before: an edited, deleted or inserted event shows. "
                   "Same check as `workbench audit verify`."):
@@ -43,21 +57,30 @@ if st.button("Verify the hash chain", key="audit_verify", icon=":material/link:"
         st.success(f"Intact: {chain.events:,} events, newest hash {chain.head or '-'}.")
     else:
         st.error(f"Broken: {len(chain.problems)} problem(s) in {chain.events:,} events.")
-        st.dataframe(chain.problems, hide_index=True, width="stretch")
+        st.dataframe(chain.problems, hide_index=True, width="stretch", placeholder=MISSING)
 
 labels = {e.id: f"#{e.id} · {e.at:%Y-%m-%d %H:%M} · {e.actor} · {e.action} {e.entity_type} {e.entity_name}"
           for e in events}
-chosen = st.selectbox("Show the before/after of", list(labels), format_func=lambda i: labels[i], index=None,
-                      key="audit_event", placeholder="choose an event")
+if st.session_state.get("audit_event") not in labels:
+    st.session_state["audit_event"] = None
+chosen = st.selectbox("Event", list(labels), format_func=lambda i: labels[i], index=None,
+                      key="audit_event", placeholder="click a row above, or choose an event here")
 if chosen is not None:
     event = next(e for e in events if e.id == chosen)
+    st.subheader(f"Event #{event.id}", anchor=False)
+    st.text(f"{event.at:%Y-%m-%d %H:%M:%S} UTC · {event.actor} · {event.action} {event.entity_type} "
+            f"{event.entity_name}\n{event.summary}")
     if event.before is None and event.after is None:
-        st.text(event.summary)
+        st.caption("This event carries no before/after (its summary above says what happened).")
     else:
-        st.dataframe(field_diff(event.before, event.after), hide_index=True, width="stretch")
-        with st.expander("Full JSON"):
-            left, right = st.columns(2)
-            left.caption("Before")
-            left.json(event.before or {}, expanded=False)
-            right.caption("After")
-            right.json(event.after or {}, expanded=False)
+        diff = field_diff(event.before, event.after)
+        kind = ("created: every field is new" if event.before is None else
+                "deleted: every field as it was" if event.after is None else f"{len(diff)} field(s) changed")
+        st.caption(kind)
+        st.dataframe(diff, hide_index=True, width="stretch", placeholder=MISSING, key="audit_diff",
+                     column_config={"Field": st.column_config.TextColumn("Field", width="medium"),
+                                    "Before": st.column_config.TextColumn("Before", width="large"),
+                                    "After": st.column_config.TextColumn("After", width="large")})
+        with st.expander("Every field of the record, before and after"):
+            st.dataframe(field_diff(event.before, event.after, every=True), hide_index=True, width="stretch",
+                         placeholder=MISSING, key="audit_all_fields")

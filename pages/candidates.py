@@ -13,7 +13,13 @@ from workbench.ui.catalog_import import candidate_import_details, litellm_import
 from workbench.ui.forms import CANDIDATE_LABELS, candidate_form
 from workbench.ui.page import page_header
 from workbench.ui.state import flash, seen_versions
-from workbench.ui.tables import candidate_table, deployment_fit_table, filter_candidates, license_matrix_table
+from workbench.ui.tables import (
+    MISSING,
+    candidate_table,
+    deployment_fit_table,
+    filter_candidates,
+    license_matrix_table,
+)
 from workbench.ui.text import md
 from workbench.ui.widgets import (
     delete_with_confirmation,
@@ -47,7 +53,7 @@ with browse:
         shown = filter_candidates(table, text=text, providers=providers, open_weights_only=open_only,
                                   topology=topology)
         st.dataframe(
-            shown.drop(columns=["id"]), hide_index=True, width="stretch",
+            shown.drop(columns=["id"]), hide_index=True, width="stretch", placeholder=MISSING,
             column_config={
                 "Context (tokens)": st.column_config.NumberColumn(format="localized"),
                 "Input $/1M": st.column_config.NumberColumn("Input (USD/1M tok)", format="$%.3f"),
@@ -66,7 +72,8 @@ with browse:
             if record.model.provenance:
                 with st.expander("Provenance of the values"):
                     st.dataframe([{"field": k, "source": p.source, "retrieved": p.retrieved, "entered by": p.entered_by,
-                                   "note": p.note} for k, p in record.model.provenance.items()], hide_index=True)
+                                   "note": p.note} for k, p in record.model.provenance.items()], hide_index=True,
+                                 placeholder=MISSING)
             candidate_import_details(engine, record)
             raw = candidate_form(record.model, key=f"cand-{record.id}-v{seen}", submit_label="Save changes")
             if raw is not None:
@@ -111,5 +118,5 @@ with reference:
     for title, (frame, source) in (("Deployment fit", deployment_fit_table()),
                                    ("Governance and licence fit", license_matrix_table())):
         st.subheader(title)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch", placeholder=MISSING)
         st.caption(f"Source: {md(source)}")

@@ -11,6 +11,7 @@ from workbench.ui import decision as ui
 from workbench.ui.identity import can_edit
 from workbench.ui.page import no_profile_yet, page_header
 from workbench.ui.recheck import record_panel as recheck_panel
+from workbench.ui.tables import MISSING
 from workbench.ui.text import md
 from workbench.ui.widgets import seen_version, show_validation_error
 
@@ -33,7 +34,7 @@ if not records:
             "seven sections from this profile's ranking, and you review and edit them.")
     st.stop()
 
-st.dataframe(ui.records_table(records), hide_index=True, width="stretch")
+st.dataframe(ui.records_table(records), hide_index=True, width="stretch", placeholder=MISSING)
 by_id = {r.mdr_id: r for r in records}
 if st.session_state.get("dec_open_next") in by_id:  # a record just drafted by the lifecycle buttons
     st.session_state["dec_record"] = st.session_state.pop("dec_open_next")
@@ -51,7 +52,9 @@ editor = can_edit()  # with [auth] configured, a visitor who is not logged in re
 if editor:
     ui.lifecycle(engine, rec, seen, actor, profile, scenario)
 
-edit_tab, preview_tab, sign_tab, history_tab = st.tabs(["Record", "Markdown preview", "Sign & download", "History"])
+# keyed with state: a rerun (signing, saving) stays on the tab the person is on instead of jumping back to the first
+edit_tab, preview_tab, sign_tab, history_tab = st.tabs(["Record", "Markdown preview", "Sign & download", "History"],
+                                                       key="dec_tab", on_change="rerun")
 with edit_tab:
     if rec.editable and editor:
         try:
@@ -75,5 +78,5 @@ with sign_tab:
     ui.signing_panel(engine, rec, seen, actor)
 with history_tab:
     history = ui.history_table(engine, rec)
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.dataframe(history, hide_index=True, width="stretch", placeholder=MISSING)
     st.caption("From the audit log: every change to this record, in the same transaction as the change.")

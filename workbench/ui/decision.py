@@ -38,6 +38,7 @@ from workbench.store.workspace import get_profile, list_profiles, list_scenarios
 from workbench.ui import signing as signing_ui
 from workbench.ui.identity import can_edit
 from workbench.ui.state import flash, seen_versions
+from workbench.ui.tables import MISSING
 from workbench.ui.text import md, record_markdown
 
 STATUS_COLORS = {"draft": "gray", "proposed": "blue", "accepted": "green", "rejected": "red", "superseded": "orange"}
@@ -204,7 +205,7 @@ def _table_in(section: str, name: str, items: tuple[Any, ...], key: str) -> list
     columns = list(cls.model_fields)
     frame = pd.DataFrame([i.model_dump(mode="json") for i in items], columns=columns)
     edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                            column_config=_choice_columns(cls))
+                            column_config=_choice_columns(cls), placeholder=MISSING)
     rows = []
     for raw in edited.to_dict("records"):
         row = {k: _plain(v) for k, v in raw.items()}
@@ -241,7 +242,8 @@ def _field(section: str, name: str, label: str, kind: str, value: Any, key: str,
     if kind == "pairs":
         frame = pd.DataFrame([{"item": k, "usd": v} for k, v in value], columns=["item", "usd"])
         edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                                column_config={"usd": st.column_config.NumberColumn("USD", format="dollar")})
+                                column_config={"usd": st.column_config.NumberColumn("USD", format="dollar")},
+                                placeholder=MISSING)
         return [[r["item"], _plain(r["usd"])] for r in edited.to_dict("records") if r.get("item")]
     return _table_in(section, name, value, key)
 
@@ -377,7 +379,7 @@ def signing_panel(engine: Engine, rec: store.DecisionRecord, seen: int, actor: s
     """Signatures (approve/dissent, trusted or not), the quorum, signing with one's own key, downloads."""
     report = signing_ui.stored_report(engine, rec)
     if report.signatures:
-        st.dataframe(signing_ui.signatures_table(report), hide_index=True, width="stretch")
+        st.dataframe(signing_ui.signatures_table(report), hide_index=True, width="stretch", placeholder=MISSING)
         if any(s.identity_basis == "self-asserted" for s in report.signatures):
             st.caption("'self-asserted': the signer was not logged in; only the trust store binds that key to a person.")
         if rec.status != MDRStatus.superseded and rec.editable:

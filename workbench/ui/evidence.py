@@ -49,6 +49,7 @@ from workbench.store import evidence as store
 from workbench.store.repository import NotFoundError, Record, StoreError
 from workbench.store.workspace import get_profile, list_candidates, list_profiles
 from workbench.ui import evidence_stats as stats
+from workbench.ui.dashboard import excluded_names
 from workbench.ui.state import flash
 from workbench.ui.text import md
 from workbench.ui.tradeoffs import workspace_revision
@@ -350,11 +351,11 @@ def show_finding(f: Finding) -> None:
         f"*Source: {f.source}*", icon=":material/rule:")
 
 
-def leader(runs: Sequence[store.StoredRun]) -> str | None:
-    """Candidate with the highest pass rate in the first (golden set first) group of runs."""
+def leader(runs: Sequence[store.StoredRun], skip: frozenset[str] = frozenset()) -> str | None:
+    """Candidate with the highest pass rate in the first (golden set first) group of runs (``skip``: excluded)."""
     groups = run_groups(runs)
     for group in groups.values():
-        rated = [s for s in group if s.run.pass_rate is not None]
+        rated = [s for s in group if s.run.pass_rate is not None and s.candidate not in skip]
         if rated:
             return max(rated, key=lambda s: s.run.pass_rate or 0.0).candidate
     return None
@@ -418,11 +419,12 @@ def linter_panel(engine: Engine, profile: Record[Profile], runs: Sequence[store.
     """The anti-pattern linter on the draft decision: chosen candidates, task graph, serving settings."""
     p = profile.model
     catalog = [r.model.name for r in list_candidates(engine)]
-    top = leader(runs)
+    top = leader(runs, skip=excluded_names(engine, p.name))  # never default to a candidate the profile excludes
     key = f"ev_lint_{profile.id}"
     c1, c2 = st.columns(2)
     chosen = c1.multiselect("Chosen candidate(s)", catalog, default=[top] if top in catalog else [],
-                            key=f"{key}_chosen", help="Default: the leader on this profile's evidence.")
+                            key=f"{key}_chosen", help="Default: the leader on this profile's evidence among the "
+                            "candidates its hard constraints do not exclude.")
     nodes_text = c2.text_input("Task-graph nodes (comma-separated)", value=p.task_class.value, key=f"{key}_nodes",
                                help="Each node is served by the chosen candidates (one model for several nodes "
                                     "is the single-model monolith).")

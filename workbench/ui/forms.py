@@ -226,6 +226,33 @@ def _enum_select(label: str, enum: Any, value: Any, key: str, container: Any = s
                                    format_func=lambda v: _label(v) if v else "— not stated —"))
 
 
+def _one_value(requirement: float | None, constraint: float | None) -> float | None:
+    """The one value of a requirement that is also a hard constraint (``Profile`` keeps them equal, issue 17.6):
+    the requirement, or a constraint stated alone."""
+    return requirement if requirement is not None else constraint
+
+
+def derived_constraint_lines(profile: Profile) -> list[tuple[str, str]]:
+    """(label, value and source) of the two hard constraints that are requirements 8b and 10."""
+    from workbench.domain.money import usd_per_success
+
+    cons = profile.constraints
+    p95 = _one_value(profile.latency_sla.total_p95_ms, cons.max_p95_latency_ms)
+    cost = _one_value(profile.cost_ceiling_per_success_usd, cons.max_cost_per_success_usd)
+    return [("Max p95 latency", ("no limit" if p95 is None else f"{p95:,.0f} ms")
+             + " — from requirement 8 · Total p95 SLA"),
+            ("Max cost per success", ("no limit" if cost is None else usd_per_success(cost))
+             + " — from requirement 10 · Cost ceiling")]
+
+
+def _derived_constraints(profile: Profile, container: Any, key: str) -> None:
+    """The SLA and cost ceiling shown read-only beside the other constraints: one value, set on the SLA tab."""
+    for i, (label, shown) in enumerate(derived_constraint_lines(profile)):
+        container.text_input(label, shown, disabled=True, key=f"{key}-derived-{i}",
+                             help="Set on the tab 'SLAs, cost & privacy': the requirement and the hard constraint "
+                                  "are one value.")
+
+
 def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any] | None:
     """Draw the thirteen dimensions + workload + weights/constraints; return the raw dict on submit."""
     with st.form(key=f"{key}-form", border=True):
@@ -238,9 +265,9 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
             description = c2.text_input("Description", profile.description, key=f"{key}-desc")
             task_class = _enum_select("1 · Task class", TaskClass, profile.task_class, f"{key}-task", c1,
                                       help=ENFORCEMENT["task_class"])
-            exposure = _enum_select("2 · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2,
+            exposure = _enum_select("2a · Users", UserExposure, profile.user_exposure, f"{key}-exposure", c2,
                                     optional=True, help=ENFORCEMENT["user_exposure"])
-            risk = _enum_select("2 · Risk level", RiskLevel, profile.risk_level, f"{key}-risk", c1,
+            risk = _enum_select("2b · Risk level", RiskLevel, profile.risk_level, f"{key}-risk", c1,
                                 help=ENFORCEMENT["risk_level"])
             output_form = _enum_select("3 · Output form", OutputForm, profile.output_form, f"{key}-output", c2,
                                        optional=True, help=ENFORCEMENT["output_form"])
@@ -269,24 +296,29 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
                                      profile.unknown_policy.min_completeness, 0.05, key=f"{key}-complete")
         with slas:
             s1, s2 = st.columns(2)
-            ttft = _optional_number("8 · TTFT SLA (ms)", profile.latency_sla.ttft_ms, f"{key}-ttft", step=10.0,
+            ttft = _optional_number("8a · TTFT SLA (ms)", profile.latency_sla.ttft_ms, f"{key}-ttft", step=10.0,
                                     fmt="%.0f", container=s1)
-            total = _optional_number("8 · Total p95 SLA (ms)", profile.latency_sla.total_p95_ms, f"{key}-p95",
-                                     step=50.0, fmt="%.0f", container=s2)
-            rps = _optional_number("9 · Peak requests / s", profile.throughput.peak_rps, f"{key}-rps", step=1.0,
+            total = _optional_number("8b · Total p95 SLA (ms)", _one_value(profile.latency_sla.total_p95_ms,
+                                     profile.constraints.max_p95_latency_ms), f"{key}-p95", step=50.0, fmt="%.0f",
+                                     container=s2, help="Also the hard constraint: a candidate whose p95 is above it "
+                                     "is excluded.")
+            rps = _optional_number("9a · Peak requests / s", profile.throughput.peak_rps, f"{key}-rps", step=1.0,
                                    fmt="%.1f", container=s1)
-            conc = _optional_number("9 · Concurrent requests", profile.throughput.concurrent_requests,
+            conc = _optional_number("9b · Concurrent requests", profile.throughput.concurrent_requests,
                                     f"{key}-conc", step=1, fmt="%d", container=s2)
             ceiling = _optional_number("10 · Cost ceiling per successful outcome (USD)",
-                                       profile.cost_ceiling_per_success_usd, f"{key}-ceiling", step=0.001,
-                                       fmt="%.4f", container=s1)
-            topologies = s2.multiselect("11 · Allowed deployment topologies (empty = any)",
+                                       _one_value(profile.cost_ceiling_per_success_usd,
+                                                  profile.constraints.max_cost_per_success_usd),
+                                       f"{key}-ceiling", step=0.001, fmt="%.4f", container=s1,
+                                       help="Also the hard constraint: a candidate costing more per successful "
+                                       "outcome is excluded.")
+            topologies = s2.multiselect("11a · Allowed deployment topologies (empty = any)",
                                         [t.value for t in Topology],
                                         [t.value for t in profile.privacy.allowed_topologies],
                                         format_func=lambda v: TOPOLOGY_LABELS[v], key=f"{key}-topo")
-            residency = s1.multiselect("11 · Data residency (empty = any)", list(REGIONS),
+            residency = s1.multiselect("11b · Data residency (empty = any)", list(REGIONS),
                                        profile.privacy.data_residency, key=f"{key}-res")
-            zero_retention = s2.checkbox("11 · Zero retention required", profile.privacy.zero_retention_required,
+            zero_retention = s2.checkbox("11c · Zero retention required", profile.privacy.zero_retention_required,
                                          key=f"{key}-zr", help=ENFORCEMENT["privacy.zero_retention_required"])
         with work:
             wl = profile.workload
@@ -315,10 +347,7 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
             k1, k2 = st.columns(2)
             min_ctx = _optional_number("Minimum context (tokens)", cons.min_context_tokens, f"{key}-minctx",
                                        step=1000, fmt="%d", container=k1)
-            max_lat = _optional_number("Maximum p95 latency (ms)", cons.max_p95_latency_ms, f"{key}-maxlat",
-                                       step=50.0, fmt="%.0f", container=k2)
-            max_cost = _optional_number("Maximum cost per successful outcome (USD)", cons.max_cost_per_success_usd,
-                                        f"{key}-maxcost", step=0.001, fmt="%.4f", container=k1)
+            _derived_constraints(profile, k2, key)
             forbidden = k2.multiselect("Refuse licence clauses", [r.value for r in LicenseRestriction],
                                        [r.value for r in cons.forbidden_license_restrictions],
                                        format_func=lambda v: LICENSE_RESTRICTION_LABELS[v], key=f"{key}-forbid")
@@ -346,7 +375,8 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
                   "human_review_rate": review_rate},
         weights=weights,
         constraints={**raw["constraints"], "min_context_tokens": None if min_ctx is None else int(min_ctx),
-                     "max_p95_latency_ms": max_lat, "max_cost_per_success_usd": max_cost,
+                     # one source of truth: the hard limits ARE requirements 8b and 10 (issue 17.6)
+                     "max_p95_latency_ms": total, "max_cost_per_success_usd": ceiling,
                      "forbidden_license_restrictions": forbidden, "open_weights_only": open_only,
                      "allowed_topologies": topologies, "data_residency": residency},
     )

@@ -97,12 +97,34 @@ def identity_sidebar() -> None:
                           type="primary", icon=":material/login:")
         st.sidebar.caption("Log in to edit and sign: until then you can read, and changes are not offered.")
         return
+    _name_from_link()
     st.sidebar.text_input(
         "Your name",
         key=ACTOR_NAME,
         placeholder="e.g. Ada Lovelace",
-        help="Recorded in the audit log with every change you make. Remembered for this browser session.",
+        help="Recorded in the audit log with every change you make. Kept in the page address (?who=), so a "
+             "reload or a bookmark keeps it.",
         max_chars=120,
     )
+    _name_into_link()
     if not st.session_state.get(ACTOR_NAME, "").strip():
         st.sidebar.caption("Changes are recorded as **anonymous** until you set a name.")
+
+
+WHO_PARAM = "who"  # the typed name travels in the URL (?who=Ada), so a reload or a bookmark keeps it
+
+
+def _name_from_link() -> None:
+    """A reload starts a new session: take the name back from ``?who=`` (before the input exists)."""
+    linked = str(st.query_params.get(WHO_PARAM) or "").strip()[:120]
+    if linked and not str(st.session_state.get(ACTOR_NAME) or "").strip():
+        st.session_state[ACTOR_NAME] = linked
+
+
+def _name_into_link() -> None:
+    """Keep ``?who=`` equal to the typed name (re-added after a page switch, which clears the query string)."""
+    name = str(st.session_state.get(ACTOR_NAME) or "").strip()
+    if name and st.query_params.get(WHO_PARAM) != name:
+        st.query_params[WHO_PARAM] = name
+    elif not name and WHO_PARAM in st.query_params:
+        del st.query_params[WHO_PARAM]

@@ -105,19 +105,86 @@ def audit_table(events: Sequence[AuditRow]) -> pd.DataFrame:
         "Entity": e.entity_type,
         "Name": e.entity_name,
         "What": e.summary,
+        "Changes": _changes_cell(getattr(e, "before", None), getattr(e, "after", None)),
         "Origin": e.imported_from or "written here",  # a merged backup's events are marked, never native
     } for e in events])
 
 
-def field_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> pd.DataFrame:
-    """Top-level fields that differ, with the old and new values as compact JSON text."""
+MISSING = "—"  # what a grid shows for a value nobody stated (st.dataframe(placeholder=MISSING)); never "None"
+ARROW = " → "
+
+
+def _changes_cell(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    if before is None and after is None:
+        return MISSING
+    if before is None:
+        return "new: every field set"
+    if after is None:
+        return "removed"
+    return change_summary(before, after)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested JSON as dotted paths: {"weights": {"cost": 3}} -> {"weights.cost": 3}; lists of objects by index
+    ("alternatives[0].name"); other lists stay one value."""
+    if isinstance(value, dict) and not value and not prefix:
+        return {}
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(flatten(v, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}
+
+
+def show_value(value: Any, limit: int | None = None) -> str:
+    """A JSON value as a person reads it: 3, 2.5, true, "text" without quotes, [..] compact; None -> "—"."""
     import json
 
-    before, after = before or {}, after or {}
-    keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-    dump = lambda v: "—" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)[:400]  # noqa: E731
-    return pd.DataFrame({"Field": keys, "Before": [dump(before.get(k)) for k in keys],
-                         "After": [dump(after.get(k)) for k in keys]})
+    if value is None:
+        text = MISSING
+    elif isinstance(value, str):
+        text = value if value else '""'
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int | float):
+        text = f"{value:g}" if isinstance(value, float) and abs(value) < 1e15 else str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None, *, every: bool = False
+                  ) -> list[tuple[str, Any, Any]]:
+    """(path, before, after) for every leaf field that differs (every leaf field with ``every``), in path order."""
+    old, new = flatten(before or {}), flatten(after or {})
+    paths = sorted(p for p in set(old) | set(new) if every or old.get(p) != new.get(p))
+    return [(p, old.get(p), new.get(p)) for p in paths]
+
+
+def change_summary(before: dict[str, Any] | None, after: dict[str, Any] | None, *, limit: int = 3) -> str:
+    """'weights.schema_adherence 3 → 5; pricing.input_per_mtok 2.5 → 3 (+2 more)' for an edit; "" for a create
+    or delete (the event's own summary says it)."""
+    if before is None or after is None:
+        return ""
+    changes = field_changes(before, after)
+    if not changes:
+        return "no field changed"
+    shown = "; ".join(f"{p} {show_value(b, 40)}{ARROW}{show_value(a, 40)}" for p, b, a in changes[:limit])
+    return shown + (f" (+{len(changes) - limit} more)" if len(changes) > limit else "")
+
+
+def field_diff(before: dict[str, Any] | None, after: dict[str, Any] | None, *, every: bool = False) -> pd.DataFrame:
+    """Every leaf field that differs (all of them with ``every``; dotted paths), old and new value as text
+    ("—" = not set)."""
+    changes = field_changes(before, after, every=every)
+    return pd.DataFrame({"Field": [p for p, _, _ in changes], "Before": [show_value(b) for _, b, _ in changes],
+                         "After": [show_value(a) for _, _, a in changes]}, columns=["Field", "Before", "After"])
 
 
 def deployment_fit_table() -> tuple[pd.DataFrame, str]:
