@@ -16,9 +16,9 @@ LABELLED = 8  # the top of the ranking named on the chart; every point is named 
 
 
 def _size(speed: float | None, top: float) -> float:
-    """Marker diameter (px): area proportional to output tokens/s, 8..30 px; 9 px for unknown speed."""
+    """Marker diameter (px): area proportional to output tokens/s, 8..30 px; 14 px (open) for unknown speed."""
     if speed is None or top <= 0:
-        return 9.0
+        return 14.0
     return 8.0 + 22.0 * math.sqrt(speed / top)
 
 
@@ -36,7 +36,7 @@ def _group_trace(name: str, group: Sequence[MarketPoint], colour: str, top: floa
         name=name, mode="markers", x=[p.price_usd_per_mtok for p in group],
         y=[100.0 * float(p.quality or 0.0) for p in group],
         marker={"size": [_size(p.speed_tokens_per_s, top) for p in group], "color": colour, "opacity": 0.85,
-                "line": {"width": 1, "color": "white"},
+                "line": {"width": 2, "color": colour},
                 "symbol": ["circle" if p.speed_tokens_per_s else "circle-open" for p in group]},
         customdata=[_hover_row(p) for p in group],
         hovertemplate="%{customdata[0]}<br>$%{x:.3f} per 1M tokens (3:1 blend)<br>quality %{y:.1f}%<br>"
@@ -84,6 +84,9 @@ def market_takeaway(points: Sequence[MarketPoint], leader: str | None) -> str:
         text += (f"; the leader {lead.name} scores {100 * (lead.quality or 0.0):.1f}% at "
                  f"${lead.price_usd_per_mtok:,.3f} per 1M tokens, and {_cheaper_and_as_good(eligible, lead)} "
                  "eligible candidates are cheaper with at least its quality")
+    slow_unknown = sum(1 for p in points if _plotted(p) and p.speed_tokens_per_s is None)
+    if slow_unknown:
+        text += f"; output speed unknown for {slow_unknown} (open circles)"
     if unshown:
         text += f"; {unshown} without a price or a known quality are not plotted"
     return text + "."
