@@ -58,7 +58,8 @@ def market_scatter(points: Sequence[MarketPoint], *, leader: str | None = None,
     named = sorted((p for p in shown if p.rank is not None), key=lambda p: p.rank or 0)[:LABELLED]
     if named:
         fig.add_trace(go.Scatter(
-            name="Top of the ranking", mode="text", showlegend=False, hoverinfo="skip",
+            name="Top of the ranking", mode="markers+text", showlegend=False, hoverinfo="skip",
+            marker={"size": 22, "color": "rgba(0,0,0,0)"},  # invisible: keeps the name clear of the point
             x=[p.price_usd_per_mtok for p in named], y=[100.0 * float(p.quality or 0.0) for p in named],
             text=[(f"<b>{escape(p.name)}</b>" if p.name == leader else escape(p.name)) for p in named],
             textposition="top center", textfont={"size": theme.TICK_PX, "color": theme.INK}))
