@@ -43,22 +43,11 @@ def _open_clicked_row() -> None:
 
 
 st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", placeholder=MISSING, key="audit_grid",
-             on_select=_open_clicked_row, selection_mode="single-row",
+             on_select=_open_clicked_row, selection_mode="single-row", height=318,  # ~8 rows: the event shows below
              column_config={"Changes": st.column_config.TextColumn("Changes", width="large"),
                             "What": st.column_config.TextColumn("What", width="medium")})
 st.caption(f"{len(events)} most recent events (newest first; at most 500). Click a row to open its field-level "
-           "before/after below. Origin: events a merged backup brought in keep their actor and time and say which "
-           "backup, who and when.")
-if st.button("Verify the hash chain", key="audit_verify", icon=":material/link:",
-             help="Every event carries the hash of the one before: an edited, deleted or inserted event shows. "
-                  "Same check as `workbench audit verify`."):
-    chain = verify_audit_log(engine)
-    if chain.intact:
-        st.success(f"Intact: {chain.events:,} events, newest hash {chain.head or '-'}.")
-    else:
-        st.error(f"Broken: {len(chain.problems)} problem(s) in {chain.events:,} events.")
-        st.dataframe(chain.problems, hide_index=True, width="stretch", placeholder=MISSING)
-
+           "before/after below.")
 labels = {e.id: f"#{e.id} · {e.at:%Y-%m-%d %H:%M} · {e.actor} · {e.action} {e.entity_type} {e.entity_name}"
           for e in events}
 if st.session_state.get("audit_event") not in labels:
@@ -67,7 +56,6 @@ chosen = st.selectbox("Event", list(labels), format_func=lambda i: labels[i], in
                       key="audit_event", placeholder="click a row above, or choose an event here")
 if chosen is not None:
     event = next(e for e in events if e.id == chosen)
-    st.subheader(f"Event #{event.id}", anchor=False)
     st.text(f"{event.at:%Y-%m-%d %H:%M:%S} UTC · {event.actor} · {event.action} {event.entity_type} "
             f"{event.entity_name}\n{event.summary}")
     if event.before is None and event.after is None:
@@ -84,3 +72,14 @@ if chosen is not None:
         with st.expander("Every field of the record, before and after"):
             st.dataframe(field_diff(event.before, event.after, every=True), hide_index=True, width="stretch",
                          placeholder=MISSING, key="audit_all_fields")
+
+st.caption("Origin: events a merged backup brought in keep their actor and time and say which backup, who and when.")
+if st.button("Verify the hash chain", key="audit_verify", icon=":material/link:",
+             help="Every event carries the hash of the one before: an edited, deleted or inserted event shows. "
+                  "Same check as `workbench audit verify`."):
+    chain = verify_audit_log(engine)
+    if chain.intact:
+        st.success(f"Intact: {chain.events:,} events, newest hash {chain.head or '-'}.")
+    else:
+        st.error(f"Broken: {len(chain.problems)} problem(s) in {chain.events:,} events.")
+        st.dataframe(chain.problems, hide_index=True, width="stretch", placeholder=MISSING)

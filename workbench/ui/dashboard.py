@@ -52,20 +52,22 @@ def _triggers(s: ProfileStatus) -> str:
     return f"{len(s.fired)} of {s.checked} fired" if s.fired else f"none of {s.checked} fired"
 
 
+def _lead(s: ProfileStatus) -> str:
+    if s.margin is None:
+        return "only candidate ranked" if s.winner else MISSING
+    return f"+{s.margin:.3f} over {s.runner_up}"
+
+
 def status_table(rows: list[ProfileStatus]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Profile": s.profile,
         "Winner": s.winner or f"none: {s.ranking_problem}",
-        "Margin": s.margin,
-        "Runner-up": s.runner_up or MISSING,
-        "Ranked": f"{s.ranked} ranked · {s.excluded} excluded",
-        "Record": s.record or "no record yet",
-        "Status": s.record_status or MISSING,
+        "Lead": _lead(s),
+        "Record": f"{s.record} · {s.record_status}" if s.record else "no record yet",
         "Integrity": s.integrity or MISSING,
         "Triggers": _triggers(s),
         "Next step": s.next_step.text,
-    } for s in rows], columns=["Profile", "Winner", "Margin", "Runner-up", "Ranked", "Record", "Status", "Integrity",
-                               "Triggers", "Next step"])
+    } for s in rows], columns=["Profile", "Winner", "Lead", "Record", "Integrity", "Triggers", "Next step"])
 
 
 def dashboard(engine: Engine) -> list[ProfileStatus]:
@@ -79,8 +81,9 @@ def dashboard(engine: Engine) -> list[ProfileStatus]:
         column_config={
             "Profile": st.column_config.TextColumn(pinned=True),
             "Winner": st.column_config.TextColumn(help="First place for the profile as saved (its default method)."),
-            "Margin": st.column_config.NumberColumn(
-                format="%.3f", help="Winner's score minus the runner-up's (0–1 scale); small = close call."),
+            "Lead": st.column_config.TextColumn(
+                help="Winner's score minus the runner-up's (0–1 scale; small = a close call)."),
+            "Record": st.column_config.TextColumn(help="The profile's newest decision record and its status."),
             "Integrity": st.column_config.TextColumn(help="Whether the accepted text still matches its digest."),
             "Triggers": st.column_config.TextColumn(
                 help="Reconsideration triggers of the accepted record, evaluated now (as `workbench recheck`)."),

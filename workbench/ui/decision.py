@@ -123,7 +123,7 @@ def records_table(records: list[store.DecisionRecord]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Record": r.mdr_id, "Title": r.record.title, "Status": r.status.value,
         "Integrity": "TAMPERED" if r.integrity else "ok", "Signatures": r.signature_count,
-        "Supersedes": r.record.front.supersedes or "", "Superseded by": r.record.front.superseded_by or "",
+        "Supersedes": r.record.front.supersedes or MISSING, "Superseded by": r.record.front.superseded_by or MISSING,
         "Updated (UTC)": r.updated_at.strftime("%Y-%m-%d %H:%M"), "By": r.updated_by,
     } for r in records])
 

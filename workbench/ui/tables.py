@@ -99,13 +99,13 @@ class AuditRow(Protocol):
 def audit_table(events: Sequence[AuditRow]) -> pd.DataFrame:
     return pd.DataFrame([{
         "id": e.id,
-        "When (UTC)": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "When (UTC)": e.at.strftime("%Y-%m-%d %H:%M"),
         "Who": e.actor,
         "Action": e.action,
         "Entity": e.entity_type,
         "Name": e.entity_name,
-        "What": e.summary,
         "Changes": _changes_cell(getattr(e, "before", None), getattr(e, "after", None)),
+        "What": e.summary,
         "Origin": e.imported_from or "written here",  # a merged backup's events are marked, never native
     } for e in events])
 
