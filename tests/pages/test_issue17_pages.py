@@ -68,7 +68,7 @@ def test_sla_and_cost_ceiling_are_the_hard_constraints(open_page, workspace_engi
     assert saved.model.cost_ceiling_per_success_usd == saved.model.constraints.max_cost_per_success_usd == 0.05
     key = f"prof-{profile.id}-v{saved.version}"
     derived = {w.label: w for w in at.text_input if w.key and w.key.startswith(f"{key}-derived")}
-    assert derived["Max p95 latency"].value == "900 ms — from requirement 8 · Total p95 SLA"
+    assert derived["Max p95 latency"].value == "900 ms — from requirement 8b · Total p95 SLA"
     assert derived["Max cost per success"].value.endswith("— from requirement 10 · Cost ceiling")
     assert "0.05" in derived["Max cost per success"].value
     assert all(w.disabled for w in derived.values())

@@ -240,7 +240,7 @@ def derived_constraint_lines(profile: Profile) -> list[tuple[str, str]]:
     p95 = _one_value(profile.latency_sla.total_p95_ms, cons.max_p95_latency_ms)
     cost = _one_value(profile.cost_ceiling_per_success_usd, cons.max_cost_per_success_usd)
     return [("Max p95 latency", ("no limit" if p95 is None else f"{p95:,.0f} ms")
-             + " — from requirement 8 · Total p95 SLA"),
+             + " — from requirement 8b · Total p95 SLA"),
             ("Max cost per success", ("no limit" if cost is None else usd_per_success(cost))
              + " — from requirement 10 · Cost ceiling")]
 
