@@ -27,7 +27,7 @@ def test_create_show_set_through_a_subprocess(run_subprocess):
     saved = run_subprocess.json("profiles", "set", "Contract extraction", "weights.schema_adherence=4.5",
                                 "constraints.max_p95_latency_ms=1200", "description=Clause extraction, EU only",
                                 "--expect-version", "1")
-    assert saved["version"] == 2 and saved["changed"] == ["constraints", "description", "weights"]
+    assert saved["version"] == 2 and saved["changed"] == ["constraints", "description", "latency_sla", "weights"]
     assert saved["profile"]["weights"]["schema_adherence"] == 4.5
     assert saved["profile"]["constraints"]["max_p95_latency_ms"] == 1200
     assert saved["profile"]["description"] == "Clause extraction, EU only"

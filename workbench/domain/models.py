@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from workbench.domain.one_value import one_sla_and_ceiling
 from workbench.domain.text import check_model_fields, normalise_name
 
 # --------------------------------------------------------------------------- vocabulary
@@ -515,4 +516,5 @@ class Profile(Model):
         if missing:
             # validate_assignment would recurse; write through __dict__.
             self.__dict__["weights"] = {**dict.fromkeys(missing, 0.0), **self.weights}
+        one_sla_and_ceiling(self)  # requirements 8b / 10 ARE the max p95 / max cost constraints (issue 17)
         return self

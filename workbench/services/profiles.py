@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 
 from workbench.domain.models import Profile
+from workbench.domain.one_value import PARTNER
 from workbench.domain.scenario import Method, Scenario, scenario_from
 from workbench.io.json_text import JsonInputError, load_json
 from workbench.io.shipped import load_templates
@@ -113,6 +114,8 @@ def _coerce(raw: str, current: Any, key: str) -> Any:
 def apply_assignments(data: dict[str, Any], items: Sequence[str]) -> dict[str, Any]:
     """Apply ``a.b.c=value`` edits to a plain dict (a model's JSON form); validation is the caller's."""
     out = json.loads(json.dumps(data))
+    pairs = [parse_assignment(item) for item in items]  # an SLA / ceiling edit sets its one-value partner too
+    items = [*items, *(f"{PARTNER[k]}={v}" for k, v in pairs if k in PARTNER and PARTNER[k] not in dict(pairs))]
     for item in items:
         key, raw = parse_assignment(item)
         parts = key.split(".")
