@@ -43,3 +43,12 @@ def test_fit_matrix_heatmap() -> None:
     assert heat.text[0][1] == "does not fit"
     assert heat.z[0][1] is None and heat.z[1][1] == 4.0
     assert fig.layout.xaxis.title.text == "GPU type"
+
+
+def test_gpu_charts_use_the_theme_readable_numbers_and_a_takeaway() -> None:
+    from workbench.charts import theme
+    from workbench.charts.gpu import fit_matrix_heatmap
+
+    fig = fit_matrix_heatmap(["a", "b"], ["H100", "L4"], [[1, None], [None, None]])
+    assert fig.data[0].textfont.size >= 14
+    assert theme.takeaway(fig) == "1 of 2 candidates fit on at least one GPU type."

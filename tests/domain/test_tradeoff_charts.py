@@ -116,3 +116,32 @@ def test_pareto_falls_back_to_quality_and_cost_when_no_latency_is_known() -> Non
     assert sorted(result.pareto) == ["cheap", "good"]  # "bad" is dominated on quality and cost
     fig = charts.pareto_chart(result)
     assert any("latency unknown" in a.text for a in fig.layout.annotations)
+
+
+def test_pareto_is_projector_grade_dollar_ticks_ceiling_frontier_line_no_axis_below_zero(result) -> None:  # type: ignore[no-untyped-def]
+    from workbench.charts import theme
+
+    fig = charts.pareto_chart(result, ceiling=0.05)
+    assert all(t.startswith("$") for t in fig.layout.xaxis.ticktext)
+    assert fig.layout.yaxis.range[0] == 0
+    assert any(s.line.color == theme.CEILING and s.x0 == 0.05 for s in fig.layout.shapes)  # the ceiling drawn
+    line = next(t for t in fig.data if t.mode == "lines")
+    assert list(line.x) == sorted(line.x) and len(line.x) == len(result.pareto)  # the frontier drawn
+    frontier = next(t for t in fig.data if t.name == "Pareto frontier (non-dominated)")
+    assert frontier.textfont.size >= 14
+    assert theme.missing_units(fig) == []
+    said = theme.takeaway(fig)
+    assert "budget" in said and "premium" in said and "above the cost ceiling" in said  # premium $0.1 > $0.05
+
+
+def test_heat_map_ranks_are_integers_and_every_chart_has_a_takeaway(result) -> None:  # type: ignore[no-untyped-def]
+    from workbench.charts import theme
+
+    profile, cands, costs = _setup()
+    dm = build_decision_matrix(profile, cands, costs)
+    res = smaa.run_smaa(dm, profile.weights, HardConstraints(), n_samples=500, seed=4)
+    fig = charts.rank_acceptability_heatmap(res)
+    assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["1", "2", "3", "4"]
+    for f in (fig, charts.contribution_breakdown(result), charts.pareto_chart(result)):
+        assert theme.takeaway(f) and theme.missing_units(f) == []
+        assert f.layout.xaxis.tickfont.size >= 14

@@ -18,11 +18,21 @@ def profile(workspace_engine):
 
 def _key(profile, scenario=None) -> str:
     s = f"s{scenario.id}v{scenario.version}" if scenario else "s0"
-    return f"to-p{profile.id}v{profile.version}-{s}"
+    return f"to-p{profile.id}v{profile.version}-{s}-g0"
 
 
 def _ranking(at) -> list[str]:
     return list(at.dataframe[0].value["Candidate"])
+
+
+def _tab(at, name: str):
+    """Open one of the lazy tabs below the decision card (only the open tab's code runs)."""
+    at.session_state["to_tab"] = name
+    return at.run()
+
+
+def _metric(at, label: str):
+    return next(m for m in at.metric if m.label.startswith(label))
 
 
 
@@ -31,6 +41,9 @@ def test_page_ranks_with_method_and_normalisation_named(open_page, profile):
     assert at.subheader[0].value.startswith("1. ")
     assert any("normalisation: min-max" in c.value for c in at.caption)
     assert len(_ranking(at)) >= 5
+    assert _metric(at, "Robustness").value.endswith("% first")  # the card's SMAA figure
+    assert not any("Confidence factor" in d.value.columns for d in at.dataframe)  # robustness tab not built
+    _tab(at, "Robustness")
     assert any("ranks first in" in i.value for i in at.info)  # SMAA headline
     smaa_table = next(d.value for d in at.dataframe if "Confidence factor" in d.value.columns)
     assert {"Ranks first (%)", "Expected rank", "Central weights (top 4)"} <= set(smaa_table.columns)
@@ -57,9 +70,11 @@ def test_a_constraint_excludes_with_both_values_and_relaxing_brings_it_back(open
     at = open_page("tradeoffs")
     k = _key(profile)
     at.multiselect(key=f"{k}-c-res").set_value(["eu"]).run()
+    _tab(at, "Excluded")
     table = next(d.value for d in at.dataframe if "Why" in d.value.columns)  # plain cells, no Markdown
     why = dict(zip(table["Candidate"], table["Why"], strict=True))
     assert "residency" in why["Claude Opus 4.7"] and "eu" in why["Claude Opus 4.7"]
+    _tab(at, "Ranking")
     assert "Claude Opus 4.7" not in _ranking(at)
     at.multiselect(key=f"{k}-c-res").set_value([]).run()
     assert "Claude Opus 4.7" in _ranking(at)
@@ -173,9 +188,11 @@ def test_compare_table_shows_rank_changes_between_two_different_views(open_page,
 def test_data_gaps_panel_replaces_the_per_criterion_captions(open_page, profile):
     at = open_page("tradeoffs")
     assert not any("worst observed" in c.value for c in at.caption)
+    ranking = at.dataframe[0].value
+    assert {"Range", "Known", "$/success", "p95"} <= set(ranking.columns)
+    assert not any("None" in str(v) for v in ranking.to_numpy().ravel())  # an unknown says so
+    _tab(at, "Data gaps")
     table = next((d.value for d in at.dataframe if "What would resolve it" in d.value.columns), None)
-    ranking = next(d.value for d in at.dataframe if "Score range (worst-best)" in d.value.columns)
-    assert {"Completeness (%)", "Rank depends on unknowns", "Cost basis"} <= set(ranking.columns)
     if table is not None:  # the shipped catalog has unrated candidates: one row each, with the fix named
         assert len(set(table["Candidate"])) == len(table)
 
@@ -216,5 +233,88 @@ def test_the_page_names_who_is_statistically_tied_with_the_leader(open_page, pro
     assert expected and all(t.basis == "intervals overlap" for t in expected)
     at = open_page("tradeoffs")
     assert not at.exception, at.exception
-    (caption,) = [c.value for c in at.caption if "Statistically indistinguishable" in c.value]
+    (caption,) = [c.value for c in at.caption if "tied with the leader:" in c.value]
     assert all(t.name.split()[0] in caption for t in expected[:6]) and "intervals overlap" in caption
+
+
+# --------------------------------------------------------------------------- issue 17: answer first, nothing lost
+
+
+def test_decision_card_states_the_answer(open_page, profile):
+    at = open_page("tradeoffs")
+    assert {"Robustness", "p95 latency"} <= {m.label for m in at.metric}
+    cost = _metric(at, "Cost / success")
+    assert "API price" in cost.label or "self-hosted" in cost.label or "unknown" in cost.label
+    captions = " ".join(c.value for c in at.caption)
+    assert "over " in captions and "Completeness" in captions
+    assert "Weighted sum and TOPSIS agree" in captions or "Methods DISAGREE" in captions
+    assert at.subheader[0].help.startswith("Tie-break:")  # the rule is a tooltip, not a line under the winner
+
+
+def test_an_unsaved_slider_move_survives_a_visit_to_another_page(open_page, profile):
+    from workbench.ui.registry import PAGES
+
+    at = open_page("tradeoffs")
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(4.5).run()
+    assert any("Unsaved changes" in c.value for c in at.caption)
+    link = at.query_params["view"]
+    at.switch_page(str(next(p for p in PAGES if p.url_path == "economics").path)).run()
+    at.switch_page(str(next(p for p in PAGES if p.url_path == "tradeoffs").path)).run()
+    assert not at.exception, at.exception
+    assert at.slider(key=f"{_key(profile)}-w-latency").value == 4.5
+    assert any("Unsaved changes" in c.value for c in at.caption)
+    assert link  # the share link carried the move
+    button(at, "to_reset").click().run()
+    assert at.slider(key=f"{_key(profile)}-w-latency".replace("-g0", "-g1")).value == 1.0
+
+
+def test_a_share_link_opens_the_same_weights_in_another_session(open_page, profile):
+    at = open_page("tradeoffs")
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(3.5)
+    at.segmented_control(key="method").set_value("TOPSIS").run()
+    token = at.query_params["view"]
+    fresh = open_page("tradeoffs", query={"profile": "Contracts", "view": token})
+    assert fresh.slider(key=f"{_key(profile)}-w-latency".replace("-g0", "-g1")).value == 3.5
+    assert any("TOPSIS" in c.value for c in fresh.caption)
+
+
+def test_a_bad_or_unknown_link_is_a_visible_warning(open_page, profile):
+    at = open_page("tradeoffs", query={"profile": "Nope"})
+    assert any("Nope" in w.value for w in at.warning)
+    at = open_page("tradeoffs", query={"profile": "Contracts", "scenario": "Ghost"})
+    assert any("Ghost" in w.value for w in at.warning)
+    at = open_page("tradeoffs", query={"profile": "Contracts", "view": "not*base64"})
+    assert any("share link" in w.value for w in at.warning) and not at.exception
+
+
+def test_save_as_scenario_switches_the_selector_to_it(open_page, profile):
+    at = open_page("tradeoffs")
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(5.0)
+    at.text_input(key="to_new_scenario").set_value("Fast").run()
+    button(at, "to_save_as").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="scenario").value == "Fast"
+    assert not any("Unsaved changes" in c.value for c in at.caption)
+
+
+def test_a_refused_save_offers_a_reload(open_page, profile, workspace_engine):
+    from workbench.store.workspace import save_profile
+
+    at = open_page("tradeoffs", actor="Ann")
+    save_profile(workspace_engine, profile.id, profile.model.model_copy(update={"description": "x"}),
+                 profile.version, "Bob")
+    at.slider(key=f"{_key(profile)}-w-latency").set_value(3.0)
+    button(at, "to_save_profile").click().run()
+    assert any("Bob" in e.value for e in at.error)
+    button(at, "to_reload_after_refusal").click().run()
+    assert not at.exception, at.exception
+    assert not any("Bob" in e.value for e in at.error)
+    assert not any("newer version" in w.value for w in at.warning)
+
+
+def test_saving_the_sla_slider_writes_the_requirement(open_page, profile, workspace_engine):
+    at = open_page("tradeoffs")
+    at.number_input(key=f"{_key(profile)}-c-lat").set_value(1600.0)
+    button(at, "to_save_profile").click().run()
+    saved = profile_by_name(workspace_engine, "Contracts").model
+    assert saved.latency_sla.total_p95_ms == 1600.0 == saved.constraints.max_p95_latency_ms

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from workbench.charts import theme
 from workbench.domain.gpu import FitResult
 
 GIB = 2**30
@@ -16,9 +17,9 @@ def memory_stack(results: Sequence[FitResult]) -> go.Figure:
     labels = [f"{r.gpus}× {r.gpu} (TP {r.tp})" for r in results]
     fig = go.Figure()
     for name, key, color in (
-        ("Weights", "weights_bytes_per_gpu", "#4C78A8"),
-        ("KV cache", "kv_bytes_per_gpu", "#F58518"),
-        ("Overhead", "overhead_bytes", "#B279A2"),
+        ("Weights", "weights_bytes_per_gpu", theme.color(0)),
+        ("KV cache", "kv_bytes_per_gpu", theme.color(1)),
+        ("Overhead", "overhead_bytes", theme.color(2)),
     ):
         fig.add_trace(
             go.Bar(name=name, x=labels, y=[getattr(r, key) / GIB for r in results], marker_color=color)
@@ -29,8 +30,8 @@ def memory_stack(results: Sequence[FitResult]) -> go.Figure:
             x=labels,
             y=[r.usable_bytes_per_gpu / GIB for r in results],
             mode="markers+lines",
-            marker={"symbol": "line-ew-open", "size": 40, "color": "black"},
-            line={"dash": "dash", "color": "black"},
+            marker={"symbol": "line-ew-open", "size": 40, "color": theme.CEILING},
+            line={"dash": "dash", "color": theme.CEILING},
         )
     )
     fig.update_layout(
@@ -40,7 +41,11 @@ def memory_stack(results: Sequence[FitResult]) -> go.Figure:
         yaxis_title="Memory per GPU (GiB, 2^30 bytes)",
         legend_title="Component",
     )
-    return fig
+    fits = [r for r in results if r.fits]
+    said = (f"Fits on {fits[0].gpus}× {fits[0].gpu}: {(fits[0].weights_bytes_per_gpu + fits[0].kv_bytes_per_gpu + fits[0].overhead_bytes) / GIB:.0f} "
+            f"of {fits[0].usable_bytes_per_gpu / GIB:.0f} GiB usable per GPU." if fits
+            else "No configuration shown fits: memory per GPU exceeds the usable capacity.")
+    return theme.apply(fig, takeaway=said)
 
 
 def concurrency_vs_context(
@@ -58,7 +63,7 @@ def concurrency_vs_context(
             name="Fit boundary (max concurrency)",
             mode="lines",
             fill="tozeroy",
-            line={"color": "#54A24B"},
+            line={"color": theme.color(2)},
         )
     )
     if requested_context is not None and requested_concurrency is not None:
@@ -68,7 +73,7 @@ def concurrency_vs_context(
                 y=[requested_concurrency],
                 name="Requested load",
                 mode="markers",
-                marker={"size": 12, "color": "#E45756", "symbol": "x"},
+                marker={"size": 14, "color": theme.CEILING, "symbol": "x"},
             )
         )
     fig.update_layout(
@@ -77,7 +82,14 @@ def concurrency_vs_context(
         yaxis_title="Concurrent sequences (count)",
     )
     fig.update_xaxes(type="log")
-    return fig
+    if requested_context is not None and requested_concurrency is not None:
+        limit = max((y for x, y in zip(xs, ys, strict=True) if x >= requested_context), default=None)
+        said = (f"At {requested_context:,} tokens of context {limit:,} concurrent sequences fit; "
+                f"{requested_concurrency:,} requested." if limit is not None
+                else "The requested context is beyond the curve.")
+    else:
+        said = "Longer contexts leave room for fewer concurrent sequences."
+    return theme.apply(fig, takeaway=said)
 
 
 def fit_matrix_heatmap(
@@ -93,6 +105,7 @@ def fit_matrix_heatmap(
             y=list(candidates),
             text=text,
             texttemplate="%{text}",
+            textfont={"size": theme.TICK_PX},
             colorscale="Blues",
             colorbar={"title": "GPUs"},
             hovertemplate="%{y} on %{x}: %{text}<extra></extra>",
@@ -102,5 +115,7 @@ def fit_matrix_heatmap(
         title="Minimum GPUs per candidate and GPU type",
         xaxis_title="GPU type",
         yaxis_title="Candidate",
+        height=max(320, 44 * len(candidates) + 160),
     )
-    return fig
+    fits = sum(1 for row in matrix if any(row))
+    return theme.apply(fig, takeaway=f"{fits} of {len(matrix)} candidates fit on at least one GPU type.")

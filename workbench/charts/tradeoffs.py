@@ -99,7 +99,7 @@ def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
                       yaxis_title="Candidate", height=max(300, 28 * len(rows) + 160),
                       legend_title_text="Criterion")
     fig.add_annotation(text=result.contribution_kind, showarrow=False, xref="paper", yref="paper",
-                       x=0, y=-0.12, xanchor="left", font={"size": 10})
+                       x=0, y=-0.12, xanchor="left", font={"size": theme.TICK_PX, "color": theme.MUTED})
     return theme.apply(fig, takeaway=f"{rows[0].name} leads with {rows[0].score:.3f}; bars show what each "
                        "criterion group adds.")
 
@@ -108,14 +108,14 @@ def _pareto_marker(group: list[Any], on_front: bool, placed: list[Any], known_la
                    ) -> dict[str, object]:
     marker: dict[str, object] = {
         "size": 15 if on_front else 9,
-        "line": {"width": 2.5 if on_front else 0.5, "color": FRONTIER_COLOUR if on_front else "#444"}}
+        "line": {"width": 2.5 if on_front else 0.5, "color": theme.INK if on_front else "#444"}}
     if known_latency:
         marker.update(color=[r.latency_p95_ms if r.latency_p95_ms is not None else float("nan") for r in group],
-                      colorscale="Viridis", reversescale=True, cmin=min(known_latency), cmax=max(known_latency),
+                      colorscale="Cividis", reversescale=True, cmin=min(known_latency), cmax=max(known_latency),
                       showscale=on_front or not any(r.pareto for r in placed),
                       colorbar={"title": {"text": "p95 latency (ms)"}})
     else:
-        marker["color"] = FRONTIER_COLOUR if on_front else "#94A3B8"
+        marker["color"] = theme.color(0) if on_front else theme.EXCLUDED
     return marker
 
 
@@ -131,45 +131,62 @@ def _pareto_notes(result: RankingResult, known_latency: list[float]) -> list[str
     return notes
 
 
-def pareto_chart(result: RankingResult) -> go.Figure:
-    """Quality vs cost per successful outcome; colour = estimated p95 latency where known; frontier highlighted."""
+PARETO_HOVER = ("<b>%{customdata[0]}</b> (rank %{customdata[1]}, score %{customdata[2]:.3f})<br>"
+                "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g} (%{customdata[5]})<br>"
+                "p95 latency %{customdata[3]}<br>on frontier: %{customdata[4]}<extra></extra>")
+
+
+def _pareto_trace(group: list[Any], on_front: bool, placed: list[Any], known_latency: list[float]) -> dict[str, Any]:
+    """One trace per group (plain dict, validated once): the dominated cloud as WebGL, the frontier labelled."""
+    return {
+        "type": "scatter" if on_front else "scattergl",
+        "x": [r.cost_per_success for r in group], "y": [r.quality for r in group],
+        "mode": "markers+text" if on_front else "markers",
+        "name": "Pareto frontier (non-dominated)" if on_front else "dominated",
+        "text": [r.name for r in group] if on_front else None, "textposition": "top center",
+        "textfont": {"size": theme.TICK_PX, "color": theme.INK},
+        "customdata": [[r.name, r.rank, r.score, "unknown" if r.latency_p95_ms is None
+                        else f"{r.latency_p95_ms:,.0f} ms", "yes" if on_front else "no",
+                        r.cost_basis.replace("_", "-")] for r in group],
+        "hovertemplate": PARETO_HOVER, "marker": _pareto_marker(group, on_front, placed, known_latency)}
+
+
+def _frontier_line(front: list[Any]) -> dict[str, Any]:
+    """The frontier drawn as a step line through the non-dominated points, cheapest first."""
+    pts = sorted(front, key=lambda r: (r.cost_per_success, -r.quality))
+    return {"type": "scatter", "x": [r.cost_per_success for r in pts], "y": [r.quality for r in pts],
+            "mode": "lines", "line": {"shape": "hv", "color": theme.color(0), "width": 2, "dash": "dot"},
+            "hoverinfo": "skip", "showlegend": False}
+
+
+def pareto_chart(result: RankingResult, ceiling: float | None = None) -> go.Figure:
+    """Quality vs cost per successful outcome (log $ axis, the profile's ceiling drawn); colour = estimated p95
+    latency where known; the frontier drawn and every frontier point labelled."""
     title = "Pareto frontier: quality vs cost per successful outcome"
-    placed = [r for r in result.rows if r.cost_per_success is not None]
+    placed = [r for r in result.rows if r.cost_per_success is not None and r.cost_per_success > 0]
     if not placed:
-        msg = result.empty_state or "No ranked candidate has a cost per successful outcome (prices unknown)."
-        return _empty(title, msg)
-    costs = [r.cost_per_success or 0.0 for r in placed]
+        return _empty(title, result.empty_state or "No ranked candidate has a cost per successful outcome "
+                      "(prices unknown).")
     known_latency = [r.latency_p95_ms for r in placed if r.latency_p95_ms is not None]
-    hover = ("<b>%{customdata[0]}</b> (rank %{customdata[1]}, score %{customdata[2]:.3f})<br>"
-             "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g} (%{customdata[5]})<br>"
-             "p95 latency %{customdata[3]}<br>on frontier: %{customdata[4]}<extra></extra>")
-    fig = go.Figure()
-    for on_front in (False, True):
-        group = [r for r in placed if r.pareto == on_front]
-        if not group:
-            continue
-        trace = go.Scatter if on_front else go.Scattergl  # the dominated cloud can be hundreds of points: WebGL
-        fig.add_trace(trace(
-            x=[r.cost_per_success for r in group], y=[r.quality for r in group],
-            mode="markers+text" if on_front else "markers",
-            name="Pareto frontier (non-dominated)" if on_front else "dominated",
-            text=[r.name for r in group] if on_front else None, textposition="top center",
-            customdata=[[r.name, r.rank, r.score,
-                         "unknown" if r.latency_p95_ms is None else f"{r.latency_p95_ms:,.0f} ms",
-                         "yes" if on_front else "no", r.cost_basis.replace("_", "-")] for r in group],
-            hovertemplate=hover, marker=_pareto_marker(group, on_front, placed, known_latency)))
-    log_x = min(costs) > 0 and max(costs) / min(costs) > 20
-    fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD, log scale)" if log_x else
-                      "Cost per successful outcome (USD)", yaxis_title="Quality (weighted capability, 0-1)",
-                      legend={"orientation": "h", "y": -0.2}, margin={"t": 90})
-    if log_x:
-        fig.update_xaxes(type="log")
+    front = [r for r in placed if r.pareto]
+    traces = [_pareto_trace(g, on, placed, known_latency)
+              for on, g in ((False, [r for r in placed if not r.pareto]), (True, front)) if g]
+    fig = go.Figure(data=([_frontier_line(front)] if len(front) > 1 else []) + traces)
+    top = max(r.quality for r in placed)
+    fig.update_layout(title=title, xaxis_title="Cost per successful outcome (USD, log scale)",
+                      yaxis_title="Quality (weighted capability, 0-1)", legend={"orientation": "h", "y": -0.2},
+                      margin={"t": 90}, height=520)
+    fig.update_yaxes(range=[0, min(1.0, top * 1.12) if top > 0 else 1.0])
+    theme.cost_axis(fig, axis="x", ceiling=ceiling, values=[r.cost_per_success for r in placed])
     notes = _pareto_notes(result, known_latency)
     if notes:
         fig.add_annotation(text="; ".join(notes), showarrow=False, xref="paper", yref="paper", x=0, y=1.08,
-                           xanchor="left", font={"size": 11})
-    front = ", ".join(result.pareto[:3]) + (" and more" if len(result.pareto) > 3 else "")
-    return theme.apply(fig, takeaway=f"Non-dominated on quality, cost{', latency' if known_latency else ''}: {front}.")
+                           xanchor="left", font={"size": theme.TICK_PX, "color": theme.MUTED})
+    names = ", ".join(result.pareto[:3]) + (f" and {len(result.pareto) - 3} more" if len(result.pareto) > 3 else "")
+    over = sum(1 for r in front if ceiling and r.cost_per_success > ceiling)
+    tail = f"; {over} of them above the cost ceiling" if over else ""
+    return theme.apply(fig, takeaway=f"{len(front)} candidates are non-dominated on quality, cost"
+                       f"{', latency' if known_latency else ''}: {names}{tail}.")
 
 
 def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_ranks: int = 10) -> go.Figure:
@@ -194,8 +211,9 @@ def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_r
     text = [[f"{v:.0f}%" if v >= 0.5 else "" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=columns, y=[c.name for c in cands], colorscale="Blues", zmin=0, zmax=100, text=text,
-        texttemplate="%{text}", colorbar={"title": {"text": "% of samples"}},
+        texttemplate="%{text}", textfont={"size": theme.TICK_PX}, colorbar={"title": {"text": "% of samples"}},
         hovertemplate="%{y}<br>rank %{x}: %{z:.1f}% of weight samples<extra></extra>"))
+    fig.update_xaxes(type="category")  # integer ranks 1, 2, ... (a numeric axis would tick 0.5, 1.5, ...)
     fig.update_layout(title={"text": title, "subtitle": {"text": smaa.headline}}, xaxis_title="Rank (1 = best)",
                       yaxis_title="Candidate", yaxis_autorange="reversed", height=max(300, 26 * len(cands) + 160),
                       margin={"t": 90})

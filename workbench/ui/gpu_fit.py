@@ -40,6 +40,7 @@ from workbench.io.gpus import load_gpu_catalog
 from workbench.io.hf_config import HfConfigError, load_config_dict, parse_hf_config
 from workbench.store import workspace
 from workbench.store.repository import ConflictError, Record, StoreError
+from workbench.ui.presenter import show_chart
 from workbench.ui.state import flash, seen_versions
 from workbench.ui.text import md
 
@@ -282,7 +283,8 @@ def _inputs(spec: ArchitectureSpec, catalog: GpuCatalog) -> FitRequest | None:
         return None
 
 
-def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumptions: list[str]) -> None:
+def _verdict(r: FitResult) -> None:
+    """The answer first: fits or not, on how many of which GPU, with what headroom; then throughput and cost."""
     place = f"{r.gpus} × {r.gpu} (TP {r.tp}{f', {r.replicas} replicas' if r.replicas > 1 else ''})"
     verdict = f"{both(r.total_bytes_per_gpu)} of {both(r.usable_bytes_per_gpu)} usable per GPU; " + (
         f"headroom {both(r.headroom_bytes)}, {r.headroom_fraction:.1%} of usable" if r.fits else
@@ -290,6 +292,9 @@ def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumpti
     (st.success if r.fits else st.error)(f"**{'Fits' if r.fits else 'Does not fit'}** on {place}: {verdict}")
     st.query_params["gpu"] = r.gpu
     _economics(r)
+
+
+def _outputs(r: FitResult, model_label: str, hf_repo: str | None, shown_assumptions: list[str]) -> None:
     m = st.columns(3)
     m[0].metric(f"Max concurrency at {r.context:,} tokens", f"{r.max_concurrency:,}",
                 help="sequences of this context the KV pool holds across all replicas")
@@ -364,6 +369,7 @@ def fit_panel(config_json: str, model_label: str, hf_repo: str | None,
     """Inputs, outputs and charts for one model; moving an input reruns only this fragment."""
     catalog = gpu_catalog()
     spec = parse_spec(config_json)
+    answer = st.container(key="gpu-answer")  # filled once the inputs are read: the verdict above them
     request = _inputs(spec, catalog)
     if request is None:
         return
@@ -372,15 +378,19 @@ def fit_panel(config_json: str, model_label: str, hf_repo: str | None,
     except (FitInputError, ValueError) as exc:
         st.error(f"Cannot evaluate this setup: {md(exc)}")
         return
+    with answer:
+        _verdict(result)
     _outputs(result, model_label, hf_repo, spec.assumptions)
     limit = spec.max_position_embeddings or MAX_CONTEXT
     contexts = tuple(sorted({*(2**k for k in range(9, 24) if 2**k <= limit), limit, request.context}))
     chart_l, chart_r = st.columns(2)
-    chart_l.plotly_chart(memory_stack([result]), key="gpu_chart_stack")
+    with chart_l:
+        show_chart(memory_stack([result]), key="gpu_chart_stack")
     curve = concurrency_vs_context(cached_curve(config_json, request, contexts), request.context,
                                    request.concurrency)
     curve.update_yaxes(type="log", title="Concurrent sequences (count, log scale)")
-    chart_r.plotly_chart(curve, key="gpu_chart_curve")
+    with chart_r:
+        show_chart(curve, key="gpu_chart_curve")
     st.subheader("Minimum GPUs of each type")
     _min_gpus_table(result, catalog)
     st.subheader("Fit matrix: open-weight candidates × GPU types")
@@ -391,8 +401,7 @@ def fit_panel(config_json: str, model_label: str, hf_repo: str | None,
                                           request.concurrency, request.gpu_memory_utilization, request.overhead)
     if names:
         fig = fit_matrix_heatmap(names, catalog.names, rows)
-        fig.update_layout(height=260 + 40 * len(names))
-        st.plotly_chart(fig, key="gpu_chart_matrix")
+        show_chart(fig, key="gpu_chart_matrix")
         st.caption(f"Cells: minimum GPUs at {format_context(request.context)} context × {request.concurrency} "
                    f"concurrent with the inputs above; weights: "
                    + ("each candidate's checkpoint format." if request.weights == "checkpoint" else

@@ -32,6 +32,7 @@ from workbench.domain.models import (
     Profile,
     Topology,
 )
+from workbench.domain.ranking_result import TiedWith
 from workbench.domain.scenario import Scenario, effective_profile
 from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
@@ -104,14 +105,11 @@ def _runs_at(_engine: Engine, url: str, revision: int, _profile: Record[Profile]
     return analysis.profile_runs(_engine, _profile)
 
 
-def ties_caption(engine: Engine, record: Record[Profile], profile: Profile, result: RankingResult) -> None:
+def tied_with_leader(engine: Engine, record: Record[Profile], profile: Profile,
+                     result: RankingResult) -> list[TiedWith]:
     """Who the evidence cannot separate from the leader, and on what basis (paired test or intervals)."""
     runs = _runs_at(engine, str(engine.url), workspace_revision(engine), record, record.id)
-    tied = ranking_notes.ties(result, profile, runs)
-    if tied:
-        shown = "; ".join(f"{t.name} ({t.basis}" + (f", p = {t.p_value:.2g})" if t.p_value is not None else ")")
-                          for t in tied[:6]) + (f"; and {len(tied) - 6} more" if len(tied) > 6 else "")
-        st.caption(md(f"Statistically indistinguishable from {result.winner}: {shown}"))
+    return ranking_notes.ties(result, profile, runs)
 
 
 def robustness(engine: Engine, record: Record[Profile], dm: DecisionMatrix, weights: dict[str, float],
@@ -138,6 +136,7 @@ class View:
     scenario: Record[Scenario] | None
     profile_seen: int  # the version this browser session loaded (the optimistic lock's "seen")
     scenario_seen: int | None
+    method_slot: Any = None  # where the method control goes (beside the selectors)
 
     @property
     def effective(self) -> Profile:
@@ -174,6 +173,10 @@ def choose_view(engine: Engine) -> View | None:
         return None
     names = [r.model.name for r in profiles]
     c1, c2, c3 = st.columns([3, 3, 2])
+    linked = st.query_params.get("profile")
+    if linked is not None and linked not in names:
+        st.session_state["to_link_warning"] = (f"The link names profile {linked!r}, which this workspace does not "
+                                               "have: showing another profile instead.")
     if st.session_state.get("profile") is not None and st.session_state["profile"] not in names:
         del st.session_state["profile"]  # a deleted or renamed profile
     chosen = c1.selectbox("Profile", names, key="profile", bind="query-params")
@@ -181,24 +184,39 @@ def choose_view(engine: Engine) -> View | None:
     profile = get_profile(engine, profile.id)
     scenarios = list_scenarios(engine, profile.id)
     options = ["", *[s.model.name for s in scenarios]]
+    pending = st.session_state.pop("to_pending_scenario", None)
+    if pending in options:  # "Save as scenario" switches to the scenario it saved
+        st.session_state["scenario"] = pending
+    linked_s = st.query_params.get("scenario")
+    if linked_s and linked_s not in options:
+        st.session_state["to_link_warning"] = (f"The link names scenario {linked_s!r}, which profile {chosen!r} does "
+                                               "not have: showing the profile as saved.")
     if st.session_state.get("scenario") is not None and st.session_state["scenario"] not in options:
         del st.session_state["scenario"]
     scenario_name = c2.selectbox("Scenario", options, key="scenario", bind="query-params",
                                  format_func=lambda n: n or "— the profile as saved —",
                                  help="A scenario explores weights and constraints without changing the profile.")
     scenario = next((s for s in scenarios if s.model.name == scenario_name), None)
-    # The labels are the options: a bound widget keeps its *displayed* value in the URL
-    # (?method=TOPSIS), and default= (not session_state) lets a value in the URL win.
-    c3.segmented_control("Method", list(METHOD_LABELS), key="method", bind="query-params",
-                         default=METHOD_NAMES[scenario.model.method if scenario else "wsm"])
     seen = seen_versions()
     profile_seen = seen.setdefault(f"profile:{profile.id}", profile.version)
     scenario_seen = seen.setdefault(f"scenario:{scenario.id}", scenario.version) if scenario else None
-    return View(profile, scenario, profile_seen, scenario_seen)
+    warning = st.session_state.pop("to_link_warning", None)
+    if warning:
+        st.warning(md(warning), icon=":material/link_off:")
+    return View(profile, scenario, profile_seen, scenario_seen, c3)
 
 
 def mark_saved(kind: str, record_id: int, version: int) -> None:
     seen_versions()[f"{kind}:{record_id}"] = version
+
+
+def method_control(view: View, seed: str) -> str:
+    """Weighted sum / TOPSIS beside the selectors, bound to the URL (?method=TOPSIS); seeded from the draft."""
+    # The labels are the options: a bound widget keeps its *displayed* value in the URL, and default=
+    # (not session_state) lets a value in the URL win.
+    view.method_slot.segmented_control("Method", list(METHOD_LABELS), key="method", bind="query-params",
+                                       default=METHOD_NAMES.get(seed, "Weighted sum"))
+    return method()
 
 
 def method() -> str:
@@ -208,9 +226,8 @@ def method() -> str:
 # --------------------------------------------------------------------------- widgets
 
 
-def weight_sliders(view: View) -> dict[str, float]:
-    """One slider per criterion (relative weights 0-5), seeded from the profile or scenario."""
-    weights = view.effective.weights
+def weight_sliders(prefix: str, weights: dict[str, float]) -> dict[str, float]:
+    """One slider per criterion (relative weights 0-5), seeded from the draft, else the profile or scenario."""
     out: dict[str, float] = {}
     groups = [("Capabilities", CAPABILITY_VECTORS), ("Economics and fit", tuple(c for c in CRITERIA
                                                                                   if c not in CAPABILITY_VECTORS))]
@@ -220,25 +237,26 @@ def weight_sliders(view: View) -> dict[str, float]:
         for i, criterion in enumerate(criteria):
             out[criterion] = cols[i % 2].slider(
                 CRITERION_LABELS[criterion], 0.0, WEIGHT_MAX, float(min(weights.get(criterion, 0.0), WEIGHT_MAX)),
-                0.25, key=f"{view.key}-w-{criterion}")
+                0.25, key=f"{prefix}-w-{criterion}")
     return out
 
 
-def constraint_widgets(view: View) -> HardConstraints:
-    """Hard-constraint widgets seeded from the profile's constraints (and its own dimensions)."""
-    from workbench.domain.decision_matrix import constraints_from_profile
+def constraint_widgets(k: str, c: HardConstraints) -> HardConstraints:
+    """Hard-constraint widgets seeded from the draft, else the profile's constraints (and its own dimensions).
 
-    c = constraints_from_profile(view.effective) if view.scenario is None else view.effective.constraints
-    k = view.key
+    The p95 SLA and the cost ceiling ARE profile requirements 8b and 10 (one value: saving to the profile writes
+    the requirement)."""
     a, b = st.columns(2)
     min_context = a.number_input("Minimum context (tokens)", min_value=0, value=c.min_context_tokens or 0,
                                  step=8_000, key=f"{k}-c-ctx", help="0 = no minimum")
-    max_latency = b.number_input("p95 latency SLA (ms)", min_value=0.0,
+    max_latency = b.number_input("p95 latency SLA (ms) · requirement 8b", min_value=0.0,
                                  value=float(c.max_p95_latency_ms or 0.0), step=100.0, key=f"{k}-c-lat",
-                                 help="0 = no SLA. p95 = measured (imported evidence) where known, else TTFT p95 + output tokens / decode speed.")
-    max_cost = a.number_input("Max cost per successful outcome (USD)", min_value=0.0,
+                                 help="The profile's requirement 8b (Total p95 SLA): saving to the profile writes it there. 0 = no SLA. p95 = measured (imported evidence) where known, else TTFT p95 + output tokens / decode speed.")
+    max_cost = a.number_input("Cost ceiling per success (USD) · requirement 10", min_value=0.0,
                               value=float(c.max_cost_per_success_usd or 0.0), step=0.001, format="%.4f",
-                              key=f"{k}-c-cost", help="0 = no ceiling")
+                              key=f"{k}-c-cost",
+                              help="The profile's requirement 10 (cost ceiling per successful outcome): saving to "
+                              "the profile writes it there. 0 = no ceiling.")
     modalities = b.multiselect("Required modalities", [m.value for m in Modality],
                                [m.value for m in c.required_modalities], key=f"{k}-c-mod")
     topologies = a.multiselect("Allowed topologies (empty = any)", [t.value for t in Topology],
@@ -291,23 +309,44 @@ def gpu_fit_widgets(current: GpuFitConstraint | None, k: str) -> GpuFitConstrain
                                    "concurrency": int(concurrency)})
 
 
-def result_table(result: RankingResult, measured: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
-    measured = measured or {}
-    return [{
-        "Rank": row.rank,
-        "Candidate": row.name,
-        "Score": round(row.score, 4),
-        "Score range (worst-best)": f"{row.score_range[0]:.3f}-{row.score_range[1]:.3f}",
-        "Completeness (%)": round(100 * row.completeness),
-        "Rank depends on unknowns": "yes" if row.rank_depends_on_unknowns else "",
-        "Quality (0-1)": round(row.quality, 3),
-        "Cost / success (USD)": row.cost_per_success,
-        "Cost basis": {"api": "API price", "self_hosted": "self-hosted (GPU)", "unknown": "unknown"}[row.cost_basis],
-        "API cost / success (USD)": row.cost_api if row.cost_basis == "self_hosted" else None,
-        "p95 latency (ms)": row.latency_p95_ms,
-        "Pareto": "yes" if row.pareto else "",
-        "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in measured.get(row.name, [])),
-    } for row in result.rows]
+BASIS_SHORT = {"api": "API", "self_hosted": "GPU", "unknown": "?"}
+TABLE_COLUMNS = {
+    "#": st.column_config.NumberColumn(width=36),
+    "Candidate": st.column_config.TextColumn(width=190),
+    "Score": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.3f", width=80),
+    "Range": st.column_config.TextColumn(help="Score from the worst to the best case of the candidate's unknown "
+                                         "values; ! = its rank depends on unknowns", width=80),
+    "Known": st.column_config.TextColumn(help="Completeness: share of weighted criteria known", width=56),
+    "$/success": st.column_config.TextColumn(help="Cost per successful outcome (USD) and its basis: API = vendor "
+                                             "price, GPU = self-hosted on GPUs, ? = unknown", width=105),
+    "p95": st.column_config.TextColumn(help="p95 latency (ms); * = on the Pareto frontier", width=70),
+    "Quality": st.column_config.NumberColumn(format="%.3f", help="Weighted capability, 0-1"),
+    "API $/success": st.column_config.TextColumn(help="At the vendor's API price (USD), beside a self-hosted cost"),
+    "Measured (evidence)": st.column_config.TextColumn(),
+}
+
+
+def result_table(result: RankingResult, measured: dict[str, list[str]] | None = None,
+                 detail: bool = False) -> list[dict[str, Any]]:
+    """The ranking, compact enough to fit its column (text cells: an unknown says "unknown", never "None")."""
+    rows = []
+    for row in result.rows:
+        cost = "unknown" if row.cost_per_success is None else f"${row.cost_per_success:.5f}"
+        out: dict[str, Any] = {
+            "#": row.rank, "Candidate": row.name, "Score": round(row.score, 4),
+            "Range": f"{row.score_range[0]:.2f}-{row.score_range[1]:.2f}" + (" !" if row.rank_depends_on_unknowns
+                                                                             else ""),
+            "Known": f"{100 * row.completeness:.0f}%",
+            "$/success": cost if row.cost_per_success is None else f"{cost} {BASIS_SHORT[row.cost_basis]}",
+            "p95": ("unknown" if row.latency_p95_ms is None else f"{row.latency_p95_ms:,.0f} ms")
+            + (" *" if row.pareto else "")}
+        if detail:
+            out |= {"Quality": round(row.quality, 3),
+                    "API $/success": f"${row.cost_api:.5f}" if row.cost_basis == "self_hosted" and row.cost_api
+                    is not None else "",
+                    "Measured (evidence)": ", ".join(CAPABILITY_LABELS[v] for v in (measured or {}).get(row.name, []))}
+        rows.append(out)
+    return rows
 
 
 def data_gaps_table(result: RankingResult, top: int = 50) -> list[dict[str, Any]]:
@@ -347,15 +386,6 @@ def policy_text(result: RankingResult) -> str:
     return f"scored as ranges, never a guess ({policy.source})"
 
 
-def method_badge(result: RankingResult) -> None:
-    """Whether weighted sum and TOPSIS agree on the winner; both winners named when they differ."""
-    if result.methods_agree:
-        st.caption(f":material/check_circle: Weighted sum and TOPSIS agree: {md(result.winners['wsm'])}")
-    else:
-        st.warning(f"Methods disagree on the winner: weighted sum -> {md(result.winners['wsm'])}, "
-                   f"TOPSIS -> {md(result.winners['topsis'])}.")
-
-
 def data_gaps_panel(result: RankingResult) -> None:
     """One panel for every unknown: per candidate, which weighted criteria and what would resolve them."""
     if not result.data_gaps:
@@ -363,15 +393,16 @@ def data_gaps_panel(result: RankingResult) -> None:
     depends = [r.name for r in result.rows if r.rank_depends_on_unknowns]
     title = f"Data gaps ({len(result.data_gaps)} candidates)" + (
         f" · rank depends on unknowns for {len(depends)}" if depends else "")
-    with st.expander(title, icon=":material/help:"):
-        st.dataframe(data_gaps_table(result), hide_index=True, width="stretch", key="to_gaps")
-        if len(result.data_gaps) > 50:
-            st.caption(f"First 50 of {len(result.data_gaps)}; `workbench rank --json` lists every gap.")
+    st.caption(md(title))
+    st.dataframe(data_gaps_table(result), hide_index=True, width="stretch", key="to_gaps")
+    if len(result.data_gaps) > 50:
+        st.caption(f"First 50 of {len(result.data_gaps)}; `workbench rank --json` lists every gap.")
 
 
 def tipping_panel(result: RankingResult) -> None:
-    if result.tipping_points:
-        with st.expander("Tipping points (weighted sum)", icon=":material/swap_vert:"):
-            st.dataframe([{"Challenger": t.candidate, "Criterion": CRITERION_LABELS.get(t.criterion, t.criterion),
-                           "Now": t.current, "Swaps at": t.threshold, "What": t.text}
-                          for t in result.tipping_points[:12]], hide_index=True, width="stretch", key="to_tips")
+    if not result.tipping_points:
+        return
+    st.caption("Tipping points (weighted sum): the smallest change that swaps the winner and a challenger")
+    st.dataframe([{"Challenger": t.candidate, "Criterion": CRITERION_LABELS.get(t.criterion, t.criterion),
+                   "Now": t.current, "Swaps at": t.threshold, "What": t.text}
+                  for t in result.tipping_points[:12]], hide_index=True, width="stretch", key="to_tips")
