@@ -75,32 +75,35 @@ def dashboard(engine: Engine) -> list[ProfileStatus]:
     rows = statuses(engine)
     if not rows:
         return rows
-    st.subheader("Decisions at a glance", anchor=False)
-    st.dataframe(
-        status_table(rows), hide_index=True, width="stretch", placeholder=MISSING, key="overview_status",
-        column_config={
-            "Profile": st.column_config.TextColumn(pinned=True),
-            "Winner": st.column_config.TextColumn(help="First place for the profile as saved (its default method)."),
-            "Lead": st.column_config.TextColumn(
-                help="Winner's score minus the runner-up's (0–1 scale; small = a close call)."),
-            "Record": st.column_config.TextColumn(help="The profile's newest decision record and its status."),
-            "Integrity": st.column_config.TextColumn(help="Whether the accepted text still matches its digest."),
-            "Triggers": st.column_config.TextColumn(
-                help="Reconsideration triggers of the accepted record, evaluated now (as `workbench recheck`)."),
-            "Next step": st.column_config.TextColumn(width="large"),
-        },
-    )
-    accepted = [s for s in rows if s.accepted]
-    if accepted and not any(s.fired for s in accepted):
-        st.caption(f"{len(accepted)} accepted record(s) checked against the workspace: no reconsideration trigger "
-                   "fired (prices compared with each record's snapshot).")
-    urgent = [s for s in rows if s.fired or s.integrity not in (None, "ok") or s.winner is None]
-    if urgent:
-        st.warning(f"{len(urgent)} profile(s) need attention: " + md(", ".join(s.profile for s in urgent)) + ".",
-                   icon=":material/notification_important:")
-    for s in rows:
-        target = s.next_step.page
-        param = PROFILE_PARAM.get(target)
-        st.page_link(str(page(target).path), label=md(f"{s.profile}: {s.next_step.text}"),
-                     icon=":material/arrow_forward:", query_params={param: s.profile} if param else None)
+    with st.container(key="overview_answer"):  # the answer, first on the page (browser test: above the fold)
+        st.subheader("Decisions at a glance", anchor=False)
+        st.dataframe(
+            status_table(rows), hide_index=True, width="stretch", placeholder=MISSING, key="overview_status",
+            column_config={
+                "Profile": st.column_config.TextColumn(pinned=True),
+                "Winner": st.column_config.TextColumn(
+                    help="First place for the profile as saved (its default method)."),
+                "Lead": st.column_config.TextColumn(
+                    help="Winner's score minus the runner-up's (0–1 scale; small = a close call)."),
+                "Record": st.column_config.TextColumn(help="The profile's newest decision record and its status."),
+                "Integrity": st.column_config.TextColumn(
+                    help="Whether the accepted text still matches its digest."),
+                "Triggers": st.column_config.TextColumn(
+                    help="Reconsideration triggers of the accepted record, evaluated now (as `workbench recheck`)."),
+                "Next step": st.column_config.TextColumn(width="large"),
+            },
+        )
+        accepted = [s for s in rows if s.accepted]
+        if accepted and not any(s.fired for s in accepted):
+            st.caption(f"{len(accepted)} accepted record(s) checked against the workspace: no reconsideration "
+                       "trigger fired (prices compared with each record's snapshot).")
+        urgent = [s for s in rows if s.fired or s.integrity not in (None, "ok") or s.winner is None]
+        if urgent:
+            st.warning(f"{len(urgent)} profile(s) need attention: " + md(", ".join(s.profile for s in urgent))
+                       + ".", icon=":material/notification_important:")
+        for s in rows:
+            target = s.next_step.page
+            param = PROFILE_PARAM.get(target)
+            st.page_link(str(page(target).path), label=md(f"{s.profile}: {s.next_step.text}"),
+                         icon=":material/arrow_forward:", query_params={param: s.profile} if param else None)
     return rows
