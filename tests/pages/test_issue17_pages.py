@@ -158,7 +158,16 @@ def test_signing_stays_on_the_sign_tab(open_page, workspace_engine, profile, tmp
     assert not at.exception, at.exception
     assert store.get_decision(workspace_engine, 1).signature_count == 1
     assert at.session_state["dec_tab"] == "Sign & download"
+    # the tabs are a keyed, stateful widget (an unkeyed st.tabs forgets the open tab on every rerun)
+    assert any(c.proto.id.endswith("-dec_tab") for c in _tab_containers(at._tree)), "st.tabs has no state key"
     assert {"Record", "Markdown preview", "Sign & download", "History"} <= {t.label for t in at.tabs}
+
+
+def _tab_containers(node):
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", "") == "tab_container":
+            yield child
+        yield from _tab_containers(child)
 
 
 # --------------------------------------------------------------------------- identity survives a reload
