@@ -68,7 +68,11 @@ if not records:
 
 table = profile_table(records)
 st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch", placeholder=MISSING,
-             column_config={"Context need (tokens)": st.column_config.NumberColumn(format="localized")})
+             column_config={"Context need (tokens)": st.column_config.NumberColumn(format="localized"),
+                            "p95 SLA (ms)": st.column_config.NumberColumn(format="localized",
+                                                                          help="Requirement 8b; also the hard limit."),
+                            "Cost ceiling (USD/success)": st.column_config.NumberColumn(
+                                format="$%.4f", help="Requirement 10; also the hard limit.")})
 names = dict(zip(table["id"], table["Name"], strict=True))
 if st.session_state.get("prof_open_next") in names:  # a copy just made: open it (before the selectbox exists)
     st.session_state["prof_selected"] = st.session_state.pop("prof_open_next")

@@ -77,6 +77,7 @@ def profile_table(records: Sequence[Record[Profile]]) -> pd.DataFrame:
         "Risk": r.model.risk_level.value,
         "Context need (tokens)": r.model.context_length_tokens,
         "p95 SLA (ms)": r.model.latency_sla.total_p95_ms,
+        "Cost ceiling (USD/success)": r.model.cost_ceiling_per_success_usd,
         "Updated by": r.updated_by,
         "Updated (UTC)": r.updated_at.strftime("%Y-%m-%d %H:%M"),
         "Version": r.version,
