@@ -50,9 +50,13 @@ def test_large_file_round_trips_through_the_store(engine, tmp_path):
     assert (first.items[0].item_id, first.items[0].passed, first.items[0].latency_ms) == ("q0", True, 100.0)
 
 
-_PEAK = ("import atexit, resource, runpy, sys\n"
-         "atexit.register(lambda: print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-         "file=sys.stderr))\n"
+_PEAK = ("import atexit, runpy, sys\n"
+         # VmHWM: this process's own peak resident set. ru_maxrss would not do: it survives exec, so a child
+         # forked from a large parent (a long pytest worker) would report the parent's size.
+         "def _peak():\n"
+         "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+         "    print('PEAK_KB', int(hwm.split()[1]), file=sys.stderr)\n"
+         "atexit.register(_peak)\n"
          "sys.argv = ['workbench', *sys.argv[1:]]\n"
          "runpy.run_module('workbench', run_name='__main__')\n")
 

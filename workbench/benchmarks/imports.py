@@ -18,9 +18,13 @@ from workbench.store.workspace import create_profile, new_profile_model
 ROWS = 1_000_000
 PEAK_TARGET_MB = 500.0
 CANDIDATES = ("GPT-5.4", "DeepSeek V4")
-_PEAK = ("import atexit, resource, runpy, sys\n"
-         "atexit.register(lambda: print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-         "file=sys.stderr))\n"
+_PEAK = ("import atexit, runpy, sys\n"
+         # VmHWM: this process's own peak resident set. ru_maxrss would not do: it survives exec, so a child
+         # forked from a large parent (a long pytest worker) would report the parent's size.
+         "def _peak():\n"
+         "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+         "    print('PEAK_KB', int(hwm.split()[1]), file=sys.stderr)\n"
+         "atexit.register(_peak)\n"
          "sys.argv = ['workbench', *sys.argv[1:]]\n"
          "runpy.run_module('workbench', run_name='__main__')\n")
 
