@@ -9,6 +9,7 @@ the strip and the sections agree to the digit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import streamlit as st
 
@@ -21,7 +22,7 @@ from workbench.ui.economics.common import cost_breakdown, pct
 from workbench.ui.text import md
 
 
-def _status(name: str, cost: float, ceiling: float | None) -> tuple[str, str]:
+def _status(name: str, cost: float, ceiling: float | None) -> tuple[str, Literal["gray", "green", "red"]]:
     """The delta line under a cost: the candidate's name and where it stands against the ceiling."""
     if ceiling is None:
         return md(name), "gray"

@@ -52,7 +52,7 @@ def _slug(text: str) -> str:
 # =========================================================================== cached computations
 
 
-class Catalog(tuple):  # type: ignore[type-arg]
+class Catalog(tuple):
     """The workspace's candidates at one revision: a tuple with a cheap cache key (hashing 500
     pydantic candidates for every cached call cost 60-90 ms per call; the key costs nothing)."""
 

@@ -113,7 +113,7 @@ def chart_default(names: Sequence[str], defaults: EconomicsDefaults | None) -> l
     excluded = set(defaults.excluded) if defaults else set()
     chosen = [n for n in names if n not in excluded][:CHART_DEFAULT]
     for extra in (defaults.leader, defaults.runner_up) if defaults else ():
-        if extra in names and extra not in chosen:
+        if extra is not None and extra in names and extra not in chosen:
             chosen.append(extra)
     return [n for n in names if n in set(chosen)]
 
