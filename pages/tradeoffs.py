@@ -104,7 +104,9 @@ def decision_panel() -> None:
 def working(result, dm, weights, constraints, method: str, extra) -> None:
     """The tabs below the card: only the open tab's code runs (lazy tabs), so a slider move builds one view."""
     tabs = dict(zip(TABS, st.tabs(TABS, key="to_tab", on_change="rerun"), strict=True))
-    if tabs["Ranking"].open:
+    if tabs["Ranking"].open and not result.rows:
+        tabs["Ranking"].caption("Nothing ranked: the Excluded tab says which constraint excludes whom.")
+    elif tabs["Ranking"].open:
         with tabs["Ranking"]:
             detail = st.toggle("More columns (quality, API cost, measured evidence)", key="to_detail")
             table = ui.result_table(result, ui.measured_vectors(ui.candidates(engine, view.profile)), detail)
@@ -139,7 +141,6 @@ def robustness_tab(dm, weights, constraints, method: str, extra) -> None:
                        help="How far plausible weightings stray from yours (Dirichlet around your weights).")
     samples = r2.select_slider("Samples", [500, 1_000, 2_000, 5_000, 10_000], SMAA_SAMPLES, key="to_samples")
     smaa = smaa_for(dm, weights, constraints, method, extra, samples, spread)
-    st.info(md(smaa.headline))
     show_chart(rank_acceptability_heatmap(smaa), key="to_smaa")
     st.dataframe(ui.smaa_table(smaa), hide_index=True, width="stretch")
     st.caption(f"{smaa.sampling}; seed {smaa.seed}: the same view always gives the same figures.")

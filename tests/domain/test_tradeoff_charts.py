@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.charts import theme
 from workbench.charts import tradeoffs as charts
 from workbench.domain import smaa
 from workbench.domain.decision_matrix import build_decision_matrix, rank_matrix
@@ -85,7 +86,7 @@ def test_rank_acceptability_heatmap_shows_percentages_and_folds_tail_ranks() -> 
         assert sum(row) == pytest.approx(100.0)
     assert fig.layout.xaxis.title.text == "Rank (1 = best)"
     assert heat.colorbar.title.text == "% of samples"
-    assert fig.layout.title.subtitle.text == res.headline
+    assert theme.takeaway(fig) == res.headline
 
 
 def test_empty_states_explain_instead_of_drawing_nothing() -> None:
@@ -125,6 +126,8 @@ def test_pareto_is_projector_grade_dollar_ticks_ceiling_frontier_line_no_axis_be
     assert all(t.startswith("$") for t in fig.layout.xaxis.ticktext)
     assert fig.layout.yaxis.range[0] == 0
     assert any(s.line.color == theme.CEILING and s.x0 == 0.05 for s in fig.layout.shapes)  # the ceiling drawn
+    label = next(a for a in fig.layout.annotations if a.text == "cost ceiling $0.05")
+    assert label.x == pytest.approx(-1.30103)  # log10(0.05): plotly places annotations on a log axis in log10
     line = next(t for t in fig.data if t.mode == "lines")
     assert list(line.x) == sorted(line.x) and len(line.x) == len(result.pareto)  # the frontier drawn
     frontier = next(t for t in fig.data if t.name == "Pareto frontier (non-dominated)")

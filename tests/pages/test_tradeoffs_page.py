@@ -44,7 +44,8 @@ def test_page_ranks_with_method_and_normalisation_named(open_page, profile):
     assert _metric(at, "Robustness").value.endswith("% first")  # the card's SMAA figure
     assert not any("Confidence factor" in d.value.columns for d in at.dataframe)  # robustness tab not built
     _tab(at, "Robustness")
-    assert any("ranks first in" in i.value for i in at.info)  # SMAA headline
+    assert any("ranks first in" in c.value for c in at.caption)  # SMAA headline: the heat map's takeaway
+    assert not any("None" in str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
     smaa_table = next(d.value for d in at.dataframe if "Confidence factor" in d.value.columns)
     assert {"Ranks first (%)", "Expected rank", "Central weights (top 4)"} <= set(smaa_table.columns)
 

@@ -107,8 +107,10 @@ def cost_axis(fig: go.Figure, *, axis: str = "y", ceiling: float | None = None, 
                 "annotation_font": {"size": TICK_PX, "color": CEILING}}
         if axis == "y":
             fig.add_hline(y=ceiling, annotation_position="top left", **line)
+            fig.layout.annotations[-1].y = math.log10(ceiling)  # plotly: annotations on a log axis take log10
         else:
             fig.add_vline(x=ceiling, annotation_position="top right", **line)
+            fig.layout.annotations[-1].x = math.log10(ceiling)
     return fig
 
 

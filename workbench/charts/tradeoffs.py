@@ -95,11 +95,10 @@ def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
                                                                            for r in rows][::-1],
                        "hoverinfo": "text"})
     fig = go.Figure(data=traces)
-    fig.update_layout(title=title, barmode="stack", xaxis_title="Contribution to score (0-1)",
-                      yaxis_title="Candidate", height=max(300, 28 * len(rows) + 160),
-                      legend_title_text="Criterion")
-    fig.add_annotation(text=result.contribution_kind, showarrow=False, xref="paper", yref="paper",
-                       x=0, y=-0.12, xanchor="left", font={"size": theme.TICK_PX, "color": theme.MUTED})
+    fig.update_layout(title={"text": title, "subtitle": {"text": result.contribution_kind}}, barmode="stack",
+                      xaxis_title="Contribution to score (0-1)", yaxis_title="Candidate",
+                      height=max(340, 30 * len(rows) + 220), margin={"t": 90},
+                      legend={"orientation": "h", "y": -0.25, "title": {"text": "Criterion group"}})
     return theme.apply(fig, takeaway=f"{rows[0].name} leads with {rows[0].score:.3f}; bars show what each "
                        "criterion group adds.")
 
@@ -131,6 +130,7 @@ def _pareto_notes(result: RankingResult, known_latency: list[float]) -> list[str
     return notes
 
 
+LABEL_SIDES = ("top left", "bottom right")  # neighbours on the frontier alternate: labels do not collide
 PARETO_HOVER = ("<b>%{customdata[0]}</b> (rank %{customdata[1]}, score %{customdata[2]:.3f})<br>"
                 "quality %{y:.3f} (0-1)<br>cost per success $%{x:.4g} (%{customdata[5]})<br>"
                 "p95 latency %{customdata[3]}<br>on frontier: %{customdata[4]}<extra></extra>")
@@ -143,7 +143,9 @@ def _pareto_trace(group: list[Any], on_front: bool, placed: list[Any], known_lat
         "x": [r.cost_per_success for r in group], "y": [r.quality for r in group],
         "mode": "markers+text" if on_front else "markers",
         "name": "Pareto frontier (non-dominated)" if on_front else "dominated",
-        "text": [r.name for r in group] if on_front else None, "textposition": "top center",
+        "text": [r.name for r in group] if on_front else None,
+        "textposition": ["top right" if i == 0 else LABEL_SIDES[i % 2] for i in range(len(group))] if on_front
+        else "top center",
         "textfont": {"size": theme.TICK_PX, "color": theme.INK},
         "customdata": [[r.name, r.rank, r.score, "unknown" if r.latency_p95_ms is None
                         else f"{r.latency_p95_ms:,.0f} ms", "yes" if on_front else "no",
@@ -168,7 +170,7 @@ def pareto_chart(result: RankingResult, ceiling: float | None = None) -> go.Figu
         return _empty(title, result.empty_state or "No ranked candidate has a cost per successful outcome "
                       "(prices unknown).")
     known_latency = [r.latency_p95_ms for r in placed if r.latency_p95_ms is not None]
-    front = [r for r in placed if r.pareto]
+    front = sorted((r for r in placed if r.pareto), key=lambda r: (r.cost_per_success, -r.quality))
     traces = [_pareto_trace(g, on, placed, known_latency)
               for on, g in ((False, [r for r in placed if not r.pareto]), (True, front)) if g]
     fig = go.Figure(data=([_frontier_line(front)] if len(front) > 1 else []) + traces)
@@ -178,15 +180,20 @@ def pareto_chart(result: RankingResult, ceiling: float | None = None) -> go.Figu
                       margin={"t": 90}, height=520)
     fig.update_yaxes(range=[0, min(1.0, top * 1.12) if top > 0 else 1.0])
     theme.cost_axis(fig, axis="x", ceiling=ceiling, values=[r.cost_per_success for r in placed])
+    if ceiling:
+        fig.update_annotations(selector={"text": f"cost ceiling ${ceiling:,.4g}"}, xanchor="right")  # left of line
     notes = _pareto_notes(result, known_latency)
     if notes:
         fig.add_annotation(text="; ".join(notes), showarrow=False, xref="paper", yref="paper", x=0, y=1.08,
                            xanchor="left", font={"size": theme.TICK_PX, "color": theme.MUTED})
+    return theme.apply(fig, takeaway=_pareto_takeaway(result, front, ceiling, bool(known_latency)))
+
+
+def _pareto_takeaway(result: RankingResult, front: list[Any], ceiling: float | None, latency: bool) -> str:
     names = ", ".join(result.pareto[:3]) + (f" and {len(result.pareto) - 3} more" if len(result.pareto) > 3 else "")
     over = sum(1 for r in front if ceiling and r.cost_per_success > ceiling)
     tail = f"; {over} of them above the cost ceiling" if over else ""
-    return theme.apply(fig, takeaway=f"{len(front)} candidates are non-dominated on quality, cost"
-                       f"{', latency' if known_latency else ''}: {names}{tail}.")
+    return f"{len(front)} candidates are non-dominated on quality, cost{', latency' if latency else ''}: {names}{tail}."
 
 
 def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_ranks: int = 10) -> go.Figure:
@@ -214,7 +221,7 @@ def rank_acceptability_heatmap(smaa: SmaaResult, max_candidates: int = 20, max_r
         texttemplate="%{text}", textfont={"size": theme.TICK_PX}, colorbar={"title": {"text": "% of samples"}},
         hovertemplate="%{y}<br>rank %{x}: %{z:.1f}% of weight samples<extra></extra>"))
     fig.update_xaxes(type="category")  # integer ranks 1, 2, ... (a numeric axis would tick 0.5, 1.5, ...)
-    fig.update_layout(title={"text": title, "subtitle": {"text": smaa.headline}}, xaxis_title="Rank (1 = best)",
+    fig.update_layout(title=title, xaxis_title="Rank (1 = best)",
                       yaxis_title="Candidate", yaxis_autorange="reversed", height=max(300, 26 * len(cands) + 160),
                       margin={"t": 90})
     return theme.apply(fig, takeaway=smaa.headline)

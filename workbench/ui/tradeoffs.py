@@ -372,7 +372,7 @@ def smaa_table(smaa: SmaaResult, top: int = 10) -> list[dict[str, Any]]:
             "Candidate": c.name,
             "Ranks first (%)": round(100 * c.first_rank, 1),
             "Expected rank": round(c.expected_rank, 2),
-            "Confidence factor": None if c.confidence is None else round(c.confidence, 2),
+            "Confidence factor": "n/a (never first)" if c.confidence is None else f"{c.confidence:.2f}",
             "Central weights (top 4)": ", ".join(f"{CRITERION_LABELS.get(k, k)} {v:.0%}" for k, v in central)
             or "never ranks first",
         })
