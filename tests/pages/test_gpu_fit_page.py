@@ -200,3 +200,20 @@ def test_trade_offs_leader_is_preselected(open_page, workspace_engine):
     at.session_state["tradeoffs_leader"] = "gpt-oss-20b"  # published by the Trade-offs page
     at.run()
     assert "gpt-oss-20b" in at.subheader[0].value.replace("\\", "")
+
+
+def test_the_answer_comes_before_the_inputs(open_page):
+    """Issue 17: verdict (fits or not, how many of which GPU, headroom) and its cost above the inputs."""
+    at = open_page("gpu-fit")
+    flat: list[str] = []  # element types in page order
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            flat.append(getattr(child, "type", type(child).__name__))
+            walk(child)
+
+    walk(at.main)
+    assert "success" in flat or "error" in flat, flat
+    verdict = flat.index("success") if "success" in flat else flat.index("error")
+    assert verdict < flat.index("number_input")
+    assert at.success and "headroom" in at.success[0].value and "× H100" in at.success[0].value

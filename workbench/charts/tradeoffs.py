@@ -98,7 +98,7 @@ def contribution_breakdown(result: RankingResult, top: int = 15) -> go.Figure:
     fig.update_layout(title={"text": title, "subtitle": {"text": result.contribution_kind}}, barmode="stack",
                       xaxis_title="Contribution to score (0-1)", yaxis_title="Candidate",
                       height=max(340, 30 * len(rows) + 220), margin={"t": 90},
-                      legend={"orientation": "h", "y": -0.25, "title": {"text": "Criterion group"}})
+                      legend={"orientation": "h", "y": -0.4, "title": {"text": "Criterion group"}})
     return theme.apply(fig, takeaway=f"{rows[0].name} leads with {rows[0].score:.3f}; bars show what each "
                        "criterion group adds.")
 
