@@ -44,20 +44,18 @@ except PortfolioError as exc:
 doc = result_json(result)
 decision_card(doc)
 
-left, right = st.columns([3, 2])
+st.plotly_chart(task_graph(doc, record.model.edges), width="stretch", key="portfolio_graph")
+left, right = st.columns([2, 3])
 with left:
-    st.plotly_chart(task_graph(doc, record.model.edges), width="stretch", key="portfolio_graph")
-with right:
     st.plotly_chart(monolith_comparison(doc), width="stretch", key="portfolio_monolith")
+with right:
     st.caption(takeaway(doc))
-if result.fragile_step:
-    share = next(n["first_rank_share"] for n in doc["nodes"] if n["key"] == result.fragile_step)
-    st.caption(f"Most fragile choice: step {md(result.fragile_step)} — its model ranks first in {share:.0%} of "
-               "plausible weightings.")
-st.dataframe(step_table(doc), hide_index=True, width="stretch",
-             column_config={"$ / success": st.column_config.NumberColumn(format="$%.5f"),
-                            "Ranks first in": st.column_config.NumberColumn(format="percent")})
-st.caption(" · ".join(doc["notes"]) + ". Formulas: docs/portfolio.md.")
+    if result.fragile_step:
+        share = next(n["first_rank_share"] for n in doc["nodes"] if n["key"] == result.fragile_step)
+        st.caption(f"Most fragile choice: step {md(result.fragile_step)} — its model ranks first in {share:.0%} "
+                   "of plausible weightings.")
+    st.caption(" · ".join(md(n) for n in doc["notes"]) + ". Formulas: docs/portfolio.md.")
+st.dataframe(step_table(doc), hide_index=True, width="stretch")
 c1, c2, c3 = st.columns(3)
 if c3.button("Draft the portfolio's decision record", help="An MDR listing each step's decision, the routing "
              "policy and the monolith comparison; sign and accept it on the Decision page."):

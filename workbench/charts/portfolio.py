@@ -23,6 +23,10 @@ def _depths(keys: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return depth
 
 
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _usd(value: object) -> str:
     return "cost unknown" if value is None else f"${value:,.4f}/success"
 
@@ -45,14 +49,14 @@ def task_graph(doc: dict[str, Any], edges: list[tuple[str, str]]) -> go.Figure:
     fig = go.Figure()
     for a, b in edges:
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        fig.add_annotation(x=x1 - 0.28, y=y1, ax=x0 + 0.28, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+        fig.add_annotation(x=x1 - 0.3, y=y1, ax=x0 + 0.3, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#475569", text="")
     critical = set(doc["end_to_end"].get("critical_path", []))
     for n in nodes:
         x, y = pos[str(n["key"])]
         # plotly reads <b>, <br> and <a href> in annotation text: names from users are escaped
-        label = (f"<b>{escape(str(n['key']))}</b> · {escape(str(n['profile']))}"
-                 f"<br>{escape(str(n['winner'] or 'nothing ranked'))} ({n['route']})"
+        label = (f"<b>{escape(str(n['key']))}</b><br>{escape(_short(str(n['profile'])))}"
+                 f"<br>{escape(_short(str(n['winner'] or 'nothing ranked')))} ({n['route']})"
                  f"<br>{_usd(n['cost_per_success_usd'])} · {_ms(n['latency_p95_ms'])}")
         fig.add_annotation(x=x, y=y, text=label, showarrow=False, align="left", font={"size": 15, "color": _INK},
                            bgcolor="#EFF6FF", bordercolor=_STEP if n["key"] in critical else "#94A3B8",
@@ -61,7 +65,7 @@ def task_graph(doc: dict[str, Any], edges: list[tuple[str, str]]) -> go.Figure:
     tall = max(rows.values(), default=1)
     fig.update_xaxes(visible=False, range=[-0.6, width + 0.6])
     fig.update_yaxes(visible=False, range=[-tall + 0.4, 0.6])
-    fig.update_layout(height=140 + 120 * tall, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    fig.update_layout(height=120 + 150 * tall, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       plot_bgcolor="white", paper_bgcolor="white")
     steps = ", ".join(f"{n['key']}: {n['winner'] or 'nothing ranked'}" for n in nodes)
     return theme.apply(fig, takeaway=f"{len(nodes)} steps ({steps}); the critical path is outlined.")
@@ -100,7 +104,7 @@ def takeaway(doc: dict[str, Any]) -> str:
         return f"The portfolio costs ${ours:,.4f} per successful outcome; the monolith's cost is unknown."
     saving = 1 - ours / theirs if theirs else 0.0
     return (f"The portfolio costs ${ours:,.4f} per successful outcome against ${theirs:,.4f} for "
-            f"{mono['candidate']} everywhere ({saving:+.0%} saving)."
+            f"{mono['candidate']} everywhere ({saving:.0%} cheaper)."
             if saving >= 0 else
             f"The portfolio costs ${ours:,.4f} per successful outcome, {-saving:.0%} more than "
             f"{mono['candidate']} everywhere (${theirs:,.4f}).")

@@ -80,7 +80,8 @@ def decision_card(doc: dict[str, Any]) -> None:
     saving = None if ours is None or not theirs else 1 - ours / theirs
     cols[3].metric("vs the single-model monolith",
                    "none does" if mono.get("candidate") is None else
-                   ("unknown" if saving is None else f"{saving:+.0%}"),
+                   ("unknown" if saving is None else
+                    f"{saving:.0%} cheaper" if saving >= 0 else f"{-saving:.0%} dearer"),
                    help="The best single model that every step's hard constraints admit, used everywhere.")
     if doc["sla_met"] is False:
         st.warning(f"The critical path's p95 ({latency:,.0f} ms) misses the portfolio's target ({sla:,.0f} ms).")
@@ -93,7 +94,9 @@ def step_table(doc: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Step": n["key"], "Profile": n["profile"], "Model": n["winner"] or "nothing ranked",
         "Route": n["route"], "Models called": " → ".join(n["route_detail"]["models"]),
-        "Calls / request": n["calls_per_request"], "$ / success": n["cost_per_success_usd"],
-        "p95 (ms)": n["latency_p95_ms"], "Ranks first in": n["first_rank_share"],
+        "Calls / request": n["calls_per_request"],
+        "$ / success": "unknown" if n["cost_per_success_usd"] is None else f"${n['cost_per_success_usd']:,.5f}",
+        "p95": "unknown" if n["latency_p95_ms"] is None else f"{n['latency_p95_ms']:,.0f} ms",
+        "Ranks first in": "—" if n["first_rank_share"] is None else f"{n['first_rank_share']:.0%}",
         "Recovery": n["recovery"]["action"], "Why this route": n["basis"],
     } for n in doc["nodes"]])
