@@ -88,15 +88,18 @@ def decision_panel() -> None:
         except ValueError as exc:  # e.g. a GPU constraint naming a GPU the catalog does not know
             st.error(md(exc))
             return
+        slot = None
         if result.empty_state:
             st.error(md(result.empty_state))
         else:
             st.session_state["tradeoffs_leader"] = result.winner  # the GPU-fit page preselects it
-            smaa = smaa_for(dm, weights, constraints, method, extra, SMAA_SAMPLES, SMAA_SPREAD)
-            card_ui.card(result, smaa, ui.tied_with_leader(engine, view.profile, view.effective, result),
-                         constraints, view.effective.throughput.requests_per_month)
+            slot = card_ui.card(result, ui.tied_with_leader(engine, view.profile, view.effective, result),
+                                constraints, view.effective.throughput.requests_per_month)
     with results:
         working(result, dm, weights, constraints, method, extra)
+    if slot is not None:  # SMAA last: the card's figures and the open tab are already on screen
+        card_ui.robustness_metric(slot, smaa_for(dm, weights, constraints, method, extra, SMAA_SAMPLES,
+                                                 SMAA_SPREAD), result.winner)
     export_button(weights, constraints, method)
     save_controls(weights, constraints, method)
 

@@ -207,9 +207,15 @@ def tied_text(tied: list[TiedWith], shown: int = 4) -> str:
     return "tied with the leader: " + "; ".join(f"{', '.join(n)} ({md(b)})" for b, n in groups.items()) + more
 
 
-def card(result: RankingResult, smaa: SmaaResult | None, tied: list[TiedWith], constraints: HardConstraints,
-         requests_per_month: int | None) -> None:
-    """The answer, in one band above the fold."""
+def robustness_metric(slot: Any, smaa: SmaaResult | None, winner: str) -> None:
+    """Fill the card's robustness slot (SMAA runs after the open tab is drawn: the ranking is not kept waiting)."""
+    slot.metric("Robustness", _share(smaa, winner), help=smaa.headline if smaa else
+                "SMAA-2 over plausible weightings and unknown values")
+
+
+def card(result: RankingResult, tied: list[TiedWith], constraints: HardConstraints,
+         requests_per_month: int | None) -> Any:
+    """The answer, in one band above the fold; returns the robustness slot (see :func:`robustness_metric`)."""
     win = result.rows[0]
     second = result.rows[1] if len(result.rows) > 1 else None
     with st.container(key="decision-card", border=True):
@@ -220,8 +226,8 @@ def card(result: RankingResult, smaa: SmaaResult | None, tied: list[TiedWith], c
                       else "the only feasible candidate")
             st.caption(f"Score {win.score:.3f} ({win.score_range[0]:.3f}–{win.score_range[1]:.3f} over unknowns) "
                        f"· {margin}")
-        c1.metric("Robustness", _share(smaa, win.name), help=smaa.headline if smaa else
-                  "SMAA-2 over plausible weightings and unknown values")
+        slot = c1.empty()
+        slot.metric("Robustness", "…", help="SMAA-2 over plausible weightings and unknown values (computing)")
         c1.caption(f"Completeness {win.completeness:.0%} of weighted criteria known"
                    + (" · rank depends on unknowns" if win.rank_depends_on_unknowns else ""))
         basis = {"api": "API price", "self_hosted": "self-hosted GPUs", "unknown": "unknown basis"}[win.cost_basis]
@@ -241,3 +247,4 @@ def card(result: RankingResult, smaa: SmaaResult | None, tied: list[TiedWith], c
         tie_text = tied_text(tied)
         st.caption(f":material/{'check_circle' if result.methods_agree else 'warning'}: {agree} · {tie_text} · "
                    f"{len(result.rows)} ranked, {len(result.excluded)} excluded")
+    return slot
