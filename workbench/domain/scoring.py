@@ -91,14 +91,6 @@ def take_rows(x: FloatArray, index: ArrayLike) -> FloatArray:
     return out
 
 
-def as_benefit(benefit: ArrayLike, n: int) -> BoolArray:
-    """Direction mask: True = benefit (higher is better), False = cost (lower is better)."""
-    b = np.asarray(benefit, dtype=bool)
-    if b.shape != (n,):
-        raise ScoringError(f"benefit mask must have shape ({n},), got {b.shape}")
-    return b
-
-
 def normalise_weights(weights: ArrayLike, criteria: Sequence[str] | None = None) -> FloatArray:
     """Validate criterion weights and scale them to sum to 1: ``w_j / sum_k w_k``.
 
