@@ -30,7 +30,7 @@ FIELDS = (
     "attention_chunk_size interleave_moe_layer_step intermediate_size_mlp attn_layer_period attn_layer_offset "
     "expert_layer_period expert_layer_offset mamba_d_state mamba_d_conv mamba_expand mamba_n_heads mamba_d_head "
     "mamba_n_groups mamba_d_ssm mamba_conv_bias mamba_rms_norm projectors_bias mamba_proj_bias enable_moe_block "
-    "attention_k_eq_v hidden_size_per_layer_input index_head_dim index_n_heads qkv_bias use_qk_norm"
+    "attention_k_eq_v hidden_size_per_layer_input index_head_dim index_n_heads qkv_bias use_qk_norm share_expert_dim"
 ).split()
 PERTURB = {"hidden_size": lambda v: v * 2, "num_attention_heads": lambda v: v * 2,
            "num_hidden_layers": lambda v: v + 2, "vocab_size": lambda v: v + 64}

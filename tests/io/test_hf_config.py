@@ -15,7 +15,7 @@ CATALOG = Path(__file__).resolve().parents[2] / "data" / "gpus.json"
 
 def test_reads_every_fixture(fixtures_dir: Path) -> None:
     files = sorted((fixtures_dir / "hf-configs").glob("*.config.json"))
-    assert len(files) == 7  # the six families + the published gemma-3-27b-it
+    assert len(files) == 8  # the six families, the published gemma-3-27b-it and the Step 3.5-shaped config
     for path in files:
         spec = read_hf_config(path)
         assert spec.num_hidden_layers > 0

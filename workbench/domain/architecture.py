@@ -79,8 +79,10 @@ class MLASpec(Spec):
 
 
 class IndexerSpec(Spec):
-    """Sparse-attention indexer (DeepSeek V3.2 / GLM-5 DSA): its own key cache per token per layer."""
+    """Sparse-attention indexer: DeepSeek V3.2 / GLM-5 DSA on MLA layers (its own key cache per token per layer),
+    or MiniMax M3's lightning indexer beside GQA attention on the layers marked ``indexer``."""
 
+    kind: Literal["dsa", "lightning"] = "dsa"
     num_heads: int = Field(gt=0)
     head_dim: int = Field(gt=0)
     own_layers: int | None = Field(
@@ -211,6 +213,7 @@ class LayerSpec(Spec):
     mixer: Mixer
     ffn: Ffn
     parallel_mamba: bool = Field(default=False, description="Falcon-H1: a Mamba mixer beside the attention")
+    indexer: bool = Field(default=False, description="MiniMax M3: a lightning indexer beside the attention")
 
 
 class ParameterCounts(Spec):
@@ -248,6 +251,7 @@ class ArchitectureSpec(Spec):
     full_attention_head_dim: int | None = Field(default=None, gt=0, description="Gemma-4 style global_head_dim")
     full_attention_kv_heads: int | None = Field(default=None, gt=0)
     sliding_kv_heads: int | None = Field(default=None, gt=0, description="MiMo: SWA layers' KV heads")
+    sliding_attention_heads: int | None = Field(default=None, gt=0, description="Step 3.5: SWA layers' query heads")
     full_k_eq_v: bool = Field(default=False, description="Gemma 4: full layers have no v_proj (K = V)")
     vocab_size: int = Field(gt=0)
     tie_word_embeddings: bool
@@ -267,6 +271,7 @@ class ArchitectureSpec(Spec):
     attention_bias: bool = False
     qkv_bias_only: bool = False
     attention_output_gate: bool = False
+    attention_head_gate: bool = Field(default=False, description="one output gate per head, g = h·H_q (Step 3.5)")
     qk_norm: bool = False
     qk_norm_full_width: bool = Field(default=False, description="q/k norms over all heads (OLMo 2, MiniMax M2)")
     norm_bias: bool = Field(default=False, description="LayerNorms with a bias (Nemotron LayerNorm1P)")
@@ -316,7 +321,8 @@ class ArchitectureSpec(Spec):
 
 def _attention_params(spec: ArchitectureSpec, mixer: str) -> tuple[int, int]:
     """(matrices, 1-D tensors) of one GQA attention layer: ``q = h·(H_q·D)`` (doubled with an output gate),
-    ``k = h·(H_kv·D)``, ``v = h·(H_kv·D_v)`` (absent when K = V), ``o = (H_q·D_v)·h``."""
+    ``k = h·(H_kv·D)``, ``v = h·(H_kv·D_v)`` (absent when K = V), ``o = (H_q·D_v)·h``, and ``g = h·H_q`` with a
+    per-head gate (transformers' Step3p7Attention ``g_proj`` when ``gating`` is per head)."""
     h, hq = spec.hidden_size, spec.num_attention_heads
     hd, kvh = spec.head_dim, spec.num_key_value_heads
     vd = spec.v_head_dim or hd
@@ -326,11 +332,12 @@ def _attention_params(spec: ArchitectureSpec, mixer: str) -> tuple[int, int]:
         vd = spec.full_attention_head_dim or vd
         kvh = spec.full_attention_kv_heads or kvh
         has_v = not spec.full_k_eq_v
-    elif mixer == "sliding_attention" and spec.sliding_kv_heads:
-        kvh = spec.sliding_kv_heads
+    elif mixer == "sliding_attention":
+        kvh = spec.sliding_kv_heads or kvh
+        hq = spec.sliding_attention_heads or hq
     q_out = hq * hd * (2 if spec.attention_output_gate else 1)
     v_out = kvh * vd if has_v else 0
-    mats = h * q_out + h * kvh * hd + h * v_out + hq * vd * h
+    mats = h * q_out + h * kvh * hd + h * v_out + hq * vd * h + (h * hq if spec.attention_head_gate else 0)
     small = 0
     if spec.attention_bias:
         small += q_out + kvh * hd + v_out + h
@@ -398,7 +405,12 @@ def _mixer_params(spec: ArchitectureSpec, layer: LayerSpec, index: int, mla_seen
                                                        index)
         return mats, small + spec.compressed.hyper_connection_params(spec.hidden_size)
     if layer.mixer in ("full_attention", "sliding_attention", "chunked_attention"):
-        return _attention_params(spec, layer.mixer)
+        mats, small = _attention_params(spec, layer.mixer)
+        if layer.indexer and spec.indexer is not None:  # lightning indexer: q h·H_i·D_i, k h·D_i, q/k norms 2·D_i
+            ix = spec.indexer
+            mats += spec.hidden_size * ix.head_dim * (ix.num_heads + 1)
+            small += 2 * ix.head_dim
+        return mats, small
     if layer.mixer == "mla":
         own = spec.indexer is not None and (spec.indexer.own_layers is None or mla_seen <= spec.indexer.own_layers)
         return _mla_params(spec, own)

@@ -16,7 +16,7 @@ from workbench.domain.architecture import (
     MLASpec,
     MoESpec,
 )
-from workbench.io.hf_config.fields import first, get_int
+from workbench.io.hf_config.fields import first, get_int, int_list
 
 #: Activations whose MLP has two matrices (up, down) instead of three (gate, up, down).
 MAMBA1_MODEL_TYPES = frozenset({"mamba", "falcon_mamba", "jamba"})
@@ -48,8 +48,32 @@ def mla(cfg: dict[str, Any], notes: list[str]) -> MLASpec | None:
     return spec
 
 
+def lightning_layers(cfg: dict[str, Any], n_layers: int) -> list[bool] | None:
+    """MiniMax M3: which layers carry a lightning indexer (``sparse_attention_config.sparse_attention_freq``)."""
+    sparse = cfg.get("sparse_attention_config")
+    if not isinstance(sparse, dict) or not sparse.get("use_sparse_attention", True):
+        return None
+    if not isinstance(sparse.get("sparse_attention_freq"), list):
+        return None
+    flags = int_list(sparse, "sparse_attention_freq")
+    assert flags is not None
+    if len(flags) < n_layers:
+        raise ArchitectureError(f"field 'sparse_attention_config.sparse_attention_freq' has {len(flags)} entries but "
+                                f"num_hidden_layers is {n_layers}")
+    return [bool(f) for f in flags[:n_layers]]
+
+
 def indexer(cfg: dict[str, Any], notes: list[str]) -> IndexerSpec | None:
-    """DeepSeek V3.2 / GLM-5 sparse-attention indexer (``index_head_dim``, ``index_n_heads``)."""
+    """DeepSeek V3.2 / GLM-5 sparse-attention indexer (``index_head_dim``, ``index_n_heads``), or MiniMax M3's
+    lightning indexer (``sparse_attention_config``: ``sparse_index_dim``, ``sparse_num_index_heads``)."""
+    sparse = cfg.get("sparse_attention_config")
+    if isinstance(sparse, dict) and not cfg.get("kv_lora_rank") and isinstance(sparse.get("sparse_attention_freq"),
+                                                                               list):
+        spec = IndexerSpec(kind="lightning", num_heads=get_int(sparse, "sparse_num_index_heads") or 1,
+                           head_dim=get_int(sparse, "sparse_index_dim") or 1)
+        notes.append("MiniMax M3 lightning indexer on the sparse layers: parameters exact; its key cache and the "
+                     "block-sparse selection are not modelled (every token's K/V counted): KV unverified")
+        return spec
     head_dim = get_int(cfg, "index_head_dim", required=False)
     heads = get_int(cfg, "index_n_heads", required=False)
     if head_dim is None or heads is None or not cfg.get("kv_lora_rank"):
@@ -190,6 +214,9 @@ def moe(cfg: dict[str, Any], model_type: str, gated: bool, notes: list[str]) -> 
         shared_gate = model_type.startswith(("qwen2_moe", "qwen3_next", "qwen3_5"))
     if model_type in ("llama4", "llama4_text"):
         n_shared = 1  # Llama 4: one shared expert of intermediate_size beside the routed ones
+    if cfg.get("share_expert_dim"):  # Step 3.5/3.7: one always-active shared expert of share_expert_dim
+        n_shared = max(n_shared, 1)
+        shared_size = get_int(cfg, "share_expert_dim") or expert_size
     spec = MoESpec(
         num_experts=experts,
         experts_per_token=top_k,

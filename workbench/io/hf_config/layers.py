@@ -8,8 +8,9 @@ MoE — one block per layer); ``layer_types``; ``linear_attn_config.full_attn_la
 ``no_rope_layers`` (Llama 4); ``sliding_window_pattern`` (Gemma 3); the Gemma-2 alternation; a bare
 ``sliding_window`` (every layer).
 
-Feed-forward: the block pattern when there is one; else MoE layers from ``first_k_dense_replace`` and
-``moe_layer_freq`` (an int period or a per-layer 0/1 list), ``decoder_sparse_step``/``mlp_only_layers`` (Qwen),
+Feed-forward: the block pattern when there is one; else ``mlp_layer_types`` (``sparse``/``dense`` per layer,
+transformers' canonical field) or ``moe_layers_enum`` (Step 3.5/3.7); else MoE layers from
+``first_k_dense_replace`` and ``moe_layer_freq`` (an int period or a per-layer 0/1 list), ``decoder_sparse_step``/``mlp_only_layers`` (Qwen),
 ``interleave_moe_layer_step``/``moe_layers`` (Llama 4), ``expert_layer_period``/``offset`` (Jamba),
 ``enable_moe_block`` (Gemma 4: a dense MLP and the experts side by side in every layer).
 """
@@ -70,6 +71,9 @@ def _from_layer_types(cfg: dict[str, Any], n_layers: int, notes: list[str]) -> l
         layer_types = cfg.get("layers_block_type")
         if not isinstance(layer_types, list) or not layer_types:
             return None
+    mtp = get_int(cfg, "num_nextn_predict_layers", "mtp_num_hidden_layers", required=False, minimum=0) or 0
+    if mtp and len(layer_types) == n_layers + mtp:  # Step 3.5: the list also covers the MTP layers (trimmed)
+        layer_types = layer_types[:n_layers]
     if len(layer_types) != n_layers:
         raise ArchitectureError(
             f"field 'layer_types' has {len(layer_types)} entries but num_hidden_layers is {n_layers}"
@@ -160,8 +164,34 @@ def _step_flags(cfg: dict[str, Any], flags: list[bool]) -> list[bool]:
     return flags
 
 
+def _listed_flags(cfg: dict[str, Any], n_layers: int) -> list[bool] | None:
+    """transformers' canonical per-layer ``mlp_layer_types`` (``"sparse"``/``"dense"``), or Step's legacy
+    ``moe_layers_enum`` (MoE layer indices, a list or a comma-separated string). Lists padded with trailing
+    multi-token-prediction entries are cut to ``num_hidden_layers``, as transformers does."""
+    kinds = cfg.get("mlp_layer_types")
+    if isinstance(kinds, list) and kinds:
+        unknown = sorted({str(k) for k in kinds} - {"sparse", "dense", "moe"})
+        if unknown:
+            raise ArchitectureError(f"field 'mlp_layer_types' has unknown entries {unknown} (expected sparse/dense)")
+        if len(kinds) < n_layers:
+            raise ArchitectureError(f"field 'mlp_layer_types' has {len(kinds)} entries but num_hidden_layers is "
+                                    f"{n_layers}")
+        return [str(k) in ("sparse", "moe") for k in kinds[:n_layers]]
+    listed = cfg.get("moe_layers_enum")
+    if listed is None:
+        return None
+    items = listed.split(",") if isinstance(listed, str) else listed if isinstance(listed, list) else None
+    if items is None or not all(str(i).strip().isdigit() for i in items if str(i).strip()):
+        raise ArchitectureError("field 'moe_layers_enum' must list layer indices (e.g. \"3,4,5\")")
+    chosen = {int(str(i)) for i in items if str(i).strip()}
+    return [i in chosen for i in range(n_layers)]
+
+
 def moe_layer_flags(cfg: dict[str, Any], n_layers: int) -> list[bool]:
     """Which layers carry a MoE block (fields in the module docstring)."""
+    listed = _listed_flags(cfg, n_layers)
+    if listed is not None:
+        return listed
     first_k = get_int(cfg, "first_k_dense_replace", required=False, minimum=0) or 0
     flags = _step_flags(cfg, _period_flags(cfg, [i >= first_k for i in range(n_layers)], first_k))
     period = get_int(cfg, "expert_layer_period", required=False)

@@ -39,11 +39,12 @@ VERIFIED_MODEL_TYPES: frozenset[str] = frozenset({
     "qwen3_vl_text", "qwen3_vl_moe_text", "deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "gemma",
     "gemma2", "gemma3", "gemma3_text", "gemma4_text", "gpt_oss", "llama4", "llama4_text", "phi3", "olmo2", "olmoe",
     "cohere", "glm", "glm4_moe", "glm_moe_dsa", "minimax_m2", "mimo_v2_flash", "nemotron", "nemotron_h",
-    "falcon_h1", "mamba",
+    "falcon_h1", "mamba", "step3p5",
 })
 #: Fields whose library default is listed as an assumption when the file omits them.
 _SIZE_FIELDS = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
-                "intermediate_size", "head_dim", "tie_word_embeddings", "moe_intermediate_size", "num_experts")
+                "intermediate_size", "head_dim", "tie_word_embeddings", "moe_intermediate_size", "num_experts",
+                "n_routed_experts", "num_experts_per_tok", "share_expert_dim")
 _CORE_FIELDS = ("num_hidden_layers", "hidden_size", "num_attention_heads")
 _NORMS_PER_LAYER: dict[str, int] = {"gemma2": 4, "gemma3": 4, "gemma3_text": 4, "gemma4_text": 4, "olmo2": 2,
                                     "cohere": 1}
@@ -51,15 +52,16 @@ _QK_NORM_FULL: frozenset[str] = frozenset({"olmo2", "olmoe", "minimax_m2"})
 _QKV_BIAS_ONLY_WHEN_BIAS: frozenset[str] = frozenset({"glm", "glm4_moe"})
 _QK_NORM: frozenset[str] = frozenset({"qwen3", "qwen3_moe", "qwen3_next", "gemma3", "gemma3_text", "gemma4_text",
                                       "olmo2", "olmoe", "qwen3_5_text", "qwen3_5_moe_text", "qwen3_vl_text",
-                                      "qwen3_vl_moe_text"})
+                                      "qwen3_vl_moe_text", "step3p5"})
 _QKV_BIAS: frozenset[str] = frozenset({"qwen2", "qwen2_moe"})
 _OUTPUT_GATE: frozenset[str] = frozenset({"qwen3_next", "qwen3_5_text", "qwen3_5_moe_text"})
 
 
 def _apply_defaults(cfg: dict[str, Any], model_type: str, notes: list[str], core: bool = False) -> dict[str, Any]:
     """``cfg`` over transformers' defaults for ``model_type``. The core size fields (layers, hidden size,
-    attention heads) are only defaulted for a wrapper without ``text_config`` (``core``): a published file always
-    carries them, so their absence means a truncated file, and a default would decide the model's size."""
+    attention heads) are only defaulted for a wrapper's language model (``core``: a ``text_config``, or a wrapper
+    without one), which transformers builds from its sub-configuration class; a top-level file always carries
+    them, so their absence there means a truncated file, and a default would decide the model's size."""
     defaults = without_aliased(DEFAULTS.get(model_type, {}), cfg)
     if not core:
         defaults = {k: v for k, v in defaults.items() if k not in _CORE_FIELDS}
@@ -69,7 +71,17 @@ def _apply_defaults(cfg: dict[str, Any], model_type: str, notes: list[str], core
             f"not in config.json, transformers' {model_type} default used: "
             + ", ".join(f"{k}={defaults[k]!r}" for k in used) + f" (transformers {TRANSFORMERS_VERSION})"
         )
-    return {**defaults, **cfg}
+    return _derived_defaults({**defaults, **cfg}, model_type, notes)
+
+
+def _derived_defaults(cfg: dict[str, Any], model_type: str, notes: list[str]) -> dict[str, Any]:
+    """Defaults transformers derives in a configuration's ``__post_init__`` rather than declares (so the
+    generated table cannot carry them)."""
+    if model_type == "step3p5" and not any(k in cfg for k in ("mlp_layer_types", "moe_layers_enum")):
+        notes.append("Step 3.5/3.7: no mlp_layer_types/moe_layers_enum, so layers 0-2 dense and the rest MoE "
+                     f"(transformers {TRANSFORMERS_VERSION} Step3p7TextConfig)")
+        return {**cfg, "first_k_dense_replace": 3}
+    return cfg
 
 
 def resolve(raw: dict[str, Any], notes: list[str]) -> dict[str, Any]:
@@ -81,7 +93,7 @@ def resolve(raw: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     if isinstance(text, dict):
         text_type = str(text.get("model_type") or wrapper_text or top_type)
         notes.append("read the language model from nested 'text_config'")
-        return _apply_defaults({**top, **text, "model_type": text_type}, text_type, notes)
+        return _apply_defaults({**top, **text, "model_type": text_type}, text_type, notes, core=True)
     if wrapper_text:
         notes.append(
             f"model_type {top_type!r} keeps its language model in 'text_config'; this file has none, so transformers "
@@ -97,7 +109,8 @@ def resolve(raw: dict[str, Any], notes: list[str]) -> dict[str, Any]:
 def _attention_shape(cfg: dict[str, Any], hidden: int, heads: int, model_type: str,
                      notes: list[str]) -> tuple[int, int, str]:
     """(KV heads, head_dim, head_dim source)."""
-    kv_name, _ = first(cfg, "num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num")
+    kv_name, _ = first(cfg, "num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num",
+                       "num_attention_groups")
     if kv_name is not None:
         kv_heads = get_int(cfg, kv_name) or heads
     elif cfg.get("multi_query") is True:
@@ -248,6 +261,7 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         full_attention_head_dim=get_int(cfg, "global_head_dim", required=False),
         full_attention_kv_heads=get_int(cfg, "num_global_key_value_heads", required=False),
         sliding_kv_heads=_sliding_kv_heads(cfg, model_type, kv_heads),
+        sliding_attention_heads=_sliding_heads(cfg, model_type),
         full_k_eq_v=bool(cfg.get("attention_k_eq_v")),
         vocab_size=sh.vocab,
         tie_word_embeddings=tied,
@@ -255,8 +269,9 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         mlp_gated=sh.gated,
         mlp_bias=bool(cfg.get("mlp_bias")),
         max_position_embeddings=get_int(cfg, "max_position_embeddings", "n_positions", "max_seq_len", required=False),
-        layers=[LayerSpec(mixer=m, ffn=f, parallel_mamba=model_type == "falcon_h1")
-                for m, f in zip(mixers, ffns, strict=True)],
+        layers=[LayerSpec(mixer=m, ffn=f, parallel_mamba=model_type == "falcon_h1", indexer=x)
+                for m, f, x in zip(mixers, ffns, components.lightning_layers(cfg, n_layers) or [False] * n_layers,
+                                   strict=True)],
         sliding_window=window,
         attention_chunk_size=chunk,
         moe=sh.moe if any(f in ("moe", "dense_moe") for f in ffns) else None,
@@ -268,7 +283,9 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         attention_bias=bool(cfg.get("attention_bias")) and model_type not in _QKV_BIAS_ONLY_WHEN_BIAS,
         qkv_bias_only=model_type in _QKV_BIAS or bool(cfg.get("qkv_bias")) and not cfg.get("attention_bias")
         or bool(cfg.get("attention_bias")) and model_type in _QKV_BIAS_ONLY_WHEN_BIAS,
-        attention_output_gate=bool(cfg.get("attn_output_gate")) or model_type in _OUTPUT_GATE,
+        attention_output_gate=bool(cfg.get("attn_output_gate")) or model_type in _OUTPUT_GATE
+        or _step_gate(cfg, model_type) == "full",
+        attention_head_gate=_step_gate(cfg, model_type) == "per-head",
         qk_norm=model_type in _QK_NORM or bool(cfg.get("use_qk_norm")),
         qk_norm_full_width=model_type in _QK_NORM_FULL and cfg.get("qk_norm_type", "per_layer") == "per_layer",
         norm_bias=model_type == "nemotron",
@@ -302,7 +319,28 @@ def _vision_source(raw: dict[str, Any]) -> dict[str, Any]:
 def _sliding_kv_heads(cfg: dict[str, Any], model_type: str, kv_heads: int) -> int | None:
     if model_type == "mimo_v2_flash":  # transformers: SWA layers double the KV heads
         return 2 * kv_heads
+    other = cfg.get("attention_other_setting")
+    if model_type == "step3p5" and isinstance(other, dict):  # vLLM's get_swa_num_kv_heads for step3p5
+        return get_int(other, "num_attention_groups", required=False)
     return get_int(cfg, "swa_num_key_value_heads", required=False)
+
+
+def _sliding_heads(cfg: dict[str, Any], model_type: str) -> int | None:
+    """Query heads of the sliding-window layers where they differ (Step 3.5: ``attention_other_setting``)."""
+    heads = get_int(cfg, "num_sliding_attention_heads", required=False)
+    other = cfg.get("attention_other_setting")
+    if heads is None and model_type == "step3p5" and isinstance(other, dict):
+        heads = get_int(other, "num_attention_heads", required=False)
+    return heads
+
+
+def _step_gate(cfg: dict[str, Any], model_type: str) -> str | None:
+    """Step 3.5/3.7 attention gate ``g_proj``: ``gating`` true or "per-head" gives one gate per head, any other
+    value a full-width gate (transformers' Step3p7Attention builds one either way); the class default is per head."""
+    if model_type != "step3p5":
+        return None
+    gating = cfg.get("gating", True)
+    return "per-head" if gating is True or gating == "per-head" else "full"
 
 
 def _sinks(cfg: dict[str, Any], model_type: str) -> Any:

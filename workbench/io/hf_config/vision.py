@@ -14,6 +14,15 @@ Formulas (transformers module definitions; ``h`` = vision width, ``I`` = its MLP
 * Gemma 4 (``gemma4_vision``): bias-free patch projection ``3·p²·h``, two position tables ``2·P·h``, ``L``
   blocks of bias-free attention (q/k norms of ``D``), a gated MLP ``3hI`` and four RMSNorms, and the projector
   ``h·text``. Exact on the corpus.
+* Step 3.7 perception encoder (``perception_encoder`` / ``step3p5_vision``; ``width``, ``layers``): bias-free
+  Conv2d patch embedding ``3·p²·h``, ``(image/p)²·h`` positions, a pre-LayerNorm ``2h``, ``L`` blocks with two
+  layer-scale vectors ``2h`` each, MLP width ``int(h · mlp_ratio)`` (default 8960/1536), two stride-2 3×3
+  downsamplers ``9·h·2h + 2h`` and ``9·2h·4h + 4h``, and the projector ``4h·text`` (``+ text`` with
+  ``projector_bias``). Exact on the corpus.
+* MiniMax M3 VL (a ``clip_vision_model`` inside ``minimax_m3_vl``): bias-free Conv3d patch embedding
+  ``3·t·p²·h``, a pre-LayerNorm ``2h``, ``L`` blocks, and the two-branch projector ``h·P + P + P·T + T`` and
+  ``T·m²·P + P + P·T + T`` (``P`` = ``projector_hidden_size``, ``T`` = text width, ``m`` = spatial merge). Exact
+  on the corpus.
 * Anything else: the generic ViT estimate (blocks + patch embedding + a ``h·text`` projector), marked unverified.
 """
 
@@ -21,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.domain.architecture import VisionSpec
+from workbench.domain.architecture import ArchitectureError, VisionSpec
 from workbench.io.hf_config.fields import get_int
 
 
@@ -83,6 +92,38 @@ def _gemma4(vc: dict[str, Any], text_hidden: int) -> int:
     return 3 * p * p * h + 2 * pos * h + depth * block + h * text_hidden
 
 
+def _step_perception(vc: dict[str, Any], text_hidden: int, projector_bias: bool) -> int:
+    h = get_int(vc, "width", "hidden_size", required=False) or 1536
+    depth = get_int(vc, "layers", "num_hidden_layers", required=False) or 47
+    p = get_int(vc, "patch_size", required=False) or 14
+    image = get_int(vc, "image_size", required=False) or 728
+    ratio = vc.get("mlp_ratio", 8960 / 1536)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 64:
+        raise ArchitectureError(f"field 'vision_config.mlp_ratio' must be a number in (0, 64], got {ratio!r}")
+    inter = int(h * ratio)
+    downsample = 9 * h * 2 * h + 2 * h + 9 * 2 * h * 4 * h + 4 * h
+    projector = 4 * h * text_hidden + (text_hidden if projector_bias else 0)
+    return (3 * p * p * h + (image // p) ** 2 * h + 2 * h + depth * (_block(h, inter) + 2 * h) + downsample
+            + projector)
+
+
+def _minimax_m3(vc: dict[str, Any], raw: dict[str, Any], text_hidden: int) -> int:
+    h = get_int(vc, "hidden_size") or 0
+    inter = get_int(vc, "intermediate_size") or 0
+    depth = get_int(vc, "num_hidden_layers") or 0
+    p = get_int(vc, "patch_size", required=False) or 14
+    merge_cfg = vc.get("img_token_compression_config")
+    merge_cfg = merge_cfg if isinstance(merge_cfg, dict) else {}
+    t = get_int(vc, "temporal_patch_size", required=False) or get_int(merge_cfg, "temporal_patch_size",
+                                                                        required=False) or 2
+    m = get_int(vc, "spatial_merge_size", required=False) or get_int(merge_cfg, "spatial_merge_size",
+                                                                       required=False) or 2
+    proj = get_int(raw, "projector_hidden_size", required=False) or text_hidden
+    projector = (h * proj + proj + proj * text_hidden + text_hidden
+                 + text_hidden * m * m * proj + proj + proj * text_hidden + text_hidden)
+    return 3 * t * p * p * h + 2 * h + depth * _block(h, inter) + projector
+
+
 def _generic(vc: dict[str, Any], text_hidden: int) -> int:
     h = get_int(vc, "hidden_size", "width", "vt_hidden_size", required=False) or 0
     depth = get_int(vc, "num_hidden_layers", "depth", "layers", "vt_num_hidden_layers", required=False) or 0
@@ -103,6 +144,11 @@ def vision_tower(raw: dict[str, Any], text_hidden: int, notes: list[str]) -> Vis
         params, basis, verified = _moonvit(vc, text_hidden), "MoonViT formula (Kimi K2.5)", True
     elif vtype == "gemma4_vision":
         params, basis, verified = _gemma4(vc, text_hidden), "Gemma 4 vision formula", True
+    elif raw.get("model_type") == "minimax_m3_vl":
+        params, basis, verified = _minimax_m3(vc, raw, text_hidden), "MiniMax M3 VL vision formula", True
+    elif vtype in ("perception_encoder", "step3p5_vision"):
+        params = _step_perception(vc, text_hidden, bool(raw.get("projector_bias")))
+        basis, verified = "Step 3.7 perception-encoder formula", True
     elif vtype.startswith("siglip"):
         params, basis, verified = _siglip(vc, text_hidden), "SigLIP formula (Gemma 3)", True
     else:
