@@ -96,7 +96,7 @@ if raw is not None:
     else:
         seen_versions()[f"profile:{record.id}"] = saved.version
         done = f"Saved profile {saved.model.name} (version {saved.version})."
-        warning = fail_open_risk(saved.model)  # issue 13: high risk + fail-open warns on save (and blocks in lint)
+        warning = fail_open_risk(saved.model)  # high risk + fail-open warns on save (and blocks in lint)
         flash("warning", f"{done} Warning: {warning}.") if warning else flash("success", done)
         st.rerun()
 

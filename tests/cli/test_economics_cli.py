@@ -98,12 +98,12 @@ def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["economics", "rag", "--corpus-tokens", "400000", "--input-per-1m", "5"]) == 0
     out = capsys.readouterr().out
     assert "$2.00 per query" in out
-    # break-even 0.0003 queries per month: said plainly, never "above 1 queries per month" (issue 17)
+    # break-even 0.0003 queries per month: said plainly, never "above 1 queries per month"
     assert "1 queries" not in out and "cheaper at any volume" in out
 
 
 def test_cascade_that_never_pays_is_clipped_with_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
-    # 1 - (9 + 13.1) / 10 = -1.21 before clipping (issue 13)
+    # 1 - (9 + 13.1) / 10 = -1.21 before clipping
     doc = _run(capsys, "cascade", "--cheap-cost-per-1m", "9", "--premium-cost-per-1m", "10",
                "--judge-cost-per-1m", "13.1", "--router-cost-per-1m", "2", "--escalation-rate", "0.1")
     assert doc["break_even_escalation_rate"] == 0.0 and doc["cascade_never_pays"] is True

@@ -77,7 +77,7 @@ def test_gpu_fit_and_evidence_sheets_carry_the_pages_numbers(cli_db, run_cli, tm
                         load_gpu_catalog())
     h100 = load_gpu_catalog().get("H100 SXM").name
     assert gpu.set_index("Candidate").loc["Mixtral 8x7B Instruct", f"{h100} (min GPUs)"] == expected[h100]
-    # the sheet uses the page's default weight format, each checkpoint's own: MXFP4 for gpt-oss-20b (issue 15)
+    # the sheet uses the page's default weight format, each checkpoint's own: MXFP4 for gpt-oss-20b
     assert gpu.set_index("Candidate").loc["gpt-oss-20b", "Weights"] == "mxfp4"
     row = evidence.set_index("Candidate").loc["GPT-5.4"]
     assert row["Measured value (0-1)"] == pytest.approx(0.85) and row["n (items)"] == 200

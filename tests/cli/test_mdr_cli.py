@@ -1,5 +1,5 @@
 """`workbench keys ...` and `workbench mdr verify|sign|restore|export|quorum|approve|dissent` in-process,
-including the attacks of issue 14 (each of them passed as "verified", exit 0, before the trust store)."""
+including the published attacks on signed records (each of them passed as "verified", exit 0, before the trust store)."""
 
 from __future__ import annotations
 

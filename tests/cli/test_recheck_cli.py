@@ -1,6 +1,6 @@
 """`workbench recheck`: accepted records against the current workspace (exit 1 when a trigger fired).
 
-Done-when cases of issue 18: fires when a price file halves a rejected alternative's price; fires when a newly
+Cases: fires when a price file halves a rejected alternative's price; fires when a newly
 imported candidate dominates the chosen one; stays quiet otherwise.
 """
 

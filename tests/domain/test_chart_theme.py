@@ -22,7 +22,7 @@ from workbench.domain.models import Candidate, EffortTier, Pricing, Workload
 def test_contrast_ratio_matches_wcag_examples():
     assert theme.contrast_ratio("#000000") == pytest.approx(21.0)
     assert theme.contrast_ratio("#777777") == pytest.approx(4.48, abs=0.01)  # the classic "just fails AA" grey
-    # issue 17: Streamlit's default tick colour rgb(128,132,149) was ~3.7:1
+    # Streamlit's default tick colour rgb(128,132,149) was ~3.7:1
     assert theme.contrast_ratio("#808495") == pytest.approx(3.7, abs=0.05)
     assert theme.contrast_ratio(theme.INK) >= 4.5 and theme.contrast_ratio(theme.MUTED) >= 4.5
 

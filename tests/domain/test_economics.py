@@ -43,7 +43,7 @@ def test_cascade_break_even_rate_and_quality() -> None:
 
 
 def test_break_even_rates_are_clipped_with_a_plain_sentence() -> None:
-    # issue 13: cheap + judge above premium gave r* = 1 - (9 + 13.1)/10 = -1.21
+    # cheap + judge above premium gave r* = 1 - (9 + 13.1)/10 = -1.21
     assert float(E.cascade_break_even_rate(9.0, 10.0, 13.1)) == 0.0
     never = E.cascade_break_even(9.0, 10.0, 13.1)
     assert never.never_pays and never.rate == 0.0 and never.unclipped == pytest.approx(-1.21)
@@ -131,7 +131,7 @@ def test_rag_break_even_volume() -> None:
 
 
 def test_rag_break_even_below_one_query_per_month_is_said_plainly() -> None:
-    # issue 17: "RAG is cheaper above 1 queries per month" for a break-even of 0.0003
+    # "RAG is cheaper above 1 queries per month" for a break-even of 0.0003
     r = E.rag_vs_stuffing(corpus_tokens=400_000, input_per_mtok=5.0, top_k=5, chunk_tokens=512, embed_per_mtok=0.02)
     assert r.break_even_queries_per_month == pytest.approx(0.0003358, rel=1e-3)
     assert "1 queries" not in r.explanation and "above 1 " not in r.explanation

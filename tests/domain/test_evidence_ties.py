@@ -55,7 +55,7 @@ def test_paired_test_separates_where_intervals_overlap() -> None:
     # B: exact McNemar p = 2 * 0.5**12 = 0.000488; Holm over two paired rows doubles the smallest
     assert rows["B"].basis == "paired" and rows["B"].test == "mcnemar-exact"
     assert rows["B"].p_value == pytest.approx(2 * 0.5**12)
-    assert rows["B"].p_holm == pytest.approx(4 * 0.5**12)  # 0.00098, the figure in issue 13
+    assert rows["B"].p_holm == pytest.approx(4 * 0.5**12)  # 0.00098, the worked figure
     assert rows["B"].tied is False
     lo_a, _ = wilson_interval(80, 100)
     _, hi_b = wilson_interval(68, 100)

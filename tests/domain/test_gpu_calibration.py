@@ -1,4 +1,4 @@
-"""Calibration of the GPU fit to vLLM's own start-up logs (issue 15, point 4).
+"""Calibration of the GPU fit to vLLM's own start-up logs.
 
 vLLM logs "Available KV cache memory: X GiB", "GPU KV cache size: N tokens" and "Maximum concurrency for L tokens
 per request: Cx". Each case below keeps its source URL, the vLLM version (the release current at the log's date

@@ -1,4 +1,4 @@
-"""Requirement 8b (total p95 SLA) and 10 (cost ceiling) are the hard constraints' max p95 / max cost (issue 17.6)."""
+"""Requirement 8b (total p95 SLA) and 10 (cost ceiling) are the hard constraints' max p95 / max cost."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unknown is a range (issue 13, point 1) and every profile field means something (point 5), by hand."""
+"""Unknown is a range and every profile field means something, by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of the Excel decision workbook (issue 8): structure, live formulas, static values, safety."""
+"""Tests of the Excel decision workbook: structure, live formulas, static values, safety."""
 
 from __future__ import annotations
 

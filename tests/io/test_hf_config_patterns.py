@@ -22,7 +22,7 @@ def test_jamba_expert_and_attention_periods() -> None:
     assert spec.layer_type_counts == {"mamba": 28, "full_attention": 4}
     assert [la.ffn for la in spec.layers[:4]] == ["dense", "moe", "dense", "moe"]
     total = spec.parameter_counts().total
-    assert total == pytest.approx(51.6e9, rel=0.001)  # transformers' exact count, 51.6 B (issue 15 audit)
+    assert total == pytest.approx(51.6e9, rel=0.001)  # transformers' exact count, 51.6 B (independent audit)
     assert kv_bytes_per_token_by_layer_type(spec, "bf16") == {"full_attention": 4 * 2 * 8 * 128 * 2}
     # Mamba-1 state per layer: d_inner 8192 x d_state 16 x 4 B + 8192 x (4 - 1) x 2 B
     assert spec.linear_state_bytes(1) == 28 * (8192 * 16 * 4 + 8192 * 3 * 2)

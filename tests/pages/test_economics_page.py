@@ -82,7 +82,7 @@ def test_cascade_that_never_pays_says_so_instead_of_a_negative_rate(open_page):
     at.number_input(key="econ_casc_ch").set_value(10.0)
     at.number_input(key="econ_casc_cj").set_value(13.1).run()
     assert not at.exception, at.exception
-    # 1 - (9 + 13.1) / 10 = -1.21 before clipping (issue 13)
+    # 1 - (9 + 13.1) / 10 = -1.21 before clipping
     assert _metric(at, "Break-even escalation rate") == "never pays"
     assert "The cascade never pays" in _text(at)
     assert "-1.21" not in _text(at) and "-121" not in _text(at)
@@ -91,7 +91,7 @@ def test_cascade_that_never_pays_says_so_instead_of_a_negative_rate(open_page):
 def test_rag_break_even_below_one_query_per_month(open_page):
     at = _section(open_page("economics"), "rag")
     # seed example: 400,000 tokens at $5 per 1M, 5 x 512 retrieved, $0.02 per 1M embedding, no fixed cost:
-    # break-even 0.0003 queries per month (issue 17: was "RAG is cheaper above 1 queries per month")
+    # break-even 0.0003 queries per month (was "RAG is cheaper above 1 queries per month")
     assert _metric(at, "Break-even (queries per month)") == "< 1"
     text = _text(at)
     assert "1 queries" not in text and "cheaper at any volume" in text
@@ -208,7 +208,7 @@ def test_rag_section_computes_the_seed_figures_and_flags_its_rag_number(open_pag
     assert any("$0.000413" in i.value and "$0.0128" in i.value for i in at.info)
 
 
-# --------------------------------------------------------------------------- issue 17: answer first, one state
+# --------------------------------------------------------------------------- answer first, one state
 
 
 @pytest.fixture
@@ -275,7 +275,7 @@ def test_cascade_and_routing_share_one_state_across_sections_and_pages(open_page
     assert not [n for n in at.number_input if n.key in {"econ_route_esc", "econ_route_f"}]  # no second rate
     at.slider(key="econ_esc").set_value(10.0).run()
     _section(at, "cost")
-    _section(at, "cascade")  # was reset to 26.6 % before (issue 17)
+    _section(at, "cascade")  # was reset to 26.6 % before
     assert at.slider(key="econ_esc").value == 10.0 and at.selectbox(key="econ_cheap").value == names[2]
     from workbench.ui.registry import PAGES
     at.switch_page(str(next(p for p in PAGES if p.url_path == "candidates").path)).run()

@@ -198,7 +198,7 @@ def test_alpha_changes_every_interval(open_page, workspace_engine):
 
 
 def test_two_aggregate_runs_ask_for_per_item_results(open_page, workspace_engine, fixtures_dir: Path):
-    # issue 17: the page asked to "import a second candidate's run" although two runs were there
+    # the page asked to "import a second candidate's run" although two runs were there
     pid = _profile(workspace_engine)
     data = (fixtures_dir / "evidence" / "lm_eval_results_gsm8k.json").read_bytes()
     source = "meta-llama/Meta-Llama-3-8B-Instruct"

@@ -1,4 +1,4 @@
-"""With ``[auth]`` configured, a visitor who is not logged in reads every page but changes nothing (issue 14:
+"""With ``[auth]`` configured, a visitor who is not logged in reads every page but changes nothing (before,
 such a visitor could still edit candidates, recorded as "anonymous"). Every change goes through
 ``write_session``; the reader's Engine refuses it before the transaction begins."""
 

@@ -1,4 +1,4 @@
-"""Overview and Decision page show fired reconsideration triggers of accepted records (issue 18, point 4)."""
+"""Overview and Decision page show fired reconsideration triggers of accepted records."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ def test_the_page_names_who_is_statistically_tied_with_the_leader(open_page, pro
     assert all(t.name.split()[0] in caption for t in expected[:6]) and "intervals overlap" in caption
 
 
-# --------------------------------------------------------------------------- issue 17: answer first, nothing lost
+# --------------------------------------------------------------------------- answer first, nothing lost
 
 
 def test_decision_card_states_the_answer(open_page, profile):

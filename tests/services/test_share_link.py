@@ -1,4 +1,4 @@
-"""Share links (issue 17): the whole view as base64url of a compact JSON of what changed, validated on load."""
+"""Share links: the whole view as base64url of a compact JSON of what changed, validated on load."""
 
 from __future__ import annotations
 

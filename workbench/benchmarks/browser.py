@@ -57,7 +57,7 @@ _SETTLED = """() => {
   }
   return !document.querySelector("[data-testid='stSkeleton']");
 }"""
-# the element naming the winner: the decision card (Trade-offs owner, issue 17) or the "1. name" heading
+# the element naming the winner: the decision card (Trade-offs owner) or the "1. name" heading
 _WINNER_FRESH = """(name) => {
   const card = document.querySelector('.st-key-decision-card');
   let anchor = null;

@@ -1,4 +1,4 @@
-"""Benchmark: export of the Excel decision workbook (issue 8: 1,000 candidates, all sheets, <= 3 s)."""
+"""Benchmark: export of the Excel decision workbook (1,000 candidates, all sheets, <= 3 s)."""
 
 from __future__ import annotations
 

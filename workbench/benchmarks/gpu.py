@@ -1,4 +1,4 @@
-"""Benchmark: fit matrix of 500 candidates × 10 GPU types (target ≤ 50 ms median, issue 5)."""
+"""Benchmark: fit matrix of 500 candidates × 10 GPU types (target ≤ 50 ms median)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Benchmark: the Trade-offs ranking engine (issue 3, "Speed").
+"""Benchmark: the Trade-offs ranking engine ("Speed" target).
 
 * Rank 10,000 candidates x 20 criteria with hard constraints, WSM and TOPSIS: median <= 5 ms,
   and >= 10x faster than the scikit-criteria pipeline on the same matrix with the same ranking.

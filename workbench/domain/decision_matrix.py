@@ -396,7 +396,7 @@ def _residency_check(dm: DecisionMatrix, regions: Sequence[str], key: str) -> sc
 
 
 def _privacy_checks(dm: DecisionMatrix, topologies: Sequence[str], regions: Sequence[str]) -> list[scoring.Check]:
-    """The profile's privacy requirements (issue 13, point 5: a stored field is enforced), unless the hard
+    """The profile's privacy requirements (a stored field is enforced), unless the hard
     constraints already imply them (a subset of the allowed topologies / regions: no duplicate reason)."""
     out: list[scoring.Check] = []
     if dm.privacy_topologies and not (topologies and set(topologies) <= set(dm.privacy_topologies)):

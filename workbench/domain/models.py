@@ -117,7 +117,7 @@ class Pricing(Model):
     tiers: list[PriceTier] = Field(default_factory=list)
     currency: Literal["USD"] = "USD"
     litellm_key: str | None = None
-    # LiteLLM's further price fields (issue 16): cache writes, per-request fee, service tiers
+    # LiteLLM's further price fields: cache writes, per-request fee, service tiers
     cache_write_5m_per_mtok: float | None = Field(default=None, ge=0, description="5-minute cache write")
     cache_write_1h_per_mtok: float | None = Field(default=None, ge=0, description="1-hour cache write")
     per_request_usd: float | None = Field(default=None, ge=0, description="fee per request, on top of tokens")
@@ -280,7 +280,7 @@ class HardConstraints(Model):
 
 
 class UnknownPolicy(Model):
-    """What the ranking does with unknown values (issue 13, point 1).
+    """What the ranking does with unknown values.
 
     ``range`` ranks every candidate with its unknowns as ranges (score range, completeness, SMAA samples
     them); ``exclude`` also excludes a candidate whose completeness (share of weighted criteria known) is
@@ -353,5 +353,5 @@ class Profile(Model):
         if missing:
             # validate_assignment would recurse; write through __dict__.
             self.__dict__["weights"] = {**dict.fromkeys(missing, 0.0), **self.weights}
-        one_sla_and_ceiling(self)  # requirements 8b / 10 ARE the max p95 / max cost constraints (issue 17)
+        one_sla_and_ceiling(self)  # requirements 8b / 10 ARE the max p95 / max cost constraints
         return self

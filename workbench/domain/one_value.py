@@ -1,4 +1,4 @@
-"""One source of truth for the SLA and the cost ceiling (issue 17, point 6).
+"""One source of truth for the SLA and the cost ceiling.
 
 Profile requirement 8b "Total p95 SLA" (``latency_sla.total_p95_ms``) and requirement 10 "Cost ceiling"
 (``cost_ceiling_per_success_usd``) ARE the hard constraints "Max p95 latency" (``constraints.max_p95_latency_ms``)

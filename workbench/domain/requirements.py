@@ -1,4 +1,4 @@
-"""Profile fields that exclude candidates, and what each stored field means (issue 13, point 5).
+"""Profile fields that exclude candidates, and what each stored field means.
 
 Checks built from the profile itself (not from the sliders' hard constraints), evaluated with them:
 

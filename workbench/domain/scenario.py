@@ -43,7 +43,7 @@ def effective_profile(profile: Profile, scenario: Scenario | None) -> Profile:
         update["weights"] = {**profile.weights, **scenario.weights}
     if scenario.constraints is not None:
         update["constraints"] = scenario.constraints
-        # a scenario's SLA / ceiling is the requirement of the profile it explores (one value, issue 17)
+        # a scenario's SLA / ceiling is the requirement of the profile it explores (one value)
         update["latency_sla"] = {**profile.latency_sla.model_dump(),
                                  "total_p95_ms": scenario.constraints.max_p95_latency_ms}
         update["cost_ceiling_per_success_usd"] = scenario.constraints.max_cost_per_success_usd

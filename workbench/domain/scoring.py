@@ -12,7 +12,7 @@ Pinned conventions (state them wherever a ranking is shown):
 * **TOPSIS** uses **vector normalisation** (:func:`vector_normalise`, Hwang & Yoon 1981), the
   ideal / anti-ideal take each criterion's direction, Euclidean distance, closeness in [0, 1].
   This is scikit-criteria's ``VectorScaler(target="matrix")`` followed by ``TOPSIS()``.
-* **Unknown data (NaN) is a range, never a guess** (issue 13, point 1): every unknown cell carries a
+* **Unknown data (NaN) is a range, never a guess**: every unknown cell carries a
   plausible range ``[lower, upper]`` (a capability D..E, a price or latency from the best to the
   worst observed value; :mod:`workbench.domain.unknowns` builds them). The point value of an unknown
   cell is the midpoint of its range (the mean of the uniform draw SMAA uses); each candidate also

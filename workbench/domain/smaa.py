@@ -50,7 +50,7 @@ DEFAULT_SPREAD = 0.5
 UNKNOWN_DRAWS = 50
 MAX_SPREAD = 3.0
 #: The most weight samples one run draws (memory grows with samples x candidates x criteria). Counts arriving
-#: from a snapshot, a link or a file are refused above it before anything is allocated (issue 19: a bundle
+#: from a snapshot, a link or a file are refused above it before anything is allocated (a bundle
 #: asking for 10**7 samples took 2.9 GB); scenarios and the Trade-offs slider stop here too.
 MAX_SAMPLES = 100_000
 #: Cap on samples x candidates processed per block (bounds memory: ~16 bytes per element).

@@ -1,4 +1,4 @@
-"""Tipping points (issue 13, point 3): how far a weight or a price must move to swap two candidates.
+"""Tipping points: how far a weight or a price must move to swap two candidates.
 
 **Weight stability interval (weighted sum).** With raw weights ``W`` (the sliders; the method divides
 by ``sum W``, which does not change a sign) and normalised rows ``n_a`` (winner) and ``n_b``

@@ -1,4 +1,4 @@
-"""Unknown is a range, not a guess (issue 13, point 1): ranges, completeness, rank bounds, draws.
+"""Unknown is a range, not a guess: ranges, completeness, rank bounds, draws.
 
 * **Plausible range of an unknown cell** (:func:`cell_ranges`): a capability rating spans D..E
   (0..1 on the E = 1, A = 0.5, D = 0 scale); cost per success, p95 latency and context fit span the

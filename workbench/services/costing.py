@@ -1,4 +1,4 @@
-"""Cost per successful outcome on the right basis (issue 13, point 4): vendor API price or self-hosted GPUs.
+"""Cost per successful outcome on the right basis: vendor API price or self-hosted GPUs.
 
 * ``api``: the vendor's price (``economics.cost_per_success_for``).
 * ``self_hosted``: an open-weight candidate with a ``config.json`` costed on GPUs with the GPU engineer's

@@ -1,11 +1,11 @@
 """Notes on a ranking that need more than the matrix: ties with the leader and price tipping points.
 
-* **Tied with the leader** (issue 13, point 2): where both the leader and a candidate have per-item
+* **Tied with the leader**: where both the leader and a candidate have per-item
   evidence on the heaviest-weighted measured capability, the evidence engineer's
   ``evidence.leader_ties`` decides (exact McNemar on shared items, Holm across the pairs; tied iff the
   adjusted p >= alpha). Elsewhere a candidate is tied when its score range overlaps the leader's
   (``score_range``: worst..best over unknowns) -- "intervals overlap".
-* **Price tipping points** (point 3): the output price (per 1M tokens, on the candidate's cost basis)
+* **Price tipping points**: the output price (per 1M tokens, on the candidate's cost basis)
   at which the runner-up overtakes the winner, and at which the winner falls behind it: the cost per
   success threshold from ``tipping.cost_threshold`` turned into a price with the economics formula,
   which is affine in the output price (``c(p) = c(0) + p * (c(1) - c(0))``).

@@ -59,7 +59,7 @@ def selected_economics(candidates: tuple[Candidate, ...], profile: Profile, name
     (each billed price x tokens, seed 002 "Evaluation and Observability Guidance"); retries =
     (E[attempts] - 1) x cost per call; human review = review rate x review cost; cost per success from
     :func:`workbench.domain.economics.cost_per_success`."""
-    candidates, basis_notes = priced_on_basis(profile, candidates)  # issue 13: self-hosted-only uses GPU cost
+    candidates, basis_notes = priced_on_basis(profile, candidates)  # self-hosted-only uses GPU cost
     names = [c.name for c in candidates]
     i = names.index(name)
     costs = cost_breakdown_for(list(candidates), profile.workload)

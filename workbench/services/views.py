@@ -1,6 +1,6 @@
 """Trade-offs views as use cases: save the sliders into the profile or a scenario, promote, compare two views.
 
-The page calls these instead of building and saving models itself (issue 12). Saves go through the
+The page calls these instead of building and saving models itself. Saves go through the
 store's optimistic lock with the version the person saw; a conflict raises the store's error naming who
 saved in between.
 """
@@ -79,7 +79,7 @@ def compare_views(engine: Engine, record: Record[Profile], a: str, b: str,
     return compare_rankings(view_ranking(engine, record, a, matrix_for), view_ranking(engine, record, b, matrix_for))
 
 
-# --------------------------------------------------------------------------- share links (issue 17, point 3)
+# --------------------------------------------------------------------------- share links
 
 LINK_MAX_CHARS = 4_000  # refused before decoding: a view is a few hundred characters
 LINK_KEYS = frozenset({"w", "c", "m", "ab"})

@@ -227,7 +227,7 @@ def _enum_select(label: str, enum: Any, value: Any, key: str, container: Any = s
 
 
 def _one_value(requirement: float | None, constraint: float | None) -> float | None:
-    """The one value of a requirement that is also a hard constraint (``Profile`` keeps them equal, issue 17.6):
+    """The one value of a requirement that is also a hard constraint (``Profile`` keeps them equal):
     the requirement, or a constraint stated alone."""
     return requirement if requirement is not None else constraint
 
@@ -375,7 +375,7 @@ def profile_form(profile: Profile, key: str, submit_label: str) -> dict[str, Any
                   "human_review_rate": review_rate},
         weights=weights,
         constraints={**raw["constraints"], "min_context_tokens": None if min_ctx is None else int(min_ctx),
-                     # one source of truth: the hard limits ARE requirements 8b and 10 (issue 17.6)
+                     # one source of truth: the hard limits ARE requirements 8b and 10
                      "max_p95_latency_ms": total, "max_cost_per_success_usd": ceiling,
                      "forbidden_license_restrictions": forbidden, "open_weights_only": open_only,
                      "allowed_topologies": topologies, "data_residency": residency},

@@ -18,11 +18,13 @@ from workbench.charts.gpu import concurrency_vs_context, fit_matrix_heatmap, mem
 from workbench.domain.architecture import ArchitectureError, ArchitectureSpec
 from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
 from workbench.domain.gpu import (
+    DECODE_EFFICIENCY,
     KV_DTYPES,
     MAX_CONCURRENCY,
     MAX_CONTEXT,
     MAX_GPUS,
     OVERHEAD_MODELS,
+    STEP_OVERHEAD_S,
     WEIGHT_FORMATS,
     FitInputError,
     FitRequest,
@@ -341,7 +343,8 @@ def _economics(r: FitResult) -> None:
     e = st.columns(4)
     unknown = "—"
     e[0].metric("Decode (output tok/s)", unknown if r.decode_tokens_per_s is None else f"{r.decode_tokens_per_s:,.0f}",
-                help=f"at {r.concurrency} concurrent; bandwidth roofline × 60%, bound "
+                help=f"at {r.concurrency} concurrent; {STEP_OVERHEAD_S * 1e3:.1f} ms a step + reads at "
+                f"{DECODE_EFFICIENCY:.0%} of HBM bandwidth (fitted to published vLLM/NIM results), bound "
                 + ("n/a" if r.decode_bound_tokens_per_s is None else f"{r.decode_bound_tokens_per_s:,.0f}"))
     e[1].metric("Prefill (input tok/s)", unknown if r.prefill_tokens_per_s is None else f"{r.prefill_tokens_per_s:,.0f}",
                 help="compute roofline × 50% of dense BF16 TFLOP/s")

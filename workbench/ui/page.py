@@ -20,7 +20,7 @@ def page_header(title: str, caption: str) -> tuple[Engine, str]:
     st.title(title)
     st.caption(caption)
     show_flash()
-    if not can_edit():  # [auth] configured and nobody logged in: read, do not change (issue 14)
+    if not can_edit():  # [auth] configured and nobody logged in: read, do not change
         st.info(READ_ONLY_NOTICE, icon=":material/lock:")
     return engine, actor
 

@@ -24,7 +24,7 @@ class ReadOnlyWorkspace(StoreError):
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _read_only_engine_for(url: str) -> Engine:
     """Another Engine on the same database whose write transactions are refused before they begin: every
-    change in the app goes through ``write_session``, so no page can write through it (issue 14)."""
+    change in the app goes through ``write_session``, so no page can write through it."""
     engine = open_store(url)
 
     @event.listens_for(engine, "begin")

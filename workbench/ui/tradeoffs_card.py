@@ -1,4 +1,4 @@
-"""Trade-offs, answer first (issue 17): the decision card, the unsaved-changes bar and the share link.
+"""Trade-offs, answer first: the decision card, the unsaved-changes bar and the share link.
 
 * **Decision card** (``st.container(key="decision-card")``, the browser benchmark waits for it): winner, margin
   over the runner-up, robustness (SMAA-2 headline over weights *and* unknown values), completeness, cost per

@@ -46,7 +46,7 @@ class EvidenceFormat(StrEnum):
     openai_evals = "openai-evals"
     helm = "helm"
     csv = "csv"
-    benchmark_table = "benchmark-table"  # published benchmark results: benchmark-proxy evidence (issue 16)
+    benchmark_table = "benchmark-table"  # published benchmark results: benchmark-proxy evidence
 
 
 class MetricKind(StrEnum):

@@ -1,6 +1,6 @@
 """Which candidates the evidence cannot separate from the leader, and on what basis.
 
-Rule (issue 13 point 2; reference economics-and-evidence.md 6 and 8):
+Rule (reference economics-and-evidence.md 6 and 8):
 
 1. **Paired test** where both the leader and the candidate have per-item results on the criterion
    that share item ids: exact McNemar for pass/fail (scores: paired bootstrap), with the p-values

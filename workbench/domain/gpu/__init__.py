@@ -101,25 +101,29 @@ from workbench.domain.gpu.rule_of_thumb import (
     seed_kv_bytes,
 )
 from workbench.domain.gpu.throughput import (
+    ALLREDUCE_S,
     BENCHMARK_TOLERANCE,
-    BENCHMARKS,
     DECODE_EFFICIENCY,
     PREFILL_EFFICIENCY,
-    Benchmark,
+    STEP_OVERHEAD_S,
     SelfHostedCost,
     Throughput,
     estimate_throughput,
     expert_fraction,
     self_hosted_cost,
 )
+from workbench.domain.gpu.throughput_benchmarks import BENCHMARKS, NOT_FITTED, Benchmark
 
 __all__ = [
     "FitMatrixTable",
     "fit_matrix_table",
     "resolved_weight_format",
     "kv_pool_tokens_per_gpu_bytes",
+    "ALLREDUCE_S",
     "BENCHMARKS",
     "BENCHMARK_TOLERANCE",
+    "NOT_FITTED",
+    "STEP_OVERHEAD_S",
     "DECODE_EFFICIENCY",
     "PREFILL_EFFICIENCY",
     "Benchmark",

@@ -1,24 +1,33 @@
-"""Throughput per replica (decode and prefill rooflines) and the self-hosted cost per 1M tokens.
+"""Throughput per replica (decode step time and prefill roofline) and the self-hosted cost per 1M tokens.
 
-Decode (memory-bandwidth roofline, reference ``real-world-2026.md`` §2): one decode step of a batch of ``B``
-sequences reads, on each of the ``TP`` GPUs of a replica,
+Decode (reference ``real-world-2026.md`` §2): one decode step of a batch of ``B`` sequences reads, on each of the
+``TP`` GPUs of a replica,
 
 ``bytes_step = (W_dense + W_experts · f_E(B)) / TP + B · KV_request(T_avg, TP)``
 
 where ``W_dense`` is every weight byte outside the routed experts, ``W_experts`` the routed-expert bytes and
 ``f_E(B) = 1 − (1 − k/E)^B`` the expected fraction of experts a batch of ``B`` tokens touches (top-``k`` of ``E``,
 independent uniform routing); ``KV_request`` is the per-GPU KV of one sequence at its average context
-``T_avg = input + output/2`` (sliding windows capped, linear/Mamba state included, :mod:`.kv`). The physical
-bound is ``B · BW / bytes_step`` tokens/s (``BW`` = HBM bandwidth); the estimate is
-``B / max(bytes_step / (BW · η_decode), flops_step / (F · η_prefill))`` with ``flops_step = 2 · B ·
-active_params / TP``, so it never exceeds the bound (``η_decode ≤ 1``).
+``T_avg = input + output/2`` (sliding windows capped, linear/Mamba state included, :mod:`.kv`). The step takes
+
+``t_step = t_0 + [TP > 1] · 2 · L · t_AR + max(bytes_step / (BW · η), 2 · B · active / (TP · F · η_prefill))``
+
+(``t_0`` the engine's fixed per-step time — scheduling, sampling, launches; ``t_AR`` one tensor-parallel
+all-reduce, two per layer; ``BW`` HBM bandwidth, ``η`` the fraction of it the weight and KV reads reach) and the
+replica decodes ``B / t_step`` tokens/s. That never exceeds the physical bound ``B · BW / bytes_step``
+(``t_0, t_AR ≥ 0``, ``η ≤ 1``).
 
 Prefill (compute roofline): ``tokens/s = TP · F · η_prefill / (2 · active_params + 4 · L_attn · H_q · D · T_in/2)``
-(``F`` = dense BF16 TFLOP/s; the second term is causal attention at half the prompt on average).
+(``F`` = dense BF16 TFLOP/s, also for FP8 checkpoints, so FP8 prefill is under-estimated up to 2×; the second term
+is causal attention at half the prompt on average).
 
-Efficiencies (:data:`DECODE_EFFICIENCY`, :data:`PREFILL_EFFICIENCY`) are fitted to the published results in
-:data:`BENCHMARKS` (each with its source); ``tests/domain/test_gpu_throughput.py`` checks every one within
-:data:`BENCHMARK_TOLERANCE`.
+Fit: :data:`STEP_OVERHEAD_S`, :data:`ALLREDUCE_S` and :data:`DECODE_EFFICIENCY` minimise the largest relative
+error over the published cases of :mod:`.throughput_benchmarks` (vLLM 0.19.1 and vLLM's nightly latency tests on
+H100, H200, A100 80GB and B200, NIM on 2 × H100; Llama 8B/70B dense, Mixtral and gpt-oss MoE; batch 1-8):
+every case within :data:`BENCHMARK_TOLERANCE` (worst 14.0%). A single bandwidth fraction without ``t_0`` and
+``t_AR`` missed the same cases by up to 305% (gpt-oss-20b at batch 1 on a B200 spends most of a 3.2 ms step
+outside the weight reads). ``η_prefill`` = 0.50 is not fitted (no prefill-only BF16 measurement with its setup
+was found); against NIM's FP8 time to first token it is conservative.
 
 Self-hosted cost (full utilisation, one replica on the minimum GPUs that fit the load):
 ``$/1M input = GPUs · $/h / 3600 / prefill_tokens_per_s · 1e6``; ``$/1M output = GPUs · $/h / 3600 /
@@ -26,8 +35,6 @@ decode_tokens_per_s · 1e6`` (prefill time is charged to input tokens, decode ti
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from pydantic import Field
 
@@ -38,50 +45,16 @@ from workbench.domain.gpu.formats import KvDtype, WeightFormat, kv_dtype, weight
 from workbench.domain.gpu.kv import _check_kv_dtype, _resolve_weights, fit_arrays, kv_request_bytes
 from workbench.domain.gpu.matrix import min_gpus_array
 
-#: Fraction of HBM bandwidth a serving engine reaches in decode (model bandwidth utilisation, MBU).
-DECODE_EFFICIENCY = 0.60
-#: Fraction of dense BF16 peak reached in prefill (model FLOPs utilisation, MFU).
+#: Fraction of HBM bandwidth the weight and KV reads of a decode step reach (fitted; module docstring).
+DECODE_EFFICIENCY = 0.88
+#: Fixed time of one decode step outside the memory reads: scheduling, sampling, kernel launches (fitted), s.
+STEP_OVERHEAD_S = 0.0024
+#: One tensor-parallel all-reduce of a decode step; two per layer when TP > 1 (fitted), s.
+ALLREDUCE_S = 36e-6
+#: Fraction of dense BF16 peak reached in prefill (model FLOPs utilisation, MFU); not fitted.
 PREFILL_EFFICIENCY = 0.50
-#: Relative error the fitted model must reach on every benchmark of :data:`BENCHMARKS`.
+#: Largest relative error of the fitted model on any case of :data:`BENCHMARKS`.
 BENCHMARK_TOLERANCE = 0.15
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """One published throughput result the efficiencies are fitted to."""
-
-    model: str
-    config_fixture: str
-    gpu: str
-    tp: int
-    batch: int
-    input_tokens: int
-    output_tokens: int
-    weights: str
-    kind: str  # "decode" (tokens/s of one replica) or "prefill"
-    tokens_per_s: float
-    engine: str
-    source: str
-
-
-#: Published results (tokens/s per replica). Recalled from the cited pages, not re-fetched in this session.
-BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark(
-        model="Llama-3.1-8B", config_fixture="Llama-3.1-8B.json", gpu="A100 80GB", tp=1, batch=1,
-        input_tokens=512, output_tokens=256, weights="bf16", kind="decode", tokens_per_s=76.0,
-        engine="Databricks/MosaicML inference stack",
-        source="Databricks, 'LLM Inference Performance Engineering: Best Practices' (2023-10-12), MBU ~60% at "
-        "batch 1 on A100 for 7-8B models: 16.1 GB at 0.6 × 2.039 TB/s = 76 tok/s "
-        "https://www.databricks.com/blog/llm-inference-performance-engineering-best-practices",
-    ),
-    Benchmark(
-        model="Llama-3.1-70B", config_fixture="meta-llama--Meta-Llama-3.1-70B.json", gpu="H100 80GB SXM", tp=4,
-        batch=1, input_tokens=512, output_tokens=256, weights="bf16", kind="decode", tokens_per_s=55.0,
-        engine="vLLM",
-        source="Databricks (same post): MBU 55-60% for Llama2-70B on 4×A100/H100 at batch 1; 141 GB over "
-        "4 × 3.35 TB/s at 0.58 = 55 tok/s",
-    ),
-)
 
 
 class SelfHostedCost(_Frozen):
@@ -141,10 +114,14 @@ def estimate_throughput(
     kv: str | KvDtype = "auto",
     decode_efficiency: float = DECODE_EFFICIENCY,
     prefill_efficiency: float = PREFILL_EFFICIENCY,
+    step_overhead_s: float = STEP_OVERHEAD_S,
+    allreduce_s: float = ALLREDUCE_S,
 ) -> Throughput:
     """Decode and prefill tokens/s of one replica of ``tp`` GPUs (formulas in the module docstring)."""
     if not (0 < decode_efficiency <= 1 and 0 < prefill_efficiency <= 1):
         raise FitInputError("efficiencies must be within (0, 1]")
+    if step_overhead_s < 0 or allreduce_s < 0:
+        raise FitInputError("step overhead and all-reduce time must be >= 0")
     if tp < 1 or batch < 1 or input_tokens < 0 or output_tokens < 1:
         raise FitInputError("tp and batch must be >= 1, input_tokens >= 0, output_tokens >= 1")
     fmt = weight_format(_resolve_weights(spec, weights))
@@ -168,7 +145,8 @@ def estimate_throughput(
         attn_layers = sum(spec.count(m) for m in ("full_attention", "sliding_attention", "chunked_attention", "mla"))
         attn = 4.0 * attn_layers * spec.num_attention_heads * spec.head_dim * input_tokens / 2
         prefill = tp * flops / (2.0 * active + attn)
-    decode = batch / max(t_mem, t_compute)
+    t_comm = 2 * spec.num_hidden_layers * allreduce_s if tp > 1 else 0.0
+    decode = batch / (step_overhead_s + t_comm + max(t_mem, t_compute))
     return Throughput(
         decode_tokens_per_s=min(decode, bound),
         decode_bound_tokens_per_s=bound,
@@ -227,7 +205,8 @@ def self_hosted_cost(
     basis = (
         f"self-hosted on {n} × {gpu.name} at ${gpu.usd_per_hour:.2f}/GPU-hour ({gpu.price_source}, "
         f"{gpu.price_date}); {concurrency} concurrent × {input_tokens:,} in / {output_tokens:,} out tokens; "
-        f"decode {tput.decode_tokens_per_s:,.0f} tok/s (bandwidth roofline × {DECODE_EFFICIENCY:.0%}), prefill "
+        f"decode {tput.decode_tokens_per_s:,.0f} tok/s ({STEP_OVERHEAD_S * 1e3:.1f} ms a step + reads at "
+        f"{DECODE_EFFICIENCY:.0%} of HBM bandwidth), prefill "
         f"{tput.prefill_tokens_per_s:,.0f} tok/s (compute roofline × {PREFILL_EFFICIENCY:.0%}); full utilisation"
     )
     return SelfHostedCost(

@@ -1,4 +1,4 @@
-"""A record that agrees with its own targets (issue 13, point 6): which of the profile's targets the chosen
+"""A record that agrees with its own targets: which of the profile's targets the chosen
 model misses, and a rollout plan, rollback triggers and reconsideration conditions derived from the profile.
 
 Target checks (each with both values; ``met`` None when the workbench cannot tell):

@@ -1,7 +1,7 @@
 """Excel decision matrix: the workbook architects take into review meetings.
 
 One ``.xlsx`` with the sheets Summary, Capability Fit, Scoring, Constraints and, when given,
-Economics, GPU Fit and Evidence (issue 8; DESIGN section 5).
+Economics, GPU Fit and Evidence (DESIGN section 5).
 
 Scoring sheet
     Weights are named input cells (one defined name per criterion, ``w_<criterion>``, plus the

@@ -269,9 +269,7 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         mlp_gated=sh.gated,
         mlp_bias=bool(cfg.get("mlp_bias")),
         max_position_embeddings=get_int(cfg, "max_position_embeddings", "n_positions", "max_seq_len", required=False),
-        layers=[LayerSpec(mixer=m, ffn=f, parallel_mamba=model_type == "falcon_h1", indexer=x)
-                for m, f, x in zip(mixers, ffns, components.lightning_layers(cfg, n_layers) or [False] * n_layers,
-                                   strict=True)],
+        layers=_layer_specs(cfg, model_type, mixers, ffns),
         sliding_window=window,
         attention_chunk_size=chunk,
         moe=sh.moe if any(f in ("moe", "dense_moe") for f in ffns) else None,
@@ -283,8 +281,7 @@ def _parse(raw: dict[str, Any]) -> ArchitectureSpec:
         attention_bias=bool(cfg.get("attention_bias")) and model_type not in _QKV_BIAS_ONLY_WHEN_BIAS,
         qkv_bias_only=model_type in _QKV_BIAS or bool(cfg.get("qkv_bias")) and not cfg.get("attention_bias")
         or bool(cfg.get("attention_bias")) and model_type in _QKV_BIAS_ONLY_WHEN_BIAS,
-        attention_output_gate=bool(cfg.get("attn_output_gate")) or model_type in _OUTPUT_GATE
-        or _step_gate(cfg, model_type) == "full",
+        attention_output_gate=_output_gate(cfg, model_type),
         attention_head_gate=_step_gate(cfg, model_type) == "per-head",
         qk_norm=model_type in _QK_NORM or bool(cfg.get("use_qk_norm")),
         qk_norm_full_width=model_type in _QK_NORM_FULL and cfg.get("qk_norm_type", "per_layer") == "per_layer",
@@ -332,6 +329,17 @@ def _sliding_heads(cfg: dict[str, Any], model_type: str) -> int | None:
     if heads is None and model_type == "step3p5" and isinstance(other, dict):
         heads = get_int(other, "num_attention_heads", required=False)
     return heads
+
+
+def _layer_specs(cfg: dict[str, Any], model_type: str, mixers: list[Mixer], ffns: list[Ffn]) -> list[LayerSpec]:
+    indexers = components.lightning_layers(cfg, len(mixers)) or [False] * len(mixers)
+    return [LayerSpec(mixer=m, ffn=f, parallel_mamba=model_type == "falcon_h1", indexer=x)
+            for m, f, x in zip(mixers, ffns, indexers, strict=True)]
+
+
+def _output_gate(cfg: dict[str, Any], model_type: str) -> bool:
+    """A full-width output gate: Qwen3-Next/3.5 (q_proj doubled), ``attn_output_gate``, or Step's non-per-head gate."""
+    return bool(cfg.get("attn_output_gate")) or model_type in _OUTPUT_GATE or _step_gate(cfg, model_type) == "full"
 
 
 def _step_gate(cfg: dict[str, Any], model_type: str) -> str | None:

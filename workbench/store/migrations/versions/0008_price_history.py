@@ -1,4 +1,4 @@
-"""Price history: a candidate's prices as of a date (issue 16).
+"""Price history: a candidate's prices as of a date.
 
 Revision ID: 0008_price_history
 Revises: 0007_portfolios
