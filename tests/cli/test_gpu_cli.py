@@ -138,7 +138,8 @@ def test_every_overhead_profile_runs(capsys: pytest.CaptureFixture[str], fixture
         assert NEW_KEYS <= set(doc)
 
 
-def test_throughput_cost_and_pool_in_json(capsys: pytest.CaptureFixture[str], fixtures_dir: Path) -> None:
+def test_throughput_cost_and_pool_in_json(capsys: pytest.CaptureFixture[str], fixtures_dir: Path,
+                                          l40s_unpriced: Path) -> None:
     doc = run_json(capsys, "--hf-config", str(fixtures_dir / "hf-configs" / "Llama-3.1-8B.config.json"),
                    "--gpu", "H100", "--concurrency", "16", "--output-tokens", "256")
     assert doc["kv_pool_tokens"] == doc["kv_pool_bytes_per_gpu"] // (131_072 * 16) * 16

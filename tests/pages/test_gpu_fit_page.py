@@ -176,7 +176,7 @@ def test_inputs_survive_a_detour_through_the_upload_view(open_page):
     assert _metric(at, "Max concurrency at 65,536")
 
 
-def test_verdict_and_cost_above_the_architecture_and_the_link_names_candidate_and_gpu(open_page):
+def test_verdict_and_cost_above_the_architecture_and_the_link_names_candidate_and_gpu(open_page, l40s_unpriced):
     at = open_page("gpu-fit")
     titles = [s.value.replace("\\", "") for s in at.subheader]
     assert titles[0].startswith("Fit on GPUs: ") and any(t.startswith("Architecture of ") for t in titles[1:])
@@ -185,7 +185,7 @@ def test_verdict_and_cost_above_the_architecture_and_the_link_names_candidate_an
     assert _metric(at, "Self-hosted $/1M output").startswith("$")  # H100 has a sourced price
     assert at.query_params["gpu"] in ("H100 80GB SXM", ["H100 80GB SXM"]) and at.query_params["candidate"]
     at.selectbox(key="gpu_type").set_value("L40S").run()
-    assert _metric(at, "Self-hosted $/1M output") == "—"  # no sourced L40S price: unknown, never guessed
+    assert _metric(at, "Self-hosted $/1M output") == "—"  # L40S price removed: unknown, never guessed
 
 
 def test_shared_link_preselects_candidate_and_gpu(open_page):
