@@ -184,8 +184,10 @@ def test_verdict_and_cost_above_the_architecture_and_the_link_names_candidate_an
     assert _metric(at, "Decode (output tok/s)") != "—"
     assert _metric(at, "Self-hosted $/1M output").startswith("$")  # H100 has a sourced price
     assert at.query_params["gpu"] in ("H100 80GB SXM", ["H100 80GB SXM"]) and at.query_params["candidate"]
+    assert not any("extrapolation" in c.value for c in at.caption)  # H100 results went into the fit
     at.selectbox(key="gpu_type").set_value("L40S").run()
     assert _metric(at, "Self-hosted $/1M output") == "—"  # L40S price removed: unknown, never guessed
+    assert any("Throughput on L40S is an extrapolation" in c.value for c in at.caption)
 
 
 def test_shared_link_preselects_candidate_and_gpu(open_page):

@@ -19,6 +19,7 @@ from workbench.domain.architecture import ArchitectureError, ArchitectureSpec
 from workbench.domain.candidate_architecture import NotOpenWeightsError, import_architecture
 from workbench.domain.gpu import (
     DECODE_EFFICIENCY,
+    FITTED_GPUS,
     KV_DTYPES,
     MAX_CONCURRENCY,
     MAX_CONTEXT,
@@ -33,6 +34,7 @@ from workbench.domain.gpu import (
     concurrency_context_curve,
     evaluate_fit,
     fit_matrix_table,
+    is_fitted_gpu,
     valid_tp_sizes,
     weight_format,
 )
@@ -352,6 +354,10 @@ def _economics(r: FitResult) -> None:
                 else f"${r.usd_per_mtok_input_self_hosted:,.3f}", help=r.self_hosted_basis or "no GPU price in the catalog")
     e[3].metric("Self-hosted $/1M output", unknown if r.usd_per_mtok_output_self_hosted is None
                 else f"${r.usd_per_mtok_output_self_hosted:,.3f}", help=r.self_hosted_basis or "no GPU price in the catalog")
+    if r.decode_tokens_per_s is not None and not is_fitted_gpu(gpu_catalog().get(r.gpu)):
+        st.caption(f"Throughput on {md(r.gpu)} is an extrapolation: the step-time model is fitted to published "
+                   f"results on {', '.join(sorted(FITTED_GPUS))} only (on an MI300X it overestimated a published "
+                   "SGLang result by 39-122%).")
 
 
 def _min_gpus_table(r: FitResult, catalog: GpuCatalog) -> None:

@@ -110,9 +110,16 @@ from workbench.domain.gpu.throughput import (
     Throughput,
     estimate_throughput,
     expert_fraction,
+    is_fitted_gpu,
     self_hosted_cost,
 )
-from workbench.domain.gpu.throughput_benchmarks import BENCHMARKS, NOT_FITTED, Benchmark
+from workbench.domain.gpu.throughput_benchmarks import (
+    BENCHMARKS,
+    FITTED_GPUS,
+    HELD_OUT,
+    NOT_FITTED,
+    Benchmark,
+)
 
 __all__ = [
     "FitMatrixTable",
@@ -123,6 +130,9 @@ __all__ = [
     "BENCHMARKS",
     "BENCHMARK_TOLERANCE",
     "NOT_FITTED",
+    "FITTED_GPUS",
+    "HELD_OUT",
+    "is_fitted_gpu",
     "STEP_OVERHEAD_S",
     "DECODE_EFFICIENCY",
     "PREFILL_EFFICIENCY",

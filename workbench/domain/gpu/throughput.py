@@ -44,6 +44,7 @@ from workbench.domain.gpu.catalog import GpuCatalog, GpuSpec
 from workbench.domain.gpu.formats import KvDtype, WeightFormat, kv_dtype, weight_format
 from workbench.domain.gpu.kv import _check_kv_dtype, _resolve_weights, fit_arrays, kv_request_bytes
 from workbench.domain.gpu.matrix import min_gpus_array
+from workbench.domain.gpu.throughput_benchmarks import FITTED_GPUS
 
 #: Fraction of HBM bandwidth the weight and KV reads of a decode step reach (fitted; module docstring).
 DECODE_EFFICIENCY = 0.88
@@ -155,6 +156,11 @@ def estimate_throughput(
     )
 
 
+def is_fitted_gpu(gpu: GpuSpec) -> bool:
+    """Whether published results on this GPU type went into the fit (:data:`FITTED_GPUS`)."""
+    return bool({gpu.name, *gpu.aliases} & FITTED_GPUS)
+
+
 def _min_tp(spec: ArchitectureSpec, gpu: GpuSpec, context: int, concurrency: int, weights: str, kv: str,
             gpu_memory_utilization: float) -> int | None:
     fmt = weight_format(_resolve_weights(spec, weights))
@@ -208,6 +214,8 @@ def self_hosted_cost(
         f"decode {tput.decode_tokens_per_s:,.0f} tok/s ({STEP_OVERHEAD_S * 1e3:.1f} ms a step + reads at "
         f"{DECODE_EFFICIENCY:.0%} of HBM bandwidth), prefill "
         f"{tput.prefill_tokens_per_s:,.0f} tok/s (compute roofline × {PREFILL_EFFICIENCY:.0%}); full utilisation"
+        + ("" if is_fitted_gpu(gpu) else f"; throughput unverified on {gpu.name}: the model is fitted to published "
+           f"results on {', '.join(sorted(FITTED_GPUS))} only")
     )
     return SelfHostedCost(
         gpu=gpu.name,
