@@ -15,7 +15,9 @@ from workbench.domain.gpu import (
     FITTED_GPUS,
     HELD_OUT,
     NOT_FITTED,
+    PREFILL_BENCHMARKS,
     STEP_OVERHEAD_S,
+    compute_peak_tflops,
     estimate_throughput,
     expert_fraction,
     is_fitted_gpu,
@@ -78,6 +80,30 @@ def test_decode_never_exceeds_hbm_bandwidth_over_bytes_per_step(name, batch):
         physical = batch * gpu.bandwidth_gb_s * 1e9 / t.bytes_per_step_per_gpu
         assert t.decode_tokens_per_s <= physical * (1 + 1e-12)
         assert t.decode_bound_tokens_per_s == pytest.approx(physical)
+
+
+@pytest.mark.parametrize("bench", PREFILL_BENCHMARKS, ids=lambda b: f"{b.model}-{b.gpu}-prefill")
+def test_prefill_matches_the_published_time_to_first_token(bench):
+    """NIM, Llama-3.3-70B FP8 on 2 x H100: 5,000 tokens in 406.77 ms = 12,292 tok/s. The estimate runs the GEMMs at
+    the FP8 rate (2 x 1,979 TFLOP/s x 0.50 / (2 x 69.5e9 + attention)) = 13,596 tok/s: +10.6%."""
+    spec = parse_hf_config(json.loads((FIXTURES / bench.config).read_text()))
+    t = estimate_throughput(spec, load_gpu_catalog().get(bench.gpu), tp=bench.tp, batch=1,
+                            input_tokens=bench.input_tokens, output_tokens=bench.output_tokens, weights=bench.weights)
+    assert t.prefill_tokens_per_s is not None
+    assert t.prefill_tokens_per_s / bench.tokens_per_s - 1 == pytest.approx(0.106, abs=0.005)
+    bf16 = estimate_throughput(spec, load_gpu_catalog().get(bench.gpu), tp=bench.tp, batch=1,
+                               input_tokens=bench.input_tokens, output_tokens=bench.output_tokens, weights="bf16")
+    assert bf16.prefill_tokens_per_s == pytest.approx(t.prefill_tokens_per_s * 989 / 1979)  # BF16 GEMMs
+
+
+def test_fp8_gemms_only_where_the_gpu_has_fp8_tensor_cores():
+    from workbench.domain.gpu import weight_format
+
+    catalog = load_gpu_catalog()
+    assert compute_peak_tflops(catalog.get("H100"), weight_format("fp8")) == 1979
+    assert compute_peak_tflops(catalog.get("H100"), weight_format("bf16")) == 989
+    assert compute_peak_tflops(catalog.get("H100"), weight_format("nvfp4")) == 989  # weight-only: 16-bit GEMMs
+    assert compute_peak_tflops(catalog.get("A100 80GB"), weight_format("fp8")) == 312  # Ampere: no FP8 cores
 
 
 def test_held_out_mi300x_results_are_overestimated_and_flagged():

@@ -349,7 +349,8 @@ def _economics(r: FitResult) -> None:
                 f"{DECODE_EFFICIENCY:.0%} of HBM bandwidth (fitted to published vLLM/NIM results), bound "
                 + ("n/a" if r.decode_bound_tokens_per_s is None else f"{r.decode_bound_tokens_per_s:,.0f}"))
     e[1].metric("Prefill (input tok/s)", unknown if r.prefill_tokens_per_s is None else f"{r.prefill_tokens_per_s:,.0f}",
-                help="compute roofline × 50% of dense BF16 TFLOP/s")
+                help="compute roofline × 50% of the dense tensor TFLOP/s (FP8 for an FP8 checkpoint on a GPU "
+                "with FP8 tensor cores, else BF16)")
     e[2].metric("Self-hosted $/1M input", unknown if r.usd_per_mtok_input_self_hosted is None
                 else f"${r.usd_per_mtok_input_self_hosted:,.3f}", help=r.self_hosted_basis or "no GPU price in the catalog")
     e[3].metric("Self-hosted $/1M output", unknown if r.usd_per_mtok_output_self_hosted is None

@@ -108,6 +108,7 @@ from workbench.domain.gpu.throughput import (
     STEP_OVERHEAD_S,
     SelfHostedCost,
     Throughput,
+    compute_peak_tflops,
     estimate_throughput,
     expert_fraction,
     is_fitted_gpu,
@@ -118,6 +119,7 @@ from workbench.domain.gpu.throughput_benchmarks import (
     FITTED_GPUS,
     HELD_OUT,
     NOT_FITTED,
+    PREFILL_BENCHMARKS,
     Benchmark,
 )
 
@@ -132,6 +134,8 @@ __all__ = [
     "NOT_FITTED",
     "FITTED_GPUS",
     "HELD_OUT",
+    "PREFILL_BENCHMARKS",
+    "compute_peak_tflops",
     "is_fitted_gpu",
     "STEP_OVERHEAD_S",
     "DECODE_EFFICIENCY",

@@ -28,6 +28,10 @@ class GpuSpec(_Frozen):
     tflops_bf16_dense: float | None = Field(
         default=None, gt=0, le=100_000, description="dense BF16 tensor throughput, TFLOP/s (no sparsity); None = unknown"
     )
+    tflops_fp8_dense: float | None = Field(
+        default=None, gt=0, le=200_000,
+        description="dense FP8 tensor throughput, TFLOP/s; None = no FP8 tensor cores (A100) or unknown"
+    )
     tflops_source: str = ""
     usd_per_hour: float | None = Field(
         default=None, gt=0, le=10_000, description="on-demand rental price of one GPU, USD/hour; None = unknown"
@@ -39,8 +43,8 @@ class GpuSpec(_Frozen):
     def _sourced(self) -> GpuSpec:
         if self.usd_per_hour is not None and not (self.price_source.strip() and self.price_date.strip()):
             raise ValueError(f"{self.name}: usd_per_hour needs price_source and price_date")
-        if self.tflops_bf16_dense is not None and not self.tflops_source.strip():
-            raise ValueError(f"{self.name}: tflops_bf16_dense needs tflops_source")
+        if (self.tflops_bf16_dense is not None or self.tflops_fp8_dense is not None) and not self.tflops_source.strip():
+            raise ValueError(f"{self.name}: tflops_bf16_dense / tflops_fp8_dense need tflops_source")
         return self
 
     @property

@@ -18,16 +18,17 @@ replica decodes ``B / t_step`` tokens/s. That never exceeds the physical bound `
 (``t_0, t_AR ≥ 0``, ``η ≤ 1``).
 
 Prefill (compute roofline): ``tokens/s = TP · F · η_prefill / (2 · active_params + 4 · L_attn · H_q · D · T_in/2)``
-(``F`` = dense BF16 TFLOP/s, also for FP8 checkpoints, so FP8 prefill is under-estimated up to 2×; the second term
-is causal attention at half the prompt on average).
+(``F`` = dense tensor TFLOP/s at the GEMMs' precision, :func:`compute_peak_tflops`: FP8 for an FP8 checkpoint on a
+GPU with FP8 tensor cores, else BF16; the second term is causal attention at half the prompt on average).
 
 Fit: :data:`STEP_OVERHEAD_S`, :data:`ALLREDUCE_S` and :data:`DECODE_EFFICIENCY` minimise the largest relative
 error over the published cases of :mod:`.throughput_benchmarks` (vLLM 0.19.1 and vLLM's nightly latency tests on
 H100, H200, A100 80GB and B200, NIM on 2 × H100; Llama 8B/70B dense, Mixtral and gpt-oss MoE; batch 1-8):
 every case within :data:`BENCHMARK_TOLERANCE` (worst 14.0%). A single bandwidth fraction without ``t_0`` and
 ``t_AR`` missed the same cases by up to 305% (gpt-oss-20b at batch 1 on a B200 spends most of a 3.2 ms step
-outside the weight reads). ``η_prefill`` = 0.50 is not fitted (no prefill-only BF16 measurement with its setup
-was found); against NIM's FP8 time to first token it is conservative.
+outside the weight reads). ``η_prefill`` = 0.50 is checked against one published prefill only
+(:data:`PREFILL_BENCHMARKS`: NIM's FP8 time to first token, +11%); no BF16 prefill-only measurement with its setup
+was found.
 
 Self-hosted cost (full utilisation, one replica on the minimum GPUs that fit the load):
 ``$/1M input = GPUs · $/h / 3600 / prefill_tokens_per_s · 1e6``; ``$/1M output = GPUs · $/h / 3600 /
@@ -140,8 +141,9 @@ def estimate_throughput(
     t_mem = step_bytes / (bw * decode_efficiency)
     prefill: float | None = None
     t_compute = 0.0
-    if gpu.tflops_bf16_dense is not None:
-        flops = gpu.tflops_bf16_dense * 1e12 * prefill_efficiency
+    peak = compute_peak_tflops(gpu, fmt)
+    if peak is not None:
+        flops = peak * 1e12 * prefill_efficiency
         t_compute = 2.0 * batch * active / tp / flops
         attn_layers = sum(spec.count(m) for m in ("full_attention", "sliding_attention", "chunked_attention", "mla"))
         attn = 4.0 * attn_layers * spec.num_attention_heads * spec.head_dim * input_tokens / 2
@@ -154,6 +156,14 @@ def estimate_throughput(
         prefill_tokens_per_s=prefill,
         bytes_per_step_per_gpu=step_bytes,
     )
+
+
+def compute_peak_tflops(gpu: GpuSpec, fmt: WeightFormat) -> float | None:
+    """Dense tensor throughput the GEMMs run at: FP8 for an FP8 checkpoint on a GPU with FP8 tensor cores (vLLM
+    runs W8A8 FP8 GEMMs there), else BF16 (16-bit activations: BF16, INT4/FP4 weight-only, GGUF)."""
+    if fmt.name == "fp8" and gpu.tflops_fp8_dense is not None:
+        return gpu.tflops_fp8_dense
+    return gpu.tflops_bf16_dense
 
 
 def is_fitted_gpu(gpu: GpuSpec) -> bool:
