@@ -106,11 +106,11 @@ def test_fp8_gemms_only_where_the_gpu_has_fp8_tensor_cores():
     assert compute_peak_tflops(catalog.get("A100 80GB"), weight_format("fp8")) == 312  # Ampere: no FP8 cores
 
 
-def test_held_out_mi300x_results_are_overestimated_and_flagged():
-    """Not fitted: SGLang on an MI300X. The NVIDIA-fitted constants overestimate it (39% at concurrency 1, 122% at
-    64), so a GPU outside the fitted set carries a warning in the cost basis."""
-    errors = [_decode(b) / b.tokens_per_s - 1 for b in HELD_OUT]
-    assert [round(e, 2) for e in errors] == pytest.approx([0.39, 0.70, 1.22], abs=0.02)
+def test_held_out_results_show_where_the_fit_carries_over_and_gpus_outside_it_are_flagged():
+    """Not fitted. gpt-oss-120b on H100: concurrency 64 within 3%, batch 1 at TP 8 (SGLang 0.5) 40% slow (a
+    conservative cost); SGLang on an MI300X 39-122% fast, so a GPU outside the fitted set carries a warning."""
+    errors = [round(_decode(b) / b.tokens_per_s - 1, 2) for b in HELD_OUT]
+    assert errors == pytest.approx([-0.40, -0.54, -0.32, -0.02, 0.00, 0.39, 0.70, 1.22], abs=0.02)
     catalog = load_gpu_catalog()
     assert FITTED_GPUS == {"H100", "H200", "A100 80GB", "B200"}
     assert not is_fitted_gpu(catalog.get("MI300X")) and is_fitted_gpu(catalog.get("H100 80GB SXM"))

@@ -15,7 +15,7 @@ CATALOG = Path(__file__).resolve().parents[2] / "data" / "gpus.json"
 
 def test_reads_every_fixture(fixtures_dir: Path) -> None:
     files = sorted((fixtures_dir / "hf-configs").glob("*.config.json"))
-    assert len(files) == 8  # the six families, the published gemma-3-27b-it and the Step 3.5-shaped config
+    assert len(files) == 9  # six families, gemma-3-27b-it, gpt-oss-120b and the Step 3.5-shaped config
     for path in files:
         spec = read_hf_config(path)
         assert spec.num_hidden_layers > 0
@@ -144,3 +144,9 @@ def test_gpu_catalog_honours_data_dir_and_refuses_unsourced_prices(tmp_path: Pat
         parse_gpu_catalog(json.dumps({**raw, "gpus": [unsourced]}), "gpus.json")
     with pytest.raises(GpuCatalogError, match="duplicate key"):
         parse_gpu_catalog('{"gpus": [], "gpus": []}', "gpus.json")
+
+
+def test_gpt_oss_120b_matches_transformers(fixtures_dir: Path) -> None:
+    """transformers 5.25 on the meta device: 116,829,156,672 parameters (tests/fixtures/hf-configs/README.md)."""
+    spec = read_hf_config(fixtures_dir / "hf-configs" / "gpt-oss-120b.config.json")
+    assert spec.parameter_counts().total == 116_829_156_672 and spec.checkpoint_format == "mxfp4"
