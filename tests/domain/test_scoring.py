@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from workbench.domain import scoring
+from workbench.domain.checks import ForbiddenCheck, SetCheck, ThresholdCheck, evaluate_constraints
 
 skc = pytest.importorskip("skcriteria")
 
@@ -265,7 +266,7 @@ def test_identical_points_are_both_on_the_front() -> None:
 
 
 def test_threshold_check_reports_both_values_and_unknowns() -> None:
-    check = scoring.ThresholdCheck(key="min_context", label="context", values=np.array([128e3, np.nan, 300e3]),
+    check = ThresholdCheck(key="min_context", label="context", values=np.array([128e3, np.nan, 300e3]),
                                    threshold=200e3, kind="min", fmt=lambda v: f"{v / 1e3:.0f}K")
     assert check.violated().tolist() == [True, True, False]
     assert check.reasons(0) == ["context 128K < required 200K"]
@@ -275,11 +276,11 @@ def test_threshold_check_reports_both_values_and_unknowns() -> None:
 def test_set_check_any_and_all_modes() -> None:
     offered = np.array([[True, False, False], [False, True, True]])
     known = np.array([True, True])
-    residency = scoring.SetCheck(key="res", label="residency", offered=offered, known=known,
+    residency = SetCheck(key="res", label="residency", offered=offered, known=known,
                                  wanted=np.array([False, True, False]), mode="any", items=("us", "eu", "uk"))
     assert residency.violated().tolist() == [True, False]
     assert residency.reasons(0) == ["residency: offers us, required eu"]
-    modalities = scoring.SetCheck(key="mod", label="modalities", offered=offered, known=known,
+    modalities = SetCheck(key="mod", label="modalities", offered=offered, known=known,
                                   wanted=np.array([True, True, False]), mode="all", items=("text", "image", "audio"))
     assert modalities.violated().tolist() == [True, True]
     assert modalities.reasons(1) == ["modalities: offers image + audio, required text + image (missing text)"]
@@ -287,7 +288,7 @@ def test_set_check_any_and_all_modes() -> None:
 
 def test_forbidden_check_lists_every_forbidden_clause_and_fails_unknown() -> None:
     present = np.array([[True, True, False], [False, False, False], [False, False, False]])
-    check = scoring.ForbiddenCheck(key="lic", label="license", present=present, known=np.array([True, True, False]),
+    check = ForbiddenCheck(key="lic", label="license", present=present, known=np.array([True, True, False]),
                                    forbidden=np.array([True, True, False]), phrases=("license forbids X",
                                    "license forbids Y", "license forbids Z"), short=("X", "Y", "Z"))
     assert check.violated().tolist() == [True, False, True]
@@ -296,9 +297,9 @@ def test_forbidden_check_lists_every_forbidden_clause_and_fails_unknown() -> Non
 
 
 def test_evaluation_lists_every_violation_and_counts_sole_blockers() -> None:
-    a = scoring.ThresholdCheck(key="a", label="a", values=np.array([0.0, 0.0, 1.0, 1.0]), threshold=0.5, kind="min")
-    b = scoring.ThresholdCheck(key="b", label="b", values=np.array([9.0, 1.0, 9.0, 1.0]), threshold=5.0, kind="max")
-    ev = scoring.evaluate_constraints([a, b], 4)
+    a = ThresholdCheck(key="a", label="a", values=np.array([0.0, 0.0, 1.0, 1.0]), threshold=0.5, kind="min")
+    b = ThresholdCheck(key="b", label="b", values=np.array([9.0, 1.0, 9.0, 1.0]), threshold=5.0, kind="max")
+    ev = evaluate_constraints([a, b], 4)
     assert ev.feasible.tolist() == [False, False, False, True]
     assert ev.violated_keys(0) == ["a", "b"]
     assert ev.reasons(0) == ["a 0 < required 0.5", "b 9 > required 5"]
@@ -307,6 +308,6 @@ def test_evaluation_lists_every_violation_and_counts_sole_blockers() -> None:
 
 
 def test_no_constraints_keep_everyone() -> None:
-    ev = scoring.evaluate_constraints([], 3)
+    ev = evaluate_constraints([], 3)
     assert ev.feasible.tolist() == [True, True, True]
     assert ev.impacts() == []

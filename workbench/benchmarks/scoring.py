@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from workbench.domain import scoring, smaa, unknowns
+from workbench.domain.checks import Check, ThresholdCheck, evaluate_constraints
 from workbench.domain.scoring import BoolArray, FloatArray, IntArray
 
 RANK_TARGET_MS = 5.0
@@ -59,8 +60,8 @@ def synthetic_problem(m: int = N_CANDIDATES, n: int = N_CRITERIA, seed: int = 0
     return x, benefit, weights, names
 
 
-def _checks(x: FloatArray) -> list[scoring.Check]:
-    return [scoring.ThresholdCheck(key=f"c{j}", label=f"C{j}", values=x[:, j], threshold=t,
+def _checks(x: FloatArray) -> list[Check]:
+    return [ThresholdCheck(key=f"c{j}", label=f"C{j}", values=x[:, j], threshold=t,
                                    kind="min" if kind == "min" else "max")
             for j, kind, t in CONSTRAINTS]
 
@@ -69,7 +70,7 @@ def rank_arrays(x: FloatArray, benefit: BoolArray, weights: FloatArray, tiebreak
                 method: str) -> IntArray:
     """The timed path: constraints -> unknown ranges -> normalisation -> scores and score ranges -> order."""
     w = scoring.normalise_weights(weights)
-    evaluation = scoring.evaluate_constraints(_checks(x), x.shape[0])
+    evaluation = evaluate_constraints(_checks(x), x.shape[0])
     idx = np.flatnonzero(evaluation.feasible)
     rg = scoring.unknown_ranges(scoring.take_rows(x, idx))
     out = scoring.score(method, rg.point, benefit, w, inert=rg.inert, ranges=rg)
@@ -138,7 +139,7 @@ def bench_rank(method: str, repeats: int, peer_repeats: int) -> dict[str, Any]:
 
 def bench_reasons(repeats: int) -> dict[str, Any]:
     x, _, _, _ = synthetic_problem()
-    evaluation = scoring.evaluate_constraints(_checks(x), x.shape[0])
+    evaluation = evaluate_constraints(_checks(x), x.shape[0])
     excluded = np.flatnonzero(~evaluation.feasible)
     median = _median_ms(lambda: [evaluation.reasons(int(i)) for i in excluded], repeats)
     return {"name": f"reason texts for {excluded.size} excluded of {N_CANDIDATES:,}", "median_ms": round(median, 3),

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from workbench.domain import money, requirements, scoring, unknowns
+from workbench.domain.checks import Check, FlagCheck, ForbiddenCheck, SetCheck, ThresholdCheck
 from workbench.domain.models import (
     CAPABILITY_LABELS,
     CAPABILITY_VECTORS,
@@ -152,7 +153,7 @@ class DecisionMatrix:
     cost_basis: tuple[str, ...] = ()  #: per candidate "api" | "self_hosted" | "unknown" (empty: from values)
     cost_api: FloatArray | None = None  #: m USD per success at the API price (NaN unknown)
     cost_self_hosted: FloatArray | None = None  #: m USD per success self-hosted (NaN unknown)
-    profile_checks: tuple[scoring.Check, ...] = ()  #: checks from the profile's own fields (requirements)
+    profile_checks: tuple[Check, ...] = ()  #: checks from the profile's own fields (requirements)
     privacy_topologies: tuple[str, ...] = ()  #: profile.privacy.allowed_topologies (enforced)
     privacy_regions: tuple[str, ...] = ()  #: profile.privacy.data_residency without "any" (enforced)
     unknown_mode: str = "range"  #: profile.unknown_mode()
@@ -330,7 +331,7 @@ def _mask(items: Sequence[str], chosen: Sequence[str]) -> BoolArray:
     return np.array([it in wanted for it in items], dtype=bool)
 
 
-def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[scoring.Check]:
+def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[Check]:
     """The hard constraints as vectorised checks over ``dm`` (unknown values fail: fail closed).
 
     Residency: the candidate must offer one of the required regions; a candidate offering "any"
@@ -338,27 +339,27 @@ def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[
     allowed topologies. Modalities: all required ones. Licence: none of the forbidden restrictions
     (an unknown licence fails).
     """
-    checks: list[scoring.Check] = []
+    checks: list[Check] = []
     for vector, rating in sorted(constraints.min_rating.items()):
         j = CAPABILITY_VECTORS.index(vector)
-        checks.append(scoring.ThresholdCheck(
+        checks.append(ThresholdCheck(
             key=f"min_rating.{vector}", label=CAPABILITY_LABELS[vector].lower(), values=dm.values[:, j],
             threshold=RATING_VALUE[rating], kind="min", fmt=format_rating))
     if constraints.required_modalities:
-        checks.append(scoring.SetCheck(
+        checks.append(SetCheck(
             key="required_modalities", label="modalities", offered=dm.modalities, known=dm.modalities_known,
             wanted=_mask(_MODALITIES, [m.value for m in constraints.required_modalities]), mode="all",
             items=_MODALITIES))
     if constraints.min_context_tokens is not None:
-        checks.append(scoring.ThresholdCheck(
+        checks.append(ThresholdCheck(
             key="min_context_tokens", label="context", values=dm.context_window,
             threshold=float(constraints.min_context_tokens), kind="min", fmt=format_tokens))
     if constraints.max_cost_per_success_usd is not None:
-        checks.append(scoring.ThresholdCheck(
+        checks.append(ThresholdCheck(
             key="max_cost_per_success_usd", label="cost per success", values=dm.values[:, COST_INDEX],
             threshold=constraints.max_cost_per_success_usd, kind="max", word="max", fmt=format_usd))
     if constraints.max_p95_latency_ms is not None:
-        checks.append(scoring.ThresholdCheck(
+        checks.append(ThresholdCheck(
             key="max_p95_latency_ms", label="p95 latency", values=dm.values[:, LATENCY_INDEX],
             threshold=constraints.max_p95_latency_ms, kind="max", word="SLA", fmt=format_ms))
     if constraints.allowed_topologies:
@@ -368,37 +369,37 @@ def constraint_checks(dm: DecisionMatrix, constraints: HardConstraints) -> list[
         checks.append(_residency_check(dm, required_regions, "data_residency"))
     checks.extend(_privacy_checks(dm, [t.value for t in constraints.allowed_topologies], required_regions))
     if constraints.forbidden_license_restrictions:
-        checks.append(scoring.ForbiddenCheck(
+        checks.append(ForbiddenCheck(
             key="forbidden_license_restrictions", label="license", present=dm.restrictions,
             known=dm.license_known,
             forbidden=_mask(_RESTRICTIONS, [r.value for r in constraints.forbidden_license_restrictions]),
             phrases=tuple(_LICENSE_PHRASES[r] for r in _RESTRICTIONS),
             short=tuple(_LICENSE_SHORT.get(r, r.replace("_", " ")) for r in _RESTRICTIONS)))
     if constraints.open_weights_only:
-        checks.append(scoring.FlagCheck(
+        checks.append(FlagCheck(
             key="open_weights_only", requirement="open weights only", failing=~dm.open_weights,
             reason="weights: closed, required open weights"))
     return checks
 
 
-def _topology_check(dm: DecisionMatrix, allowed: Sequence[str], key: str) -> scoring.Check:
-    return scoring.SetCheck(
+def _topology_check(dm: DecisionMatrix, allowed: Sequence[str], key: str) -> Check:
+    return SetCheck(
         key=key, label="topology", offered=dm.topologies, known=dm.topologies_known,
         wanted=_mask(_TOPOLOGIES, allowed), mode="any",
         items=tuple(TOPOLOGY_LABELS[t].lower() for t in _TOPOLOGIES), word="allowed")
 
 
-def _residency_check(dm: DecisionMatrix, regions: Sequence[str], key: str) -> scoring.Check:
+def _residency_check(dm: DecisionMatrix, regions: Sequence[str], key: str) -> Check:
     any_col = REGIONS.index("any")
     offered = dm.regions | dm.regions[:, [any_col]]  # offering "any" covers every region
-    return scoring.SetCheck(key=key, label="residency", offered=offered, known=dm.regions_known,
+    return SetCheck(key=key, label="residency", offered=offered, known=dm.regions_known,
                             wanted=_mask(REGIONS, regions), mode="any", items=REGIONS, shown=dm.regions)
 
 
-def _privacy_checks(dm: DecisionMatrix, topologies: Sequence[str], regions: Sequence[str]) -> list[scoring.Check]:
+def _privacy_checks(dm: DecisionMatrix, topologies: Sequence[str], regions: Sequence[str]) -> list[Check]:
     """The profile's privacy requirements (a stored field is enforced), unless the hard
     constraints already imply them (a subset of the allowed topologies / regions: no duplicate reason)."""
-    out: list[scoring.Check] = []
+    out: list[Check] = []
     if dm.privacy_topologies and not (topologies and set(topologies) <= set(dm.privacy_topologies)):
         out.append(_topology_check(dm, dm.privacy_topologies, "privacy.allowed_topologies"))
     if dm.privacy_regions and not (regions and set(regions) <= set(dm.privacy_regions)):

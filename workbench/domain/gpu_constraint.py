@@ -26,6 +26,7 @@ from typing import Any, Literal
 import numpy as np
 
 from workbench.domain.architecture import ArchitectureError, ArchitectureSpec
+from workbench.domain.checks import ReasonCheck
 from workbench.domain.gpu import (
     GIB,
     OVERHEAD_MODELS,
@@ -41,7 +42,6 @@ from workbench.domain.gpu import (
     weight_format,
 )
 from workbench.domain.models import Candidate, GpuFitConstraint
-from workbench.domain.scoring import ReasonCheck
 
 #: Reads a stored ``config.json`` dict (``workbench.io.hf_config.parse_hf_config``; the domain does not parse).
 ArchitectureParser = Callable[[dict[str, Any]], ArchitectureSpec]

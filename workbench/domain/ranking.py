@@ -15,6 +15,7 @@ from typing import Literal, cast
 import numpy as np
 
 from workbench.domain import requirements, scoring, unknowns
+from workbench.domain.checks import Check, ConstraintEvaluation, ConstraintImpact, evaluate_constraints
 from workbench.domain.decision_matrix import (
     CONTRIBUTION_KIND,
     COST_INDEX,
@@ -68,13 +69,13 @@ class Prepared:
     ranges: scoring.Ranges
     weights: FloatArray  #: normalised
     raw_weights: FloatArray  #: as given (slider units)
-    evaluation: scoring.ConstraintEvaluation
+    evaluation: ConstraintEvaluation
     known: IntArray  #: m (all candidates): weighted criteria known
     weighted: int  #: number of weighted criteria
 
 
 def prepare(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
-            extra_checks: Sequence[scoring.Check] = ()) -> Prepared:
+            extra_checks: Sequence[Check] = ()) -> Prepared:
     """Validate weights, evaluate constraints (hard, profile fields, unknown-data policy), build ranges.
 
     ``extra_checks`` are constraints computed outside this module over the same candidates
@@ -83,10 +84,10 @@ def prepare(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardC
     raw = weights_vector(weights, dm.criteria)
     w = scoring.normalise_weights(raw, dm.criteria)
     _share, known, total = unknowns.completeness(np.isnan(dm.values), w)
-    checks: list[scoring.Check] = [*constraint_checks(dm, constraints), *dm.profile_checks, *extra_checks]
+    checks: list[Check] = [*constraint_checks(dm, constraints), *dm.profile_checks, *extra_checks]
     if dm.unknown_mode == "exclude":
         checks.append(requirements.CompletenessCheck(known, total, dm.min_completeness))
-    evaluation = scoring.evaluate_constraints(checks, dm.size)
+    evaluation = evaluate_constraints(checks, dm.size)
     index = np.flatnonzero(evaluation.feasible).astype(np.intp)
     x = scoring.take_rows(dm.values, index)
     lo = scoring.take_rows(dm.range_lower, index) if dm.range_lower is not None else None
@@ -100,7 +101,7 @@ def _quality(caps: FloatArray, cap_weights: FloatArray) -> FloatArray:
     return caps @ cw
 
 
-def _empty_state(impacts: list[scoring.ConstraintImpact], total: int) -> str:
+def _empty_state(impacts: list[ConstraintImpact], total: int) -> str:
     top = [it for it in impacts if it.excluded > 0][:3]
     parts = [f"{it.requirement} excludes {it.excluded} of {total}"
              + (f" ({it.sole_blocker} by itself)" if it.sole_blocker else "") for it in top]
@@ -202,7 +203,7 @@ def _rows(dm: DecisionMatrix, prep: Prepared, out: scoring.ScoreOutput, ordering
 
 
 def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints,
-                method: str = "wsm", extra_checks: Sequence[scoring.Check] = ()) -> RankingResult:
+                method: str = "wsm", extra_checks: Sequence[Check] = ()) -> RankingResult:
     """Rank the candidates of ``dm``: constraints -> unknown ranges -> normalisation -> method -> order.
 
     Raises ``ValueError`` (:class:`scoring.ScoringError`) for all-zero or negative weights or an
@@ -275,7 +276,7 @@ def rank_matrix(dm: DecisionMatrix, weights: Mapping[str, float], constraints: H
 
 
 def _data_gaps(dm: DecisionMatrix, prep: Prepared, weighted_unknown: np.ndarray, order: np.ndarray,
-               ev: scoring.ConstraintEvaluation) -> list[DataGap]:
+               ev: ConstraintEvaluation) -> list[DataGap]:
     """Ranked candidates with unknown weighted criteria (rank order), then those the policy excluded."""
     crit, w = list(dm.criteria), prep.weights
     gaps: list[DataGap] = []

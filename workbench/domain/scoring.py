@@ -484,19 +484,4 @@ def pareto_front(objectives: FloatArray, maximise: ArrayLike) -> BoolArray:
     return front
 
 
-# Constraint checks live in :mod:`workbench.domain.checks`; re-exported for existing callers.
-from workbench.domain.checks import (  # noqa: E402
-    Check,
-    ConstraintEvaluation,
-    ConstraintImpact,
-    FlagCheck,
-    ForbiddenCheck,
-    ReasonCheck,
-    SetCheck,
-    ThresholdCheck,
-    evaluate_constraints,
-)
-
-__all__ = ["BoolArray", "Check", "Ranges", "unknown_ranges", "ConstraintEvaluation", "ConstraintImpact", "FlagCheck", "FloatArray",
-           "ForbiddenCheck", "IntArray", "ReasonCheck", "ScoringError", "SetCheck", "ThresholdCheck",
-           "evaluate_constraints"]
+__all__ = ["BoolArray", "FloatArray", "IntArray", "Ranges", "ScoringError", "unknown_ranges"]

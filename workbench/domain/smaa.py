@@ -39,6 +39,7 @@ from numpy.typing import ArrayLike
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbench.domain import scoring, unknowns
+from workbench.domain.checks import Check
 from workbench.domain.decision_matrix import N_CAPABILITIES, DecisionMatrix
 from workbench.domain.models import HardConstraints
 from workbench.domain.ranking import Prepared, prepare
@@ -338,7 +339,7 @@ def _value_draws(dm: DecisionMatrix, prep: Prepared, capability_draws: FloatArra
 
 def run_smaa(dm: DecisionMatrix, weights: Mapping[str, float], constraints: HardConstraints, *,
              method: str = "wsm", n_samples: int = DEFAULT_SAMPLES, spread: float = DEFAULT_SPREAD,
-             seed: int = 0, uniform: bool = False, extra_checks: Sequence[scoring.Check] = (),
+             seed: int = 0, uniform: bool = False, extra_checks: Sequence[Check] = (),
              capability_draws: FloatArray | None = None) -> SmaaResult:
     """SMAA-2 for the same feasible candidates, unknown ranges and normalisation as ``rank_matrix``.
 

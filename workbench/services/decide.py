@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Engine, func, select
 
+from workbench.domain.checks import Check
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, build_decision_matrix, rank_matrix
 from workbench.domain.evidence import (
     CapabilityEvidence,
@@ -24,7 +25,6 @@ from workbench.domain.evidence import (
 from workbench.domain.gpu_constraint import gpu_fit_check
 from workbench.domain.models import CAPABILITY_VECTORS, Candidate, HardConstraints, Profile, Provenance
 from workbench.domain.scenario import Scenario, effective_profile
-from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
 from workbench.io.hf_config import parse_hf_config

@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from workbench.domain.checks import Check
 from workbench.domain.decision_matrix import COST_INDEX, DecisionMatrix
 from workbench.domain.economics import cost_per_success_for
 from workbench.domain.evidence import EvaluationRun, leader_ties, vector_for
 from workbench.domain.models import CAPABILITY_VECTORS, Candidate, Pricing, Profile
 from workbench.domain.ranking import prepare
 from workbench.domain.ranking_result import RankingResult, TiedWith, TippingPoint
-from workbench.domain.scoring import Check
 from workbench.domain.tipping import cost_threshold
 from workbench.services.costing import self_hosted_pricing
 

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
+from workbench.domain.checks import Check
 from workbench.domain.decision_matrix import DecisionMatrix, RankingResult, rank_matrix
 from workbench.domain.evidence import CapabilityEvidence, EvaluationRun
 from workbench.domain.models import (
@@ -34,7 +35,6 @@ from workbench.domain.models import (
 )
 from workbench.domain.ranking_result import TiedWith
 from workbench.domain.scenario import Scenario, effective_profile
-from workbench.domain.scoring import Check
 from workbench.domain.smaa import SmaaResult, run_smaa
 from workbench.io.gpus import load_gpu_catalog
 from workbench.services import decide as analysis
