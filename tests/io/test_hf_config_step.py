@@ -68,6 +68,8 @@ def test_gate_width_follows_gating() -> None:
     ("mlp_layer_types", ["dense", "sparse", "bogus"], "mlp_layer_types"),
     ("mlp_layer_types", ["dense"] * 3, "mlp_layer_types"),
     ("moe_layers_enum", "3,4,x", "moe_layers_enum"),
+    ("moe_layers_enum", "9" * 10_000, "moe_layers_enum"),  # refused by name, not by int()'s digit limit
+    ("mlp_layer_types", {"0": "sparse"}, "mlp_layer_types"),
 ])
 def test_bad_per_layer_moe_lists_are_refused_naming_the_field(field: str, value: object, message: str) -> None:
     with pytest.raises(ArchitectureError, match=message):

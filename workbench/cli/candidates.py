@@ -13,7 +13,14 @@ import sys
 from workbench.cli._common import command_group, print_json
 from workbench.cli._store import engine
 from workbench.cli.catalog import cli_actor
-from workbench.cli.profiles import add_expect_version, guarded, read_input, record_json, write_output
+from workbench.cli.profiles import (
+    add_expect_version,
+    guarded,
+    read_input,
+    record_json,
+    report_deleted,
+    write_output,
+)
 from workbench.domain.editing import changed_fields
 from workbench.services import candidates as svc
 from workbench.services.profiles import render_document
@@ -81,12 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @guarded
 def cmd_delete(args: argparse.Namespace) -> int:
-    record = svc.delete_candidate(engine(), args.name, args.expect_version, cli_actor())
-    if args.json:
-        print_json({"deleted": record.model.name, "id": record.id, "version": record.version})
-    else:
-        print(f"deleted candidate {record.model.name}")
-    return 0
+    return report_deleted(svc.delete_candidate(engine(), args.name, args.expect_version, cli_actor()), "candidate",
+                          args.json)
 
 
 def _assignments(p: argparse.ArgumentParser, required: bool) -> None:

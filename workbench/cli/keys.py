@@ -148,6 +148,15 @@ def _owner(path: Path, key_id: str) -> tuple[str, str]:
     return "", ""
 
 
+def _report(entry: Any, as_json: bool, text: str) -> int:
+    """What trust, untrust and revoke print: the trust-store entry as JSON, or one sentence."""
+    if as_json:
+        print_json({"trusted": _entry_json(entry)})
+    else:
+        print(text)
+    return 0
+
+
 def cmd_trust(args: argparse.Namespace) -> int:
     from workbench.services.signing import trust_public_key
 
@@ -163,11 +172,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
         entry = trust_public_key(_engine(), key, name, email, _actor(), confirm_fingerprint=args.fingerprint)
     except (SigningError, StoreError) as exc:
         raise CliError(str(exc)) from exc
-    if args.json:
-        print_json({"trusted": _entry_json(entry)})
-    else:
-        print(f"trusted {entry.fingerprint} as {entry.label}")
-    return 0
+    return _report(entry, args.json, f"trusted {entry.fingerprint} as {entry.label}")
 
 
 def cmd_untrust(args: argparse.Namespace) -> int:
@@ -179,11 +184,7 @@ def cmd_untrust(args: argparse.Namespace) -> int:
         entry = untrust_key(engine, resolve_key_id(engine, args.key), _actor())
     except StoreError as exc:
         raise CliError(str(exc)) from exc
-    if args.json:
-        print_json({"trusted": _entry_json(entry)})
-    else:
-        print(f"removed {entry.fingerprint} ({entry.label}) from the trust store")
-    return 0
+    return _report(entry, args.json, f"removed {entry.fingerprint} ({entry.label}) from the trust store")
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -193,8 +194,4 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         entry = revoke(_engine(), args.key, _actor(), args.reason)
     except (StoreError, SigningError) as exc:
         raise CliError(str(exc)) from exc
-    if args.json:
-        print_json({"trusted": _entry_json(entry)})
-    else:
-        print(f"revoked {entry.fingerprint} ({entry.label}): {entry.revoke_reason}")
-    return 0
+    return _report(entry, args.json, f"revoked {entry.fingerprint} ({entry.label}): {entry.revoke_reason}")

@@ -157,14 +157,19 @@ def cmd_duplicate(args: argparse.Namespace) -> int:
     return 0
 
 
-@guarded
-def cmd_delete(args: argparse.Namespace) -> int:
-    record = svc.delete_profile(engine(), args.name, args.expect_version, cli_actor())
-    if args.json:
+def report_deleted(record: Record[Any], kind: str, as_json: bool) -> int:
+    """What a delete command prints (the deleted record's name, id and last version)."""
+    if as_json:
         print_json({"deleted": record.model.name, "id": record.id, "version": record.version})
     else:
-        print(f"deleted profile {record.model.name}")
+        print(f"deleted {kind} {record.model.name}")
     return 0
+
+
+@guarded
+def cmd_delete(args: argparse.Namespace) -> int:
+    return report_deleted(svc.delete_profile(engine(), args.name, args.expect_version, cli_actor()), "profile",
+                          args.json)
 
 
 def add_expect_version(parser: argparse.ArgumentParser, what: str) -> None:

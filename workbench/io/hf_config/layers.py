@@ -169,7 +169,10 @@ def _listed_flags(cfg: dict[str, Any], n_layers: int) -> list[bool] | None:
     ``moe_layers_enum`` (MoE layer indices, a list or a comma-separated string). Lists padded with trailing
     multi-token-prediction entries are cut to ``num_hidden_layers``, as transformers does."""
     kinds = cfg.get("mlp_layer_types")
-    if isinstance(kinds, list) and kinds:
+    if kinds is not None and not isinstance(kinds, list):
+        raise ArchitectureError(f"field 'mlp_layer_types' must be a list of \"sparse\"/\"dense\", got "
+                                f"{type(kinds).__name__}")
+    if kinds:
         unknown = sorted({str(k) for k in kinds} - {"sparse", "dense", "moe"})
         if unknown:
             raise ArchitectureError(f"field 'mlp_layer_types' has unknown entries {unknown} (expected sparse/dense)")
@@ -181,8 +184,9 @@ def _listed_flags(cfg: dict[str, Any], n_layers: int) -> list[bool] | None:
     if listed is None:
         return None
     items = listed.split(",") if isinstance(listed, str) else listed if isinstance(listed, list) else None
-    if items is None or not all(str(i).strip().isdigit() for i in items if str(i).strip()):
-        raise ArchitectureError("field 'moe_layers_enum' must list layer indices (e.g. \"3,4,5\")")
+    if items is None or not all(str(i).strip().isdigit() and len(str(i).strip()) <= 6 for i in items
+                                if str(i).strip()):
+        raise ArchitectureError("field 'moe_layers_enum' must list layer indices below 1,000,000 (e.g. \"3,4,5\")")
     chosen = {int(str(i)) for i in items if str(i).strip()}
     return [i in chosen for i in range(n_layers)]
 

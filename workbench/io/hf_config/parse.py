@@ -317,7 +317,9 @@ def _sliding_kv_heads(cfg: dict[str, Any], model_type: str, kv_heads: int) -> in
     if model_type == "mimo_v2_flash":  # transformers: SWA layers double the KV heads
         return 2 * kv_heads
     other = cfg.get("attention_other_setting")
-    if model_type == "step3p5" and isinstance(other, dict):  # vLLM's get_swa_num_kv_heads for step3p5
+    # vLLM's get_swa_num_kv_heads for step3p5 (the KV cache); transformers' weights keep the global KV heads, the
+    # same 8 in the published Step 3.5 config
+    if model_type == "step3p5" and isinstance(other, dict):
         return get_int(other, "num_attention_groups", required=False)
     return get_int(cfg, "swa_num_key_value_heads", required=False)
 
